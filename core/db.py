@@ -1,0 +1,373 @@
+"""The SQLite file: where it lives, how it is opened, its migrations and its transactions."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database, Migrations
+
+DEFAULT_PATH = Path("data") / "rapport.db"
+BUSY_TIMEOUT_MS = 10_000
+
+migrations = Migrations("rapport")
+
+# Databases this process has already brought up to date, by resolved path: migrating is a
+# read of _sqlite_migrations per open, which every Streamlit rerun would otherwise pay.
+_migrated: set[str] = set()
+_migrate_lock = threading.Lock()
+
+
+def resolve_path(path: str | os.PathLike | None = None) -> Path:
+    """Return the database path: the one given, else $RAPPORT_DB, else data/rapport.db."""
+    chosen = path or os.environ.get("RAPPORT_DB") or DEFAULT_PATH
+    return Path(chosen).expanduser()
+
+
+def connect(path: str | os.PathLike) -> Database:
+    """Open a connection with the pragmas every Rapport connection needs, without migrating."""
+    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+    db = Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def open_db(path: str | os.PathLike | None = None) -> Database:
+    """Open (creating if needed) the Rapport database and bring its schema up to date."""
+    target = resolve_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    db = connect(target)
+    key = str(target.resolve())
+    if key not in _migrated:
+        with _migrate_lock:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                _with_retry(db.enable_wal)
+            _with_retry(lambda: migrations.apply(db))
+            _migrated.add(key)
+    return db
+
+
+def memory_db() -> Database:
+    """A migrated in-memory database, for tests and dry runs."""
+    db = Database(sqlite3.connect(":memory:", check_same_thread=False))
+    db.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(db)
+    return db
+
+
+def forget_migrated() -> None:
+    """Make the next open_db() of every path check its migrations again (after a restore)."""
+    _migrated.clear()
+
+
+def _with_retry(fn, attempts: int = 20):
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except sqlite3.OperationalError as e:
+            if ("locked" not in str(e) and "busy" not in str(e)) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return None
+
+
+@contextlib.contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """Run a block of writes as one transaction: all of it is stored, or none of it.
+
+    The outermost block takes the write lock up front (BEGIN IMMEDIATE), so two sessions
+    writing at once queue on the busy timeout instead of failing half-way; nested blocks
+    become savepoints.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    _with_retry(lambda: db.conn.execute("BEGIN IMMEDIATE"))
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            db.conn.execute("COMMIT")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+
+
+def rows(db: Database, sql: str, params: Any = ()) -> list[dict]:
+    """Run a read query and return its rows as dicts."""
+    cur = db.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def one(db: Database, sql: str, params: Any = ()) -> dict | None:
+    """Run a read query and return its first row as a dict, or None."""
+    found = rows(db, sql, params)
+    return found[0] if found else None
+
+
+def scalar(db: Database, sql: str, params: Any = ()) -> Any:
+    row = db.execute(sql, params).fetchone()
+    return row[0] if row else None
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO text, for created_at and updated_at stamps."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def get_setting(db: Database, key: str, default: Any = None) -> Any:
+    raw = scalar(db, "select value from settings where key = ?", [key])
+    return default if raw is None else json.loads(raw)
+
+
+def set_setting(db: Database, key: str, value: Any) -> None:
+    db.execute(
+        "insert into settings (key, value) values (?, ?) "
+        "on conflict(key) do update set value = excluded.value",
+        [key, json.dumps(value)],
+    )
+
+
+def is_rapport_db(db: Database) -> bool:
+    """True when the file holds Rapport's migration record (used by restore)."""
+    if "_sqlite_migrations" not in db.table_names():
+        return False
+    return bool(scalar(db, "select count(*) from _sqlite_migrations where migration_set = 'rapport'"))
+
+
+# ---------------------------------------------------------------------------------------
+# Migrations: append-only. Never edit or rename one that has shipped; add a new one.
+# ---------------------------------------------------------------------------------------
+
+
+@migrations()
+def m001_initial_schema(db: Database) -> None:
+    _run_script(db, SCHEMA_V1)
+
+
+@migrations()
+def m002_message_templates(db: Database) -> None:
+    # Outreach templates the user can edit; an empty table means "use the shipped defaults".
+    _run_script(db, """
+    create table templates (
+        purpose text primary key,
+        subject text not null,
+        body text not null,
+        updated_at text not null
+    )
+    """)
+
+
+def _run_script(db: Database, script: str) -> None:
+    # executescript() would COMMIT the migration's transaction first; run statement by statement.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+SCHEMA_V1 = """
+create table settings (
+    key text primary key,
+    value text not null
+);
+create table companies (
+    id integer primary key,
+    name text not null,
+    industry text not null default '',
+    website text not null default '',
+    culture text not null default '',
+    company_values text not null default '',
+    hiring_notes text not null default '',
+    notes text not null default '',
+    checked_website integer not null default 0,
+    checked_news integer not null default 0,
+    checked_social integer not null default 0,
+    archived_at text,
+    created_at text not null,
+    updated_at text not null
+);
+create unique index companies_name on companies (name collate nocase);
+create table people (
+    id integer primary key,
+    name text not null,
+    title text not null default '',
+    company_id integer references companies(id) on delete set null,
+    email text not null default '',
+    phone text not null default '',
+    linkedin_url text not null default '',
+    website text not null default '',
+    location text not null default '',
+    industry text not null default '',
+    role text not null default '',
+    seniority text not null default '',
+    how_met text not null default '',
+    met_via text not null default '',
+    tags text not null default '[]',
+    stage text not null default 'stranger',
+    tier text not null default 'network',
+    cadence_days integer,
+    common_ground text not null default '',
+    needs text not null default '',
+    details text not null default '',
+    notes text not null default '',
+    source text not null default 'manual',
+    source_uid text not null default '',
+    connected_on text,
+    archived_at text,
+    created_at text not null,
+    updated_at text not null,
+    last_touch_on text,
+    score integer,
+    score_status text not null default 'not_in_touch',
+    score_confidence text not null default 'low',
+    score_reason text not null default 'Not in touch yet.',
+    scored_on text
+);
+create index people_company on people (company_id);
+create index people_stage on people (stage);
+create index people_score on people (score);
+create index people_linkedin on people (linkedin_url) where linkedin_url != '';
+create index people_email on people (email collate nocase) where email != '';
+create index people_name on people (name collate nocase);
+create table stage_changes (
+    id integer primary key,
+    person_id integer not null references people(id) on delete cascade,
+    day text not null,
+    from_stage text not null,
+    to_stage text not null
+);
+create index stage_changes_person on stage_changes (person_id);
+create index stage_changes_day on stage_changes (day);
+create table events (
+    id integer primary key,
+    name text not null,
+    day text not null,
+    place text not null default '',
+    url text not null default '',
+    research text not null default '',
+    pitch text not null default '',
+    notes text not null default '',
+    created_at text not null,
+    updated_at text not null
+);
+create table event_people (
+    event_id integer not null references events(id) on delete cascade,
+    person_id integer not null references people(id) on delete cascade,
+    note text not null default '',
+    primary key (event_id, person_id)
+);
+create index event_people_person on event_people (person_id);
+create table interactions (
+    id integer primary key,
+    person_id integer not null references people(id) on delete cascade,
+    day text not null,
+    channel text not null,
+    direction text not null,
+    kind text not null,
+    nature text not null default '',
+    responded integer,
+    tags text not null default '[]',
+    minutes integer not null default 0,
+    notes text not null default '',
+    details text not null default '',
+    event_id integer references events(id) on delete set null,
+    source text not null default 'manual',
+    source_uid text not null default '',
+    created_at text not null
+);
+create index interactions_person_day on interactions (person_id, day);
+create index interactions_day on interactions (day);
+create unique index interactions_source_uid on interactions (source, source_uid) where source_uid != '';
+create table important_dates (
+    id integer primary key,
+    person_id integer not null references people(id) on delete cascade,
+    label text not null,
+    month integer not null check (month between 1 and 12),
+    day integer not null check (day between 1 and 31),
+    year integer,
+    note text not null default '',
+    yearly integer not null default 1
+);
+create index important_dates_person on important_dates (person_id);
+create table followups (
+    id integer primary key,
+    person_id integer references people(id) on delete cascade,
+    reason text not null,
+    due text not null,
+    status text not null default 'open',
+    title text not null default '',
+    dedupe_key text not null,
+    interaction_id integer references interactions(id) on delete cascade,
+    date_id integer references important_dates(id) on delete cascade,
+    event_id integer references events(id) on delete set null,
+    anchor_on text,
+    snoozes integer not null default 0,
+    created_at text not null,
+    closed_on text
+);
+create unique index followups_dedupe on followups (dedupe_key);
+create index followups_open_due on followups (status, due);
+create index followups_person on followups (person_id);
+create table goals (
+    id integer primary key,
+    title text not null,
+    metric text not null,
+    target integer not null check (target > 0),
+    stage text not null default '',
+    interaction_kind text not null default '',
+    interaction_nature text not null default '',
+    segment_industry text not null default '',
+    segment_role text not null default '',
+    segment_seniority text not null default '',
+    segment_company_id integer references companies(id) on delete set null,
+    segment_tag text not null default '',
+    priority integer not null default 2,
+    start_on text not null,
+    due_on text not null,
+    revisit_on text,
+    status text not null default 'open',
+    closed_on text,
+    notes text not null default '',
+    created_at text not null,
+    updated_at text not null
+);
+create table resources (
+    id integer primary key,
+    title text not null,
+    url text not null default '',
+    tags text not null default '[]',
+    note text not null default '',
+    created_at text not null
+);
+create table drafts (
+    id integer primary key,
+    person_id integer references people(id) on delete cascade,
+    other_person_id integer references people(id) on delete set null,
+    purpose text not null,
+    subject text not null default '',
+    body text not null default '',
+    status text not null default 'draft',
+    interaction_id integer references interactions(id) on delete set null,
+    created_at text not null,
+    updated_at text not null
+);
+create index drafts_person on drafts (person_id);
+"""

@@ -1,0 +1,188 @@
+"""A believable demo: a job seeker three months in, deterministic, and scalable for benchmarks."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date, timedelta
+
+from sqlite_utils import Database
+
+from core.db import now_iso, transaction
+from core.events import add_event, add_person_met
+from core.followups import schedule_after_interaction
+from core.goals import add_goal
+from core.relationships import daily_refresh
+from core.settings import add_resource, save_budget_minutes, save_profile
+from core.vocab import CHANNEL_MINUTES, NATURES
+
+COMPANIES = [
+    ("Northwind Analytics", "data"), ("Contoso", "software"), ("Fabrikam", "manufacturing"),
+    ("Globex", "fintech"), ("Initech", "software"), ("Umbrella Health", "healthcare"),
+    ("Wayne Fintech", "fintech"), ("Stark Labs", "climate tech"),
+]
+FIRST = ["Ines", "Tomás", "Ana", "Kwame", "Mei", "Priya", "Lukas", "Sofia", "Omar", "Hannah", "Diego", "Aiko",
+         "Fatima", "Jonas", "Chloé", "Ravi", "Elena", "Samuel", "Nadia", "Björn", "Leila", "Marco", "Yuki", "Zoe",
+         "Ibrahim", "Clara", "Tariq", "Greta", "Ngozi", "Pedro", "Sun", "Maya", "Felix", "Amara", "Noah", "Lena"]
+LAST = ["Okafor-Lindqvist", "Reyes", "Novak", "Mensah", "Chen", "Raman", "Weber", "Rossi", "Haddad", "Fischer",
+        "García", "Tanaka", "Khan", "Berg", "Dubois", "Iyer", "Petrova", "Adeyemi", "Costa", "Larsen", "Moreau",
+        "Sato", "Nakamura", "Osei", "Silva", "Kowalski", "Yilmaz", "Andersson", "Park", "O'Brien"]
+ROLES = [("Marketing Manager", "marketing", "manager"), ("Data Engineer", "engineering", "mid"),
+         ("Head of Data", "data", "director"), ("Recruiter", "recruiting", "mid"),
+         ("Product Manager", "product", "senior"), ("VP Engineering", "engineering", "vp"),
+         ("Talent Partner", "recruiting", "senior"), ("Analytics Lead", "data", "lead"),
+         ("Growth Marketer", "marketing", "mid"), ("Founder", "leadership", "founder")]
+COMMON = ["Both studied in Lisbon", "Both ran the Berlin half-marathon", "Same bootcamp cohort (2019)",
+          "Both volunteer at Code Club", "Both moved from consulting into tech", "Love the same data podcast"]
+NEEDS = ["Hiring two analysts this quarter", "Looking for speakers for their meetup",
+         "Wants an intro to someone in climate tech", "Preparing a conference talk on dbt",
+         "Their team is migrating to a new BI tool"]
+DETAILS = ["Daughter just started school", "Training for a triathlon in June", "Recommended 'The Mom Test'",
+           "Prefers calls before 10am", "Just came back from Japan", "Is learning Portuguese"]
+TAGS = ["warm-intro", "hiring", "mentor", "alumni", "recruiter", "speaker", "climate", "data"]
+
+
+def generate_demo(db: Database, today: date, *, people: int = 40, touches_per_person: float = 3.9,
+                  span_days: int = 90, seed: int = 7) -> dict:
+    """Fill an empty database with a deterministic demo; returns counts of what it made.
+
+    The default is a job seeker three months in: about 40 targets across 8 companies and 150
+    interactions, goals, an event and birthdays. Larger `people` values build benchmark data.
+    """
+    if db.table("people").count:
+        from core.errors import ValidationError
+
+        raise ValidationError("The demo only loads into an empty database; start a new file to try it.")
+    rng = random.Random(seed)
+    stamp = now_iso()
+    with transaction(db):
+        save_profile(db, name="Pat Seeker", email="pat.seeker@example.com",
+                     pitch="Data analyst moving into analytics engineering: I turn messy data into decisions.",
+                     value_proposition="I can help teams ship trustworthy dashboards fast, and I love "
+                                       "connecting people across the data community.",
+                     signature="Pat Seeker\nAnalytics engineer · pat.example.com",
+                     website="https://pat.example.com", linkedin_url="https://www.linkedin.com/in/pat-seeker-example")
+        save_budget_minutes(db, 180)
+        company_ids = []
+        n_companies = max(len(COMPANIES), people // 25)
+        company_rows = []
+        for i in range(n_companies):
+            name, industry = COMPANIES[i] if i < len(COMPANIES) else (f"Company {i:05d}", rng.choice(
+                [c[1] for c in COMPANIES]))
+            company_rows.append({"id": i + 1, "name": name, "industry": industry,
+                                 "website": f"https://{name.lower().replace(' ', '')}.example.com",
+                                 "culture": "Remote-first, writes things down" if i % 2 else "",
+                                 "checked_website": int(i % 3 == 0), "created_at": stamp, "updated_at": stamp})
+            company_ids.append(i + 1)
+        db.table("companies").insert_all(company_rows)
+
+        person_rows, stage_rows = [], []
+        for pid in range(1, people + 1):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            title, role, seniority = rng.choice(ROLES)
+            cid = company_ids[:8][rng.randrange(8)] if people <= 100 or rng.random() < 0.3 else rng.choice(
+                company_ids)
+            industry = company_rows[cid - 1]["industry"]
+            tier = rng.choices(["active", "core", "network", "acquaintance"], [2, 2, 5, 3])[0]
+            slug = f"{first}-{last}-{pid}".lower().replace(" ", "-").replace("'", "")
+            person_rows.append({
+                "id": pid, "name": f"{first} {last}", "title": title, "company_id": cid, "industry": industry,
+                "role": role, "seniority": seniority, "tier": tier, "stage": "stranger",
+                "how_met": rng.choice(["linkedin", "event", "referral", "cold", "colleague"]),
+                "linkedin_url": f"https://www.linkedin.com/in/{slug}-example",
+                "email": f"{slug}@example.org" if rng.random() < 0.6 else "",
+                "tags": json.dumps(sorted(rng.sample(TAGS, rng.randint(0, 2)))),
+                "common_ground": rng.choice(COMMON) if rng.random() < 0.6 else "",
+                "needs": rng.choice(NEEDS) if rng.random() < 0.4 else "",
+                "details": rng.choice(DETAILS) if rng.random() < 0.5 else "",
+                "source": "demo", "created_at": stamp, "updated_at": stamp,
+            })
+        interactions = []
+        natures = list(NATURES)
+        for person in person_rows:
+            n = max(0, round(rng.expovariate(1 / touches_per_person))) if touches_per_person else 0
+            if n == 0:
+                continue
+            days = sorted(rng.randint(0, span_days) for _ in range(n))
+            stage = "contacted"
+            for k, ago in enumerate(reversed(days)):
+                nature = rng.choices(natures, [6, 3, 3, 4, 2, 2, 4, 3, 6, 8, 8, 5])[0]
+                channel = rng.choices(["email", "linkedin", "video", "phone", "in_person", "text"],
+                                      [5, 4, 3, 2, 2, 1])[0]
+                direction = "me" if k == 0 or rng.random() < 0.7 else "them"
+                responded = None if nature == "thank_you" else (rng.random() < 0.75)
+                tags = ["thank_you"] if nature == "thank_you" else []
+                interactions.append({
+                    "person_id": person["id"], "day": (today - timedelta(days=ago)).isoformat(),
+                    "channel": channel, "direction": direction, "kind": NATURES[nature], "nature": nature,
+                    "responded": None if responded is None else int(responded), "tags": json.dumps(tags),
+                    "minutes": CHANNEL_MINUTES[channel], "notes": "", "details": "", "event_id": None,
+                    "source": "demo", "source_uid": "", "created_at": stamp,
+                })
+                if responded or channel in ("video", "phone", "in_person"):
+                    stage = "conversed"
+            if stage == "conversed" and n >= 4:
+                stage = rng.choice(["conversed", "connected", "connected", "ally"])
+            first_day = (today - timedelta(days=max(days))).isoformat()
+            person["stage"] = stage
+            stage_rows.append({"person_id": person["id"], "day": first_day, "from_stage": "stranger",
+                               "to_stage": stage})
+        db.table("people").insert_all(person_rows, batch_size=2000)
+        db.table("stage_changes").insert_all(stage_rows, batch_size=2000)
+        db.table("interactions").insert_all(interactions, batch_size=5000)
+
+        # Birthdays: one inside the next two weeks, one on 29 February, the rest spread over the year.
+        date_rows = []
+        for pid in range(1, people + 1, 4):
+            when = today + timedelta(days=rng.randint(0, 364))
+            date_rows.append({"person_id": pid, "label": "birthday", "month": when.month, "day": when.day,
+                              "year": rng.choice([None, 1985, 1990, 1993]), "note": "", "yearly": 1})
+        soon = today + timedelta(days=5)
+        date_rows.append({"person_id": 2, "label": "birthday", "month": soon.month, "day": soon.day,
+                          "year": 1991, "note": "", "yearly": 1})
+        date_rows.append({"person_id": 3, "label": "birthday", "month": 2, "day": 29, "year": 1992, "note": "",
+                          "yearly": 1})
+        work = today + timedelta(days=9)
+        date_rows.append({"person_id": 5, "label": "work_anniversary", "month": work.month, "day": work.day,
+                          "year": today.year - 3, "note": "3 years at the company", "yearly": 1})
+        db.table("important_dates").insert_all(date_rows)
+
+        # Thank-yous for the recent conversations that have not been thanked yet.
+        recent = db.execute(
+            "select i.id, i.person_id, i.day, i.channel, i.nature, i.tags, i.event_id, p.name "
+            "from interactions i join people p on p.id = i.person_id where i.day >= ? order by i.day",
+            [(today - timedelta(days=4)).isoformat()]).fetchall()
+        for iid, pid, day, channel, nature, tags, event_id, name in recent:
+            schedule_after_interaction(db, {"id": iid, "person_id": pid, "day": day, "channel": channel,
+                                            "nature": nature, "tags": tags, "event_id": event_id}, name, today)
+
+        event_id = add_event(db, name="Data Community Meetup: Analytics Engineering", day=today - timedelta(days=1),
+                             place="Impact Hub", url="https://www.meetup.com/data-community-example/",
+                             research="Speaker: Mei Chen (Head of Data, Northwind). Attendees: dbt users.",
+                             pitch="I help teams ship trustworthy dashboards fast.")
+        add_person_met(db, event_id, today=today, name="Jordan Blake", title="Analytics Lead", company="Globex",
+                       note="Talked about dbt tests", details="Is hiring a junior analytics engineer in Q1")
+        add_person_met(db, event_id, today=today, name="Ama Owusu", title="Data Engineer", company="Contoso",
+                       note="Runs the local Python meetup")
+
+        add_goal(db, today=today, title="Meet 5 data leaders in fintech", metric="people_at_stage", target=5,
+                 stage="conversed", segment_industry="fintech", priority=1, due_on=today + timedelta(days=60),
+                 revisit_on=today + timedelta(days=14))
+        add_goal(db, today=today, title="Hold 4 informational interviews this quarter", metric="interactions",
+                 target=4, interaction_nature="informational_interview", priority=1,
+                 start_on=today - timedelta(days=60), due_on=today + timedelta(days=30))
+        add_goal(db, today=today, title="Give before asking: 10 gives this month", metric="interactions",
+                 target=10, interaction_kind="give", priority=2, start_on=today - timedelta(days=20),
+                 due_on=today + timedelta(days=10), revisit_on=today)
+
+        for title, url, tags in [
+            ("The dbt Analytics Engineering Guide", "https://docs.getdbt.com/guides", "data,analytics"),
+            ("Hiring without whiteboards (list of companies)", "https://github.com/poteto/hiring-without-whiteboards",
+             "hiring,recruiter"),
+            ("Climate tech job board", "https://climatebase.org", "climate"),
+            ("The Mom Test (book)", "https://www.momtestbook.com", "product,founder"),
+        ]:
+            add_resource(db, title=title, url=url, tags=tags)
+        daily_refresh(db, today, force=True)
+    return {"people": people + 2, "companies": n_companies, "interactions": len(interactions) + 2,
+            "dates": len(date_rows)}

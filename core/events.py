@@ -1,0 +1,97 @@
+"""Events the user attends, and the people met there, each with a follow-up the next day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlite_utils import Database
+
+from core import validation as v
+from core.db import now_iso, one, rows, transaction
+from core.errors import NotFound
+from core.interactions import log_interaction
+from core.people import add_person, get_or_create_company
+
+EVENT_FIELDS = {"name": "Event name", "place": "Place", "url": "Event page", "research": "Research notes",
+                "pitch": "Elevator pitch", "notes": "Notes"}
+
+
+def _clean(fields: dict) -> dict:
+    out = {}
+    for key, value in fields.items():
+        if key == "name":
+            out[key] = v.text(value, "Event name", required=True)
+        elif key == "day":
+            out[key] = v.parse_date(value, "Event date").isoformat()
+        elif key == "url":
+            out[key] = v.url(value, "Event page")
+        elif key == "place":
+            out[key] = v.text(value, "Place")
+        elif key in EVENT_FIELDS:
+            out[key] = v.long_text(value, EVENT_FIELDS[key])
+        else:
+            raise v.ValidationError(f"Unknown event field {key!r}.")
+    return out
+
+
+def add_event(db: Database, *, name: str, day: object, **fields) -> int:
+    record = _clean({"name": name, "day": day, **fields})
+    stamp = now_iso()
+    record.update(created_at=stamp, updated_at=stamp)
+    return db.table("events").insert(record).last_pk
+
+
+def update_event(db: Database, event_id: int, **fields) -> None:
+    get_event(db, event_id)
+    record = _clean(fields)
+    record["updated_at"] = now_iso()
+    db.table("events").update(event_id, record)
+
+
+def get_event(db: Database, event_id: int) -> dict:
+    found = one(db, "select * from events where id = ?", [event_id])
+    if not found:
+        raise NotFound("That event no longer exists.")
+    return found
+
+
+def list_events(db: Database) -> list[dict]:
+    return rows(db, "select e.*, count(ep.person_id) as people_met from events e "
+                    "left join event_people ep on ep.event_id = e.id group by e.id order by e.day desc")
+
+
+def add_person_met(db: Database, event_id: int, *, today: date, person_id: int | None = None, name: str = "",
+                   title: str = "", company: str = "", note: str = "", details: str = "") -> int:
+    """Record someone met at an event in seconds: creates them if new, logs the conversation on the
+    event's day, and schedules the follow-up for the next day. Returns the person's id."""
+    event = get_event(db, event_id)
+    if event["day"] > today.isoformat():
+        raise v.ValidationError("This event hasn't happened yet; add the people you meet once it has.")
+    note = v.text(note, "Note", max_len=2000)
+    with transaction(db):
+        if person_id is None:
+            person_id = add_person(db, name=name, title=title, company=company, how_met="event",
+                                   met_via=event["name"], today=today)
+        else:
+            if not db.table("people").count_where("id = ?", [person_id]):
+                raise NotFound("That person does not exist (any more).")
+            if company:
+                get_or_create_company(db, company)
+        db.execute("insert or ignore into event_people (event_id, person_id, note) values (?, ?, ?)",
+                   [event_id, person_id, note])
+        log_interaction(db, person_id, day=event["day"], channel="event", direction="unknown", nature="conversation",
+                        notes=note, details=details, event_id=event_id, today=today)
+    return person_id
+
+
+def people_met(db: Database, event_id: int) -> list[dict]:
+    """Who was met at an event and where each relationship stands now."""
+    return rows(db, (
+        "select p.id, p.name, p.title, coalesce(c.name, '') as company, p.stage, p.score, p.score_status, "
+        "p.score_reason, ep.note from event_people ep join people p on p.id = ep.person_id "
+        "left join companies c on c.id = p.company_id where ep.event_id = ? order by p.name"), [event_id])
+
+
+def delete_event(db: Database, event_id: int) -> None:
+    get_event(db, event_id)
+    db.execute("delete from events where id = ?", [event_id])

@@ -1,0 +1,235 @@
+"""The follow-up engine: thank-yous after conversations, check-ins, yearly dates; done, snooze, skip."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from sqlite_utils import Database
+
+from core import validation as v
+from core.db import now_iso, one, rows, transaction
+from core.errors import NotFound, ValidationError
+from core.vocab import CONVERSATION_CHANNELS, CONVERSATION_NATURES, FOLLOWUP_REASONS
+
+THANK_YOU_DAYS = 2  # the article: a thank-you within 24-48 hours
+EVENT_FOLLOWUP_DAYS = 1  # people met at an event: follow up the next day
+THANK_YOU_LOOKBACK = 14  # logging an older conversation is history, not a thank-you to write now
+DATE_HORIZON = 60  # yearly dates become reminders this many days ahead
+DATE_LOOKBACK = 7  # a date that passed less than a week ago still deserves a late message
+SNOOZES = {"1 day": 1, "1 week": 7, "1 month": 30}
+
+
+def needs_thank_you(channel: str, nature: str, tags: list[str]) -> bool:
+    """A conversation (call, video, meeting, event, informational interview) earns a thank-you."""
+    if nature == "thank_you" or "thank_you" in tags:
+        return False
+    return channel in CONVERSATION_CHANNELS or nature in CONVERSATION_NATURES
+
+
+def schedule_after_interaction(db: Database, interaction: dict, person_name: str, today: date) -> int | None:
+    """Create the thank-you a conversation calls for, due within 48 hours of the day it happened.
+
+    Returns the follow-up id, or None when none is needed (or one already exists for it).
+    """
+    tags = v.load_tags(interaction.get("tags"))
+    day = date.fromisoformat(interaction["day"])
+    if interaction["nature"] == "thank_you" or "thank_you" in tags:
+        close_thank_yous(db, interaction["person_id"], day, today)
+        return None
+    if not needs_thank_you(interaction["channel"], interaction["nature"], tags):
+        return None
+    if (today - day).days > THANK_YOU_LOOKBACK:
+        return None
+    if interaction["channel"] == "event":
+        reason, due, title = "event_followup", day + timedelta(days=EVENT_FOLLOWUP_DAYS), \
+            f"Follow up with {person_name} after the event"
+    else:
+        reason, due, title = "thank_you", day + timedelta(days=THANK_YOU_DAYS), f"Thank {person_name}"
+    key = f"thank_you:{interaction['id']}"
+    if one(db, "select id from followups where dedupe_key = ?", [key]):
+        return None
+    return db.table("followups").insert({
+        "person_id": interaction["person_id"], "reason": reason, "due": due.isoformat(), "title": title,
+        "dedupe_key": key, "interaction_id": interaction["id"], "event_id": interaction.get("event_id"),
+        "created_at": now_iso()}).last_pk
+
+
+def close_thank_yous(db: Database, person_id: int, thanked_on: date, today: date) -> int:
+    """A thank-you was sent: close the open thank-yous for conversations on or before that day."""
+    return db.execute(
+        "update followups set status = 'done', closed_on = ? where person_id = ? and status = 'open' "
+        "and reason in ('thank_you', 'event_followup') and interaction_id in "
+        "(select id from interactions where person_id = ? and day <= ?)",
+        [thanked_on.isoformat(), person_id, person_id, thanked_on.isoformat()]).rowcount
+
+
+def occurrence(month: int, day: int, year: int) -> date:
+    """The date a yearly day falls on in a given year; 29 February is 28 February in other years."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return date(year, 2, 28) if (month, day) == (2, 29) else date(year, month, min(day, 28))
+
+
+def next_occurrence(month: int, day: int, after: date) -> date:
+    """The first occurrence on or after `after`."""
+    this_year = occurrence(month, day, after.year)
+    return this_year if this_year >= after else occurrence(month, day, after.year + 1)
+
+
+DATE_TITLES = {
+    "birthday": "{name}'s birthday",
+    "work_anniversary": "{name}'s work anniversary",
+    "success": "Congratulate {name}",
+    "other": "{name}: {note}",
+}
+
+
+def schedule_date_reminders(db: Database, today: date) -> int:
+    """Create reminders for important dates in the coming DATE_HORIZON days (and the past week).
+
+    Each occurrence is keyed by date and year, so it is never due twice, and one that was marked
+    done or skipped does not come back.
+    """
+    start = today - timedelta(days=DATE_LOOKBACK)
+    created = 0
+    stamp = now_iso()
+    for d in rows(db, (
+            "select d.*, p.name from important_dates d join people p on p.id = d.person_id "
+            "where p.archived_at is null")):
+        if d["yearly"]:
+            occ = next_occurrence(d["month"], d["day"], start)
+        else:
+            occ = date(d["year"], d["month"], d["day"])
+        if not (start <= occ <= today + timedelta(days=DATE_HORIZON)):
+            continue
+        title = DATE_TITLES.get(d["label"], DATE_TITLES["other"]).format(name=d["name"], note=d["note"] or "date")
+        if d["label"] == "birthday" and d["year"] and d["yearly"]:
+            title += f" ({occ.year - d['year']})"
+        cur = db.execute(
+            "insert or ignore into followups (person_id, reason, due, title, dedupe_key, date_id, created_at) "
+            "values (?, 'date', ?, ?, ?, ?, ?)",
+            [d["person_id"], occ.isoformat(), title, f"date:{d['id']}:{occ.year}", d["id"], stamp])
+        created += cur.rowcount
+    return created
+
+
+def add_reminder(db: Database, person_id: int | None, due: object, title: str) -> int:
+    """A reminder of the user's own: 'send Ana the article on Friday'."""
+    due_day = v.parse_date(due, "Due date")
+    title = v.text(title, "Reminder", required=True)
+    if person_id is not None and not db.table("people").count_where("id = ?", [person_id]):
+        raise NotFound("That person does not exist (any more).")
+    return db.table("followups").insert({
+        "person_id": person_id, "reason": "custom", "due": due_day.isoformat(), "title": title,
+        "dedupe_key": f"custom:{uuid.uuid4().hex}", "created_at": now_iso()}).last_pk
+
+
+def _require_open(db: Database, followup_id: int) -> dict:
+    row = one(db, "select * from followups where id = ?", [followup_id])
+    if not row:
+        raise NotFound("That follow-up no longer exists.")
+    if row["status"] != "open":
+        raise ValidationError("That follow-up is already closed.")
+    return row
+
+
+def complete(db: Database, followup_id: int, today: date) -> None:
+    """Mark a follow-up done. A done check-in starts the next cadence from today."""
+    row = _require_open(db, followup_id)
+    with transaction(db):
+        db.execute("update followups set status = 'done', closed_on = ? where id = ?",
+                   [today.isoformat(), followup_id])
+        if row["reason"] == "check_in" and row["person_id"]:
+            from core.relationships import refresh_people
+
+            refresh_people(db, today, [row["person_id"]])
+
+
+def skip(db: Database, followup_id: int, today: date) -> None:
+    """Dismiss a follow-up without doing it (it will not come back for the same reason)."""
+    _require_open(db, followup_id)
+    db.execute("update followups set status = 'skipped', closed_on = ? where id = ?",
+               [today.isoformat(), followup_id])
+
+
+def snooze(db: Database, followup_id: int, days: int, today: date) -> date:
+    """Push a follow-up `days` from today (not from its due date). Returns the new due date."""
+    _require_open(db, followup_id)
+    days = v.integer(days, "Snooze", minimum=1, maximum=365)
+    new_due = today + timedelta(days=days)
+    db.execute("update followups set due = ?, snoozes = snoozes + 1 where id = ?",
+               [new_due.isoformat(), followup_id])
+    return new_due
+
+
+_SELECT = (
+    "select f.id, f.person_id, f.reason, f.due, f.title, f.status, f.snoozes, f.interaction_id, f.event_id, "
+    "p.name as person, coalesce(c.name, '') as company, p.score, p.score_status, p.score_reason, p.email, "
+    "i.day as interaction_day, i.channel as interaction_channel "
+    "from followups f left join people p on p.id = f.person_id left join companies c on c.id = p.company_id "
+    "left join interactions i on i.id = f.interaction_id "
+)
+
+
+def _decorate(item: dict, today: date) -> dict:
+    due = date.fromisoformat(item["due"])
+    item["days_left"] = (due - today).days
+    item["reason_label"] = FOLLOWUP_REASONS.get(item["reason"], item["reason"])
+    if not item["title"]:
+        name = item["person"] or "someone"
+        item["title"] = f"Check in with {name}" if item["reason"] == "check_in" else name
+    if item["reason"] in ("thank_you", "event_followup") and item["interaction_day"]:
+        met = date.fromisoformat(item["interaction_day"])
+        item["window_left_hours"] = max(0, 48 - (today - met).days * 24)
+    return item
+
+
+def due_board(db: Database, today: date, later_days: int = 60, limit: int = 200) -> dict[str, list[dict]]:
+    """Open follow-ups of active people in columns: overdue, today, this week (next 7 days), later."""
+    found = rows(db, _SELECT + (
+        "where f.status = 'open' and (p.id is null or p.archived_at is null) and f.due <= ? "
+        "order by f.due, f.id limit ?"), [(today + timedelta(days=later_days)).isoformat(), limit * 4])
+    board: dict[str, list[dict]] = {"overdue": [], "today": [], "week": [], "later": []}
+    for item in found:
+        item = _decorate(item, today)
+        left = item["days_left"]
+        column = "overdue" if left < 0 else "today" if left == 0 else "week" if left <= 7 else "later"
+        if len(board[column]) < limit:
+            board[column].append(item)
+    return board
+
+
+def due_on(db: Database, day: date) -> list[dict]:
+    """Everything open and due on or before `day` (what the command line's `due` prints)."""
+    return [_decorate(r, day) for r in rows(db, _SELECT + (
+        "where f.status = 'open' and (p.id is null or p.archived_at is null) and f.due <= ? "
+        "order by f.due, f.id"), [day.isoformat()])]
+
+
+def thank_you_window(db: Database, today: date) -> list[dict]:
+    """Open thank-yous and event follow-ups: the 48 hours after a conversation."""
+    return [_decorate(r, today) for r in rows(db, _SELECT + (
+        "where f.status = 'open' and f.reason in ('thank_you', 'event_followup') "
+        "and p.archived_at is null order by f.due, f.id"))]
+
+
+def upcoming_dates(db: Database, today: date, days: int = 14) -> list[dict]:
+    """Birthdays and other dates in the next `days` days (open reminders)."""
+    return [_decorate(r, today) for r in rows(db, _SELECT + (
+        "where f.status = 'open' and f.reason = 'date' and f.due between ? and ? "
+        "and p.archived_at is null order by f.due"),
+        [today.isoformat(), (today + timedelta(days=days)).isoformat()])]
+
+
+def for_person(db: Database, person_id: int, today: date) -> list[dict]:
+    return [_decorate(r, today) for r in rows(db, _SELECT + (
+        "where f.person_id = ? and f.status = 'open' order by f.due"), [person_id])]
+
+
+def calendar_items(db: Database, start: date, end: date) -> list[dict]:
+    """Open follow-ups between two dates, for the calendar view and the .ics export."""
+    return [_decorate(r, start) for r in rows(db, _SELECT + (
+        "where f.status = 'open' and f.due between ? and ? and (p.id is null or p.archived_at is null) "
+        "order by f.due, f.id"), [start.isoformat(), end.isoformat()])]

@@ -1,0 +1,179 @@
+"""Specific networking goals whose progress is computed from the data, never typed in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlite_utils import Database
+
+from core import validation as v
+from core.db import now_iso, one, rows, scalar, transaction
+from core.errors import NotFound, ValidationError
+from core.vocab import KINDS, NATURES, STAGES
+
+METRICS = {
+    "people_at_stage": "people in the segment who reached a stage",
+    "interactions": "touches in the segment between the start and due dates",
+}
+PRIORITIES = {1: "High", 2: "Medium", 3: "Low"}
+SEGMENT_FIELDS = ("segment_industry", "segment_role", "segment_seniority", "segment_tag")
+
+
+def _clean(db: Database, fields: dict, today: date) -> dict:
+    out: dict = {}
+    out["title"] = v.text(fields.get("title"), "Goal", required=True)
+    out["metric"] = v.choice(fields.get("metric"), "What to count", METRICS)
+    out["target"] = v.integer(fields.get("target"), "Target number", minimum=1, maximum=100_000)
+    out["stage"] = v.choice(fields.get("stage", ""), "Stage", STAGES, required=out["metric"] == "people_at_stage")
+    out["interaction_kind"] = v.choice(fields.get("interaction_kind", ""), "Kind of touch", KINDS, required=False)
+    out["interaction_nature"] = v.choice(fields.get("interaction_nature", ""), "Nature of touch", NATURES,
+                                         required=False)
+    for key in SEGMENT_FIELDS:
+        out[key] = v.text(fields.get(key, ""), key.replace("segment_", "Segment ").capitalize())
+    out["segment_tag"] = out["segment_tag"].lower()
+    company = fields.get("segment_company_id")
+    if company not in (None, ""):
+        company = v.integer(company, "Company")
+        if not db.table("companies").count_where("id = ?", [company]):
+            raise NotFound("That company does not exist.")
+    out["segment_company_id"] = company or None
+    out["priority"] = v.integer(fields.get("priority", 2), "Priority", minimum=1, maximum=3)
+    out["start_on"] = v.parse_date(fields.get("start_on") or today, "Start date").isoformat()
+    due = v.parse_date(fields.get("due_on"), "Due date")
+    if due.isoformat() < out["start_on"]:
+        raise ValidationError("The due date must come after the start date.")
+    out["due_on"] = due.isoformat()
+    revisit = v.parse_date(fields.get("revisit_on"), "Revisit date", required=False)
+    out["revisit_on"] = revisit.isoformat() if revisit else None
+    out["notes"] = v.long_text(fields.get("notes", ""), "Notes")
+    return out
+
+
+def add_goal(db: Database, *, today: date, **fields) -> int:
+    """Add a goal: a segment, a number and a date ('5 marketing managers in tech, conversed, by 31 March')."""
+    record = _clean(db, fields, today)
+    stamp = now_iso()
+    record.update(status="open", created_at=stamp, updated_at=stamp)
+    return db.table("goals").insert(record).last_pk
+
+
+def update_goal(db: Database, goal_id: int, *, today: date, **fields) -> None:
+    current = get_goal(db, goal_id)
+    merged = {**current, **fields}
+    record = _clean(db, merged, today)
+    record["updated_at"] = now_iso()
+    db.table("goals").update(goal_id, record)
+
+
+def get_goal(db: Database, goal_id: int) -> dict:
+    found = one(db, "select * from goals where id = ?", [goal_id])
+    if not found:
+        raise NotFound("That goal no longer exists.")
+    return found
+
+
+def close_goal(db: Database, goal_id: int, today: date) -> None:
+    get_goal(db, goal_id)
+    db.execute("update goals set status = 'closed', closed_on = ?, updated_at = ? where id = ?",
+               [today.isoformat(), now_iso(), goal_id])
+
+
+def reopen_goal(db: Database, goal_id: int) -> None:
+    get_goal(db, goal_id)
+    db.execute("update goals set status = 'open', closed_on = null, updated_at = ? where id = ?",
+               [now_iso(), goal_id])
+
+
+def delete_goal(db: Database, goal_id: int) -> None:
+    get_goal(db, goal_id)
+    db.execute("delete from goals where id = ?", [goal_id])
+
+
+def set_revisit(db: Database, goal_id: int, revisit_on: object) -> None:
+    get_goal(db, goal_id)
+    day = v.parse_date(revisit_on, "Revisit date", required=False)
+    db.execute("update goals set revisit_on = ? where id = ?", [day.isoformat() if day else None, goal_id])
+
+
+def _segment_sql(goal: dict) -> tuple[list[str], list]:
+    where, params = ["p.archived_at is null"], []
+    for key, column in (("segment_industry", "p.industry"), ("segment_role", "p.role"),
+                        ("segment_seniority", "p.seniority")):
+        if goal[key]:
+            where.append(f"{column} like ?")
+            params.append(f"%{goal[key]}%")
+    if goal["segment_company_id"]:
+        where.append("p.company_id = ?")
+        params.append(goal["segment_company_id"])
+    if goal["segment_tag"]:
+        where.append("exists (select 1 from json_each(p.tags) where value = ?)")
+        params.append(goal["segment_tag"])
+    return where, params
+
+
+def progress(db: Database, goal: dict, with_people: bool = True) -> dict:
+    """Compute a goal's progress: {current, target, fraction, people} (people who count toward it)."""
+    where, params = _segment_sql(goal)
+    if goal["metric"] == "people_at_stage":
+        reached = STAGES[STAGES.index(goal["stage"]):]
+        where.append(f"p.stage in ({','.join('?' * len(reached))})")
+        params += list(reached)
+        base = f"from people p where {' and '.join(where)}"
+        current = scalar(db, f"select count(*) {base}", params)
+        people = rows(db, f"select p.id, p.name, p.stage, p.score {base} order by p.name limit 100",
+                      params) if with_people else []
+    else:
+        where += ["i.day between ? and ?"]
+        params += [goal["start_on"], goal["due_on"]]
+        if goal["interaction_kind"]:
+            where.append("i.kind = ?")
+            params.append(goal["interaction_kind"])
+        if goal["interaction_nature"]:
+            where.append("i.nature = ?")
+            params.append(goal["interaction_nature"])
+        base = f"from interactions i join people p on p.id = i.person_id where {' and '.join(where)}"
+        current = scalar(db, f"select count(*) {base}", params)
+        people = rows(db, f"select p.id, p.name, p.stage, p.score, count(*) as touches {base} "
+                          "group by p.id order by p.name limit 100", params) if with_people else []
+    target = goal["target"]
+    return {"current": current, "target": target, "fraction": min(1.0, current / target), "people": people,
+            "met": current >= target}
+
+
+def describe(goal: dict) -> str:
+    """The goal in one line: '5 people (role: marketing manager, industry: tech) at conversed by 2027-03-31'."""
+    segment = [f"{k.replace('segment_', '')}: {goal[k]}" for k in SEGMENT_FIELDS if goal[k]]
+    seg = f" ({', '.join(segment)})" if segment else ""
+    if goal["metric"] == "people_at_stage":
+        what = f"{goal['target']} people{seg} at '{goal['stage']}' or beyond"
+    else:
+        kind = NATURES_LABEL.get(goal["interaction_nature"]) or (
+            f"{goal['interaction_kind']}s" if goal["interaction_kind"] else "touches")
+        what = f"{goal['target']} {kind}{seg}"
+    return f"{what} by {goal['due_on']}"
+
+
+NATURES_LABEL = {"informational_interview": "informational interviews", "referral": "referral requests",
+                 "introduction": "introductions made", "shared_resource": "resources shared",
+                 "thank_you": "thank-yous", "meeting": "meetings", "check_in": "check-ins"}
+
+
+def list_goals(db: Database, today: date, status: str = "open") -> list[dict]:
+    """Goals by priority then due date, each with its progress and whether it needs revisiting."""
+    goals = rows(db, "select * from goals where status = ? order by priority, due_on, id", [status])
+    for g in goals:
+        g["progress"] = progress(db, g)
+        g["summary"] = describe(g)
+        g["days_left"] = (date.fromisoformat(g["due_on"]) - today).days
+        g["revisit_due"] = bool(g["revisit_on"] and g["revisit_on"] <= today.isoformat())
+    return goals
+
+
+def goals_to_revisit(db: Database, today: date) -> list[dict]:
+    """Open goals whose revisit date has come, or whose due date has passed."""
+    return [g for g in list_goals(db, today) if g["revisit_due"] or g["days_left"] < 0]
+
+
+def mark_revisited(db: Database, goal_id: int, next_revisit: object) -> None:
+    with transaction(db):
+        set_revisit(db, goal_id, next_revisit)

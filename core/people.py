@@ -1,0 +1,491 @@
+"""People and companies on the target list: add, edit, archive, find, filter and merge."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlite_utils import Database
+
+from core import validation as v
+from core.db import now_iso, one, rows, scalar, transaction
+from core.errors import NotFound, ValidationError
+from core.scoring import BANDS
+from core.vocab import DATE_LABELS, HOW_MET, SENIORITIES, STAGES, TIERS
+
+# Editable person fields: name -> (label, kind). Kinds: short, long, email, url, choice lists.
+PERSON_FIELDS: dict[str, tuple[str, str]] = {
+    "name": ("Name", "short"),
+    "title": ("Title", "short"),
+    "email": ("Email", "email"),
+    "phone": ("Phone", "short"),
+    "linkedin_url": ("LinkedIn URL", "url"),
+    "website": ("Website", "url"),
+    "location": ("Location", "short"),
+    "industry": ("Industry", "short"),
+    "role": ("Role", "short"),
+    "seniority": ("Seniority", "seniority"),
+    "how_met": ("How we met", "how_met"),
+    "met_via": ("Met via", "short"),
+    "tier": ("Tier", "tier"),
+    "common_ground": ("Common ground", "long"),
+    "needs": ("Their needs and goals", "long"),
+    "details": ("Details to remember", "long"),
+    "notes": ("Notes", "long"),
+}
+COMPANY_FIELDS: dict[str, tuple[str, str]] = {
+    "name": ("Company name", "short"),
+    "industry": ("Industry", "short"),
+    "website": ("Website", "url"),
+    "culture": ("Culture", "long"),
+    "company_values": ("Values", "long"),
+    "hiring_notes": ("Hiring notes", "long"),
+    "notes": ("Notes", "long"),
+}
+SORTS = {
+    "score": "p.score is null, p.score desc, p.name collate nocase",
+    "score_low": "p.score is null, p.score asc, p.name collate nocase",
+    "due": "f.due is null, f.due, p.name collate nocase",
+    "name": "p.name collate nocase",
+    "recent": "p.last_touch_on is null, p.last_touch_on desc, p.name collate nocase",
+    "stage": "case p.stage " + " ".join(f"when '{s}' then {i}" for i, s in enumerate(STAGES))
+             + " end desc, p.name collate nocase",
+}
+
+
+def _clean(fields: dict, spec: dict[str, tuple[str, str]]) -> dict:
+    unknown = set(fields) - set(spec) - {"cadence_days", "company", "company_id", "tags", "stage"}
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    out: dict = {}
+    for key, value in fields.items():
+        if key not in spec:
+            continue
+        label, kind = spec[key]
+        if kind == "short":
+            out[key] = v.text(value, label, required=key == "name")
+        elif kind == "long":
+            out[key] = v.long_text(value, label)
+        elif kind == "email":
+            out[key] = v.email(value, label)
+        elif kind == "url":
+            out[key] = v.url(value, label)
+        elif kind == "seniority":
+            out[key] = v.choice(value, label, SENIORITIES, required=False)
+        elif kind == "how_met":
+            out[key] = v.choice(value, label, HOW_MET, required=False)
+        elif kind == "tier":
+            out[key] = v.choice(value or "network", label, TIERS)
+    return out
+
+
+def _person_record(db: Database, fields: dict) -> dict:
+    record = _clean(fields, PERSON_FIELDS)
+    if "tags" in fields:
+        record["tags"] = v.tags_json(fields["tags"])
+    if "cadence_days" in fields:
+        record["cadence_days"] = v.integer(fields["cadence_days"], "Check-in cadence", minimum=1,
+                                           maximum=3650, required=False)
+    if "company_id" in fields and fields["company_id"] not in (None, ""):
+        cid = v.integer(fields["company_id"], "Company")
+        if not db.table("companies").count_where("id = ?", [cid]):
+            raise NotFound("That company does not exist.")
+        record["company_id"] = cid
+    elif "company_id" in fields:
+        record["company_id"] = None
+    if "stage" in fields:
+        record["stage"] = v.choice(fields["stage"], "Stage", STAGES)
+    return record
+
+
+def add_person(db: Database, *, name: str, company: str = "", today: date | None = None,
+               source: str = "manual", **fields) -> int:
+    """Add a person; `company` is a company name, created if new. Returns the new id."""
+    record = _person_record(db, {"name": name, **fields})
+    stamp = now_iso()
+    with transaction(db):
+        if company and "company_id" not in fields:
+            record["company_id"] = get_or_create_company(db, company)
+        record.update(created_at=stamp, updated_at=stamp, source=source)
+        record.setdefault("stage", "stranger")
+        return db.table("people").insert(record).last_pk
+
+
+def update_person(db: Database, person_id: int, *, today: date | None = None, company: str | None = None,
+                  **fields) -> None:
+    """Change some of a person's fields; a stage change is recorded in the ladder's history."""
+    current = _require_person(db, person_id)
+    record = _person_record(db, fields)
+    with transaction(db):
+        if company is not None:
+            record["company_id"] = get_or_create_company(db, company) if company.strip() else None
+        new_stage = record.pop("stage", None)
+        if record:
+            record["updated_at"] = now_iso()
+            db.table("people").update(person_id, record)
+        if new_stage and new_stage != current["stage"]:
+            set_stage(db, person_id, new_stage, today or date.today())
+    if "tier" in record or "cadence_days" in record:
+        from core.relationships import refresh_people
+
+        refresh_people(db, today or date.today(), [person_id])
+
+
+def set_stage(db: Database, person_id: int, stage: str, day: date) -> None:
+    """Move a person on the ladder, recording the change (never a no-op row)."""
+    stage = v.choice(stage, "Stage", STAGES)
+    current = _require_person(db, person_id)
+    if current["stage"] == stage:
+        return
+    with transaction(db):
+        db.execute("update people set stage = ?, updated_at = ? where id = ?", [stage, now_iso(), person_id])
+        db.table("stage_changes").insert({"person_id": person_id, "day": day.isoformat(),
+                                          "from_stage": current["stage"], "to_stage": stage})
+
+
+def advance_stage(db: Database, person_id: int, at_least: str, day: date) -> None:
+    """Raise a person's stage to at_least if they are below it; never lowers it."""
+    current = _require_person(db, person_id)
+    if STAGES.index(current["stage"]) < STAGES.index(at_least):
+        set_stage(db, person_id, at_least, day)
+
+
+def archive_person(db: Database, person_id: int, archived: bool = True) -> None:
+    """Archive (hide from lists and stop reminders) or bring back a person. Nothing is deleted."""
+    _require_person(db, person_id)
+    with transaction(db):
+        db.execute("update people set archived_at = ?, updated_at = ? where id = ?",
+                   [now_iso() if archived else None, now_iso(), person_id])
+        if archived:
+            db.execute("update followups set status = 'skipped', closed_on = ? "
+                       "where person_id = ? and status = 'open'", [date.today().isoformat(), person_id])
+
+
+def _require_person(db: Database, person_id: int) -> dict:
+    found = one(db, "select * from people where id = ?", [person_id])
+    if not found:
+        raise NotFound("That person does not exist (any more).")
+    return found
+
+
+def get_person(db: Database, person_id: int) -> dict:
+    """A person with their company's name and their tags as a list."""
+    person = one(db, "select p.*, c.name as company from people p left join companies c on c.id = p.company_id "
+                     "where p.id = ?", [person_id])
+    if not person:
+        raise NotFound("That person does not exist (any more).")
+    person["tags"] = v.load_tags(person["tags"])
+    person["company"] = person["company"] or ""
+    return person
+
+
+def person_choices(db: Database, include_archived: bool = False) -> list[tuple[int, str]]:
+    """(id, 'Name — Company') for every person, for pickers."""
+    where = "" if include_archived else "where p.archived_at is null"
+    return [(r["id"], r["label"]) for r in rows(db, (
+        "select p.id, p.name || case when c.name is not null then ' — ' || c.name else '' end as label "
+        f"from people p left join companies c on c.id = p.company_id {where} order by p.name collate nocase"))]
+
+
+def list_people(db: Database, *, search: str = "", company_id: int | None = None, industry: str = "",
+                role: str = "", seniority: str = "", stage: str = "", tag: str = "", band: str = "",
+                due: str = "", include_archived: bool = False, sort: str = "score", limit: int = 200,
+                offset: int = 0, today: date | None = None) -> tuple[list[dict], int]:
+    """Filter and sort the target list; returns one page of rows and the total that matched.
+
+    due: '' (any), 'overdue', 'week' (due within 7 days), 'none' (nothing scheduled).
+    """
+    today = today or date.today()
+    where, params = ["1=1"], []
+    if not include_archived:
+        where.append("p.archived_at is null")
+    if search.strip():
+        like = f"%{search.strip()}%"
+        where.append("(p.name like ? or p.title like ? or c.name like ? or p.email like ?)")
+        params += [like, like, like, like]
+    for column, value in (("p.industry", industry), ("p.role", role), ("p.seniority", seniority),
+                          ("p.stage", stage)):
+        if value:
+            where.append(f"{column} = ? collate nocase")
+            params.append(value)
+    if company_id:
+        where.append("p.company_id = ?")
+        params.append(company_id)
+    if tag:
+        where.append("exists (select 1 from json_each(p.tags) where value = ?)")
+        params.append(tag.strip().lower())
+    if band:
+        if band not in BANDS:
+            raise ValidationError(f"Unknown band {band!r}.")
+        where.append(_BAND_SQL[band])
+    if due == "overdue":
+        where.append("f.due < ?")
+        params.append(today.isoformat())
+    elif due == "week":
+        where.append("f.due <= date(?, '+7 days')")
+        params.append(today.isoformat())
+    elif due == "none":
+        where.append("f.due is null")
+    order = SORTS.get(sort)
+    if order is None:
+        raise ValidationError(f"Unknown sort {sort!r}.")
+    base = (
+        "from people p left join companies c on c.id = p.company_id "
+        "left join (select person_id, min(due) as due from followups where status = 'open' "
+        "and person_id is not null group by person_id) f on f.person_id = p.id "
+        f"where {' and '.join(where)}"
+    )
+    total = scalar(db, f"select count(*) {base}", params)
+    found = rows(db, (
+        "select p.id, p.name, p.title, coalesce(c.name, '') as company, p.company_id, p.industry, p.role, "
+        "p.seniority, p.stage, p.tier, p.tags, p.score, p.score_status, p.score_confidence, p.score_reason, "
+        f"p.last_touch_on, f.due as next_due, p.email, p.archived_at {base} order by {order} limit ? offset ?"
+    ), [*params, limit, offset])
+    for r in found:
+        r["tags"] = v.load_tags(r["tags"])
+    return found, total
+
+
+_BAND_SQL = {
+    "thriving": "p.score >= 80",
+    "warm": "p.score >= 60 and p.score < 80",
+    "cooling": "p.score >= 40 and p.score < 60",
+    "cold": "p.score >= 20 and p.score < 40",
+    "dormant": "p.score < 20",
+    "none": "p.score is null",
+}
+
+
+def filter_options(db: Database) -> dict[str, list]:
+    """Distinct values present in the data, for the target list's filters."""
+    def distinct(column: str) -> list[str]:
+        return [r[0] for r in db.execute(
+            f"select distinct {column} from people where {column} != '' and archived_at is null "
+            f"order by {column} collate nocase").fetchall()]
+
+    return {
+        "industries": distinct("industry"),
+        "roles": distinct("role"),
+        "seniorities": distinct("seniority"),
+        "tags": [r[0] for r in db.execute(
+            "select distinct j.value from people p, json_each(p.tags) j where p.archived_at is null "
+            "order by 1").fetchall()],
+        "companies": [(r["id"], r["name"]) for r in rows(
+            db, "select id, name from companies where archived_at is null order by name collate nocase")],
+    }
+
+
+def stage_counts(db: Database) -> dict[str, int]:
+    """How many active people stand on each rung of the ladder."""
+    counts = dict.fromkeys(STAGES, 0)
+    for stage, n in db.execute("select stage, count(*) from people where archived_at is null group by stage"):
+        counts[stage] = n
+    return counts
+
+
+def stage_ladder(db: Database, limit_per_stage: int = 50) -> dict[str, list[dict]]:
+    """The people on each rung, best scored first (a bounded number per rung)."""
+    ladder = {}
+    for stage in STAGES:
+        ladder[stage] = rows(db, (
+            "select p.id, p.name, coalesce(c.name, '') as company, p.score, p.score_status from people p "
+            "left join companies c on c.id = p.company_id where p.stage = ? and p.archived_at is null "
+            "order by p.score is null, p.score desc, p.name collate nocase limit ?"), [stage, limit_per_stage])
+    return ladder
+
+
+# --- Companies -------------------------------------------------------------------------------
+
+
+def get_or_create_company(db: Database, name: str) -> int:
+    """The id of the company with this name (case-insensitive), creating it if needed."""
+    name = v.text(name, "Company name", required=True)
+    found = scalar(db, "select id from companies where name = ? collate nocase", [name])
+    if found:
+        return found
+    stamp = now_iso()
+    return db.table("companies").insert({"name": name, "created_at": stamp, "updated_at": stamp}).last_pk
+
+
+def add_company(db: Database, *, name: str, **fields) -> int:
+    record = _clean({"name": name, **fields}, COMPANY_FIELDS)
+    if scalar(db, "select id from companies where name = ? collate nocase", [record["name"]]):
+        raise ValidationError(f"A company called {record['name']!r} is already on your list.")
+    stamp = now_iso()
+    record.update(created_at=stamp, updated_at=stamp)
+    return db.table("companies").insert(record).last_pk
+
+
+def update_company(db: Database, company_id: int, **fields) -> None:
+    checks = {k: bool(fields.pop(k)) for k in ("checked_website", "checked_news", "checked_social")
+              if k in fields}
+    record = _clean(fields, COMPANY_FIELDS)
+    get_company(db, company_id)
+    if "name" in record:
+        clash = scalar(db, "select id from companies where name = ? collate nocase and id != ?",
+                       [record["name"], company_id])
+        if clash:
+            raise ValidationError(f"A company called {record['name']!r} is already on your list.")
+    record.update({k: int(val) for k, val in checks.items()})
+    record["updated_at"] = now_iso()
+    db.table("companies").update(company_id, record)
+
+
+def get_company(db: Database, company_id: int) -> dict:
+    found = one(db, "select * from companies where id = ?", [company_id])
+    if not found:
+        raise NotFound("That company does not exist (any more).")
+    return found
+
+
+def archive_company(db: Database, company_id: int, archived: bool = True) -> None:
+    get_company(db, company_id)
+    db.execute("update companies set archived_at = ?, updated_at = ? where id = ?",
+               [now_iso() if archived else None, now_iso(), company_id])
+
+
+def list_companies(db: Database, *, search: str = "", include_archived: bool = False) -> list[dict]:
+    """Companies with how many people you know there and how warm the best relationship is."""
+    where, params = ["1=1"], []
+    if not include_archived:
+        where.append("c.archived_at is null")
+    if search.strip():
+        where.append("(c.name like ? or c.industry like ?)")
+        params += [f"%{search.strip()}%"] * 2
+    return rows(db, (
+        "select c.id, c.name, c.industry, c.website, "
+        "c.checked_website + c.checked_news + c.checked_social as research_done, "
+        "count(p.id) as people, max(p.score) as best_score, "
+        "sum(case when p.stage in ('conversed', 'connected', 'ally') then 1 else 0 end) as conversed "
+        "from companies c left join people p on p.company_id = c.id and p.archived_at is null "
+        f"where {' and '.join(where)} group by c.id order by c.name collate nocase"), params)
+
+
+def company_people(db: Database, company_id: int) -> list[dict]:
+    """Who do I know here? Each person with their stage, score and status."""
+    return rows(db, (
+        "select id, name, title, stage, score, score_status, score_reason, last_touch_on from people "
+        "where company_id = ? and archived_at is null order by score is null, score desc, name"), [company_id])
+
+
+def merge_companies(db: Database, keep_id: int, drop_id: int) -> None:
+    """Fold one company into another: people and goals move, empty fields are filled, nothing is lost."""
+    if keep_id == drop_id:
+        raise ValidationError("Pick two different companies to merge.")
+    keep, drop = get_company(db, keep_id), get_company(db, drop_id)
+    with transaction(db):
+        update = _fill_blanks(keep, drop, [k for k in COMPANY_FIELDS if k != "name"])
+        for k in ("checked_website", "checked_news", "checked_social"):
+            if drop[k] and not keep[k]:
+                update[k] = 1
+        if update:
+            update["updated_at"] = now_iso()
+            db.table("companies").update(keep_id, update)
+        db.execute("update people set company_id = ? where company_id = ?", [keep_id, drop_id])
+        db.execute("update goals set segment_company_id = ? where segment_company_id = ?", [keep_id, drop_id])
+        db.execute("delete from companies where id = ?", [drop_id])
+
+
+def _fill_blanks(keep: dict, drop: dict, fields: list[str], joined: tuple[str, ...] = ()) -> dict:
+    """Fields where keep is empty take drop's value; `joined` text fields keep both."""
+    update = {}
+    for key in fields:
+        mine, theirs = keep.get(key) or "", drop.get(key) or ""
+        if not theirs or mine == theirs:
+            continue
+        if not mine:
+            update[key] = theirs
+        elif key in joined:
+            update[key] = f"{mine}\n\n{theirs}"
+    return update
+
+
+# --- Merging people --------------------------------------------------------------------------
+
+
+def merge_people(db: Database, keep_id: int, drop_id: int, today: date | None = None) -> dict:
+    """Merge drop into keep: every interaction, follow-up, date, event and draft moves to keep.
+
+    Empty fields of keep take drop's values, long texts are kept side by side, tags are united, the
+    higher stage wins. Returns counts of what moved.
+    """
+    today = today or date.today()
+    if keep_id == drop_id:
+        raise ValidationError("Pick two different people to merge.")
+    keep, drop = _require_person(db, keep_id), _require_person(db, drop_id)
+    moved = {}
+    with transaction(db):
+        text_fields = [k for k in PERSON_FIELDS if k not in ("name", "tier")]
+        update = _fill_blanks(keep, drop, text_fields, joined=("common_ground", "needs", "details", "notes"))
+        for key in ("company_id", "cadence_days", "connected_on"):
+            if keep[key] is None and drop[key] is not None:
+                update[key] = drop[key]
+        tags = sorted(set(v.load_tags(keep["tags"])) | set(v.load_tags(drop["tags"])))
+        update["tags"] = json.dumps(tags, ensure_ascii=False)
+        if STAGES.index(drop["stage"]) > STAGES.index(keep["stage"]):
+            update["stage"] = drop["stage"]
+        if TIERS.index(drop["tier"]) < TIERS.index(keep["tier"]):
+            update["tier"] = drop["tier"]  # the closer tier wins: active before core before network
+        update["updated_at"] = now_iso()
+        db.table("people").update(keep_id, update)
+        for table, column in (("interactions", "person_id"), ("important_dates", "person_id"),
+                              ("stage_changes", "person_id"), ("drafts", "person_id"),
+                              ("drafts", "other_person_id")):
+            moved[f"{table}.{column}"] = db.execute(
+                f"update {table} set {column} = ? where {column} = ?", [keep_id, drop_id]).rowcount
+        moved["events"] = db.execute(
+            "insert or ignore into event_people (event_id, person_id, note) "
+            "select event_id, ?, note from event_people where person_id = ?", [keep_id, drop_id]).rowcount
+        # One open check-in per person: drop's check-in row goes (keep's is recomputed below).
+        db.execute("delete from followups where person_id = ? and reason = 'check_in'", [drop_id])
+        moved["followups"] = db.execute("update followups set person_id = ? where person_id = ?",
+                                        [keep_id, drop_id]).rowcount
+        db.execute("delete from people where id = ?", [drop_id])
+        from core.relationships import refresh_people
+
+        refresh_people(db, today, [keep_id])
+    return moved
+
+
+def find_duplicates(db: Database, limit: int = 50) -> list[dict]:
+    """Pairs of active people who are probably the same: same LinkedIn URL, email, or name."""
+    pairs = rows(db, (
+        "select a.id as keep_id, a.name as keep_name, b.id as drop_id, b.name as drop_name, "
+        "case when a.linkedin_url != '' and a.linkedin_url = b.linkedin_url then 'same LinkedIn profile' "
+        "when a.email != '' and lower(a.email) = lower(b.email) then 'same email' "
+        "else 'same name' end as why "
+        "from people a join people b on a.id < b.id and a.archived_at is null and b.archived_at is null and ("
+        "(a.linkedin_url != '' and a.linkedin_url = b.linkedin_url) "
+        "or (a.email != '' and lower(a.email) = lower(b.email)) "
+        "or (lower(a.name) = lower(b.name))) limit ?"), [limit])
+    return pairs
+
+
+# --- Important dates -------------------------------------------------------------------------
+
+
+def add_date(db: Database, person_id: int, *, label: str, month: int, day: int, year: int | None = None,
+             note: str = "", yearly: bool = True) -> int:
+    """Remember a birthday, work anniversary or success; yearly ones come back every year."""
+    _require_person(db, person_id)
+    label = v.choice(label, "Kind of date", DATE_LABELS)
+    month = v.integer(month, "Month", minimum=1, maximum=12)
+    day = v.integer(day, "Day", minimum=1, maximum=31)
+    year = v.integer(year, "Year", minimum=1900, maximum=2200, required=False)
+    try:
+        date(year or 2000, month, day)  # 2000 is a leap year, so 29 February passes without a year
+    except ValueError:
+        raise ValidationError(f"{day} is not a day of month {month}.") from None
+    if not yearly and year is None:
+        raise ValidationError("A one-off date needs its year.")
+    return db.table("important_dates").insert({
+        "person_id": person_id, "label": label, "month": month, "day": day, "year": year,
+        "note": v.text(note, "Note", max_len=2000), "yearly": int(yearly)}).last_pk
+
+
+def delete_date(db: Database, date_id: int) -> None:
+    db.execute("delete from important_dates where id = ?", [date_id])
+
+
+def list_dates(db: Database, person_id: int) -> list[dict]:
+    return rows(db, "select * from important_dates where person_id = ? order by month, day", [person_id])

@@ -1,0 +1,327 @@
+"""The relationship score (SCORING.md §4): recency against cadence plus reciprocity, explained.
+
+Pure: no database, no clock. Every parameter lives in PARAMS so it can be tuned in one place.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from statistics import median
+
+PARAMS = {
+    "weights": {"R": 0.50, "B": 0.20, "F": 0.15, "Q": 0.10, "I": 0.05},
+    "shrink_k": {"B": 2.0, "Q": 2.0, "I": 4.0, "F": 1.0},
+    "evidence_half_life": 180.0,
+    "ask_credit": 0.6,
+    "unanswered_inbound_credit": 0.3,
+    "inbound_reply_window": 2,  # days an inbound message keeps full credit while unanswered
+    "reply_window": 7,
+    "thank_you_full": 2,
+    "thank_you_half": 7,
+    "initiation_full_share": 0.3,
+    "guardrail_run": 3,
+    "guardrail_cap": 45,
+    "dormant_ratio": 8.0,
+    "dormant_days": 1095,
+    "fading_gap_multiple": 3.0,
+}
+
+STATUSES = ("not_in_touch", "on_track", "due_soon", "overdue", "fading", "dormant")
+STATUS_LABELS = {
+    "not_in_touch": "not in touch yet",
+    "on_track": "on track",
+    "due_soon": "due soon",
+    "overdue": "overdue",
+    "fading": "fading",
+    "dormant": "dormant, a reconnect candidate",
+}
+
+
+@dataclass(frozen=True)
+class Touch:
+    """One interaction as the score sees it.
+
+    direction: who started it (me, them, unknown); kind: give, ask or neutral;
+    responded: whether the other side replied (None when unknown); tags: e.g. thank_you.
+    """
+
+    day: date
+    direction: str
+    kind: str
+    responded: bool | None = None
+    tags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Score:
+    value: int | None
+    status: str
+    confidence: str
+    reason: str
+    components: dict[str, float] = field(default_factory=dict)
+    days_since: int | None = None
+    days_since_real: int | None = None
+    unanswered_run: int = 0
+    fading_alert: bool = False
+
+    @property
+    def display(self) -> str:
+        """The value as shown: '~62' at low confidence, '—' with no touches."""
+        if self.value is None:
+            return "—"
+        return f"~{self.value}" if self.confidence == "low" else str(self.value)
+
+
+def band(value: int | None) -> str:
+    """The band a score falls in: thriving, warm, cooling, cold, dormant (or none)."""
+    if value is None:
+        return "none"
+    if value >= 80:
+        return "thriving"
+    if value >= 60:
+        return "warm"
+    if value >= 40:
+        return "cooling"
+    if value >= 20:
+        return "cold"
+    return "dormant"
+
+
+BANDS = ("thriving", "warm", "cooling", "cold", "dormant", "none")
+
+
+def _weight(age: int) -> float:
+    return 2.0 ** (-age / PARAMS["evidence_half_life"])
+
+
+def _shrink(n: float, raw: float, k: float) -> float:
+    return (n * raw + k * 0.5) / (n + k)
+
+
+def _credit(t: Touch, age: int) -> float:
+    if t.direction == "me" and t.kind == "ask":
+        return PARAMS["ask_credit"]
+    if t.direction == "them" and t.responded is False and age > PARAMS["inbound_reply_window"]:
+        return PARAMS["unanswered_inbound_credit"]
+    return 1.0
+
+
+def _is_thank_you(t: Touch) -> bool:
+    return "thank_you" in t.tags
+
+
+def score(touches: Iterable[Touch], cadence_days: int, today: date) -> Score:
+    """Score one relationship from its touches, its cadence and today's date."""
+    if cadence_days is None or cadence_days <= 0:
+        raise ValueError("cadence_days must be a positive number of days")
+    C = float(cadence_days)
+    items = sorted(
+        (t for t in touches if t.day <= today),
+        key=lambda t: t.day,
+        reverse=True,
+    )
+    if not items:
+        return Score(None, "not_in_touch", "low", "Not in touch yet: log a first touch to start a score.")
+
+    ages = [(today - t.day).days for t in items]
+    omegas = [_weight(a) for a in ages]
+    credits = [_credit(t, a) for t, a in zip(items, ages, strict=True)]
+
+    # R: recency against cadence, on the Hill curve with its half-point at 2C.
+    R = max(c / (1.0 + (a / (2.0 * C)) ** 2) for c, a in zip(credits, ages, strict=True))
+    d = min(ages)
+    full = [a for c, a in zip(credits, ages, strict=True) if c >= 1.0]
+    d_rel = min(full) if full else None
+
+    comps: dict[str, tuple[float, float]] = {}  # name -> (n, v)
+
+    # B: give/ask balance over your own gives and asks.
+    G = sum(w for t, w in zip(items, omegas, strict=True) if t.direction == "me" and t.kind == "give")
+    A = sum(w for t, w in zip(items, omegas, strict=True) if t.direction == "me" and t.kind == "ask")
+    if G + A > 0:
+        comps["B"] = (G + A, _shrink(G + A, min(1.0, 2 * G / (G + A)), PARAMS["shrink_k"]["B"]))
+
+    # F: thank-you follow-through after help you received.
+    f_num = f_den = 0.0
+    unthanked: list[tuple[Touch, int]] = []
+    thanked_48h = help_events = 0
+    for i, (t, a) in enumerate(zip(items, ages, strict=True)):
+        is_help = (t.direction == "them" and t.kind == "give") or (
+            t.direction == "me" and t.kind == "ask" and t.responded is True
+        )
+        if not is_help or a < PARAMS["thank_you_full"]:
+            continue
+        credit = 0.0
+        for later, la in zip(items[:i], ages[:i], strict=True):
+            gap = a - la
+            if later.direction != "me" or gap < 0:
+                continue
+            if _is_thank_you(later) and gap <= PARAMS["thank_you_full"]:
+                credit = 1.0
+                break
+            if gap <= PARAMS["thank_you_half"] and (_is_thank_you(later) or later.kind != "ask"):
+                credit = max(credit, 0.5)
+        # A touch on the same day as the help event, before it in the sort, also counts.
+        for other, oa in zip(items[i + 1:], ages[i + 1:], strict=True):
+            if oa != a:
+                break
+            if other.direction == "me" and _is_thank_you(other):
+                credit = 1.0
+        w = omegas[i]
+        f_num += w * credit
+        f_den += w
+        help_events += 1
+        thanked_48h += credit == 1.0
+        if credit == 0.0:
+            unthanked.append((t, a))
+    if f_den > 0:
+        comps["F"] = (f_den, _shrink(f_den, f_num / f_den, PARAMS["shrink_k"]["F"]))
+
+    # Q: reply rate, both directions, excluding your gives and unknown outcomes.
+    q_num = q_den = 0.0
+    q_yes = q_all = 0
+    for t, a, w in zip(items, ages, omegas, strict=True):
+        if t.direction == "me" and t.kind == "give":
+            continue
+        if t.responded is True or (t.responded is False and a >= PARAMS["reply_window"]):
+            q_den += w
+            q_all += 1
+            if t.responded:
+                q_num += w
+                q_yes += 1
+    if q_den > 0:
+        comps["Q"] = (q_den, _shrink(q_den, q_num / q_den, PARAMS["shrink_k"]["Q"]))
+
+    # I: initiation share; full credit once the other side starts 30% of threads.
+    mine = sum(w for t, w in zip(items, omegas, strict=True) if t.direction == "me")
+    theirs = sum(w for t, w in zip(items, omegas, strict=True) if t.direction == "them")
+    if mine + theirs > 0:
+        s = theirs / (mine + theirs)
+        raw = min(1.0, min(s, 1 - s) / PARAMS["initiation_full_share"])
+        comps["I"] = (mine + theirs, _shrink(mine + theirs, raw, PARAMS["shrink_k"]["I"]))
+
+    weights = PARAMS["weights"]
+    values = {"R": R, **{k: v for k, (_, v) in comps.items()}}
+    total_w = sum(weights[k] for k in values)
+    raw_score = round(100 * sum(weights[k] * v for k, v in values.items()) / total_w)
+
+    # Guardrail: a run of your own unanswered messages caps the score.
+    run = 0
+    for t, a in zip(items, ages, strict=True):
+        if t.direction == "me" and t.kind == "give":
+            continue
+        if t.direction != "me":
+            break
+        if a < PARAMS["reply_window"] and t.responded is not True:
+            continue  # still inside its reply window
+        if t.responded is False:
+            run += 1
+        else:
+            break
+    capped = run >= PARAMS["guardrail_run"]
+    value = min(raw_score, PARAMS["guardrail_cap"]) if capped else raw_score
+
+    # Status from the last touch that earned full credit.
+    if d_rel is None:
+        status = "dormant"
+    else:
+        r = d_rel / C
+        if r > PARAMS["dormant_ratio"] or d_rel > PARAMS["dormant_days"]:
+            status = "dormant"
+        elif r > 2:
+            status = "fading"
+        elif r > 1:
+            status = "overdue"
+        elif r > 0.75:
+            status = "due_soon"
+        else:
+            status = "on_track"
+
+    recent = sum(1 for a in ages if a <= 365)
+    confidence = "low" if recent < 3 else "medium" if recent < 6 else "high"
+
+    # Secondary alert: silence much longer than this tie's own rhythm.
+    days_sorted = sorted({t.day for t in items})
+    gaps = [(b - a).days for a, b in itertools.pairwise(days_sorted)]
+    fading_alert = len(gaps) >= 3 and d > PARAMS["fading_gap_multiple"] * median(gaps)
+
+    losses = {k: 100 * weights[k] * (1 - values[k]) / total_w for k in values if k != "R"}
+    reason = _explain(
+        items=items, ages=ages, value=value, confidence=confidence, status=status, C=int(C), d=d,
+        d_rel=d_rel, losses=losses, capped=capped, run=run, unthanked=unthanked,
+        thanked_48h=thanked_48h, help_events=help_events, q_yes=q_yes, q_all=q_all,
+        initiated_share=(mine / (mine + theirs)) if mine + theirs else None,
+    )
+    components = {k: round(v, 4) for k, v in values.items()}
+    return Score(value, status, confidence, reason, components, d, d_rel, run, fading_alert)
+
+
+def _explain(*, items, ages, value, confidence, status, C, d, d_rel, losses, capped, run, unthanked,
+             thanked_48h, help_events, q_yes, q_all, initiated_share) -> str:
+    shown = f"~{value}" if confidence == "low" else str(value)
+    head = f"Score {shown}: last touch " + ("today" if d == 0 else f"{_days(d)} ago")
+    last = items[0]
+    if d_rel is None:
+        head += " was an ask; no touch yet that wasn't an ask"
+    elif d_rel != d and last.direction == "me" and last.kind == "ask":
+        head += f" was an ask; last no-ask touch {d_rel}d ago"
+    if status == "overdue":
+        detail = f"cadence {C}d, overdue by {d_rel - C}d"
+    else:
+        detail = f"cadence {C}d, {STATUS_LABELS[status]}"
+    sentence = f"{head} ({detail})"
+
+    if capped:
+        return f"{sentence}; your last {run} messages went unanswered — pause and offer value."
+    clauses = []
+    # A thank-you that is overdue right now is the most actionable thing to say.
+    pending = [(t, a) for t, a in unthanked if a <= PARAMS["thank_you_half"]]
+    if pending:
+        t, a = pending[0]
+        what = "your informational interview" if "informational_interview" in t.tags else (
+            "their help" if t.direction == "them" else "their answer")
+        clauses.append(f"thank-you for {what} is {a - PARAMS['thank_you_full']}d overdue")
+    year = [(t, a) for t, a in zip(items, ages, strict=True) if a <= 365 and t.direction == "me"]
+    asks = sum(1 for t, _ in year if t.kind == "ask")
+    gives = sum(1 for t, _ in year if t.kind == "give")
+    worst = max(losses, key=losses.get) if losses else None
+    if worst is None:
+        pass
+    elif values_below_neutral(losses, worst):
+        clauses.append(_clause(worst, items, asks, gives, thanked_48h, help_events, q_yes, q_all,
+                               initiated_share))
+    elif asks or gives:
+        clauses.append(f"you gave {gives}× and asked {asks}× in the last 12 months")
+    return sentence + "".join(f"; {c}" for c in dict.fromkeys(clauses)) + "."
+
+
+def values_below_neutral(losses: dict[str, float], worst: str) -> bool:
+    """True when the worst reciprocity component is below its neutral prior (v < 0.5)."""
+    w = PARAMS["weights"][worst]
+    total = sum(PARAMS["weights"][k] for k in losses) + PARAMS["weights"]["R"]
+    return losses[worst] > 100 * w * 0.5 / total
+
+
+def _clause(worst, items, asks, gives, thanked_48h, help_events, q_yes, q_all, initiated_share) -> str:
+    if worst == "B":
+        return f"you asked {asks}× and gave {gives}× in the last 12 months"
+    if worst == "F":
+        return f"{thanked_48h}/{help_events} favors thanked within 48h"
+    if worst == "Q":
+        inbound = []
+        for t in items:
+            if t.direction != "them":
+                break
+            inbound.append(t)
+        ignored = [t for t in inbound if t.responded is False]
+        if len(ignored) >= 2:
+            return f"you haven't replied to their last {len(ignored)} messages"
+        return f"they replied to {q_yes}/{q_all}"
+    return f"you started {round(100 * initiated_share)}% of conversations"
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"

@@ -1,0 +1,112 @@
+"""The user's own settings: profile, weekly budget, cadence per tier, and resources worth sharing."""
+
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database
+
+from core import validation as v
+from core.db import get_setting, now_iso, rows, set_setting, transaction
+from core.errors import NotFound
+from core.vocab import DEFAULT_CADENCE
+
+PROFILE_FIELDS = {
+    "name": "Your name",
+    "email": "Your email",
+    "pitch": "Elevator pitch",
+    "value_proposition": "Value proposition",
+    "signature": "Signature",
+    "website": "Personal website",
+    "linkedin_url": "Your LinkedIn URL",
+}
+DEFAULT_BUDGET_MINUTES = 180  # three hours a week
+
+
+def get_profile(db: Database) -> dict:
+    """The user's profile with every field present ('' when unset)."""
+    stored = get_setting(db, "profile", {}) or {}
+    return {key: stored.get(key, "") for key in PROFILE_FIELDS}
+
+
+def save_profile(db: Database, **fields: str) -> dict:
+    """Validate and store the profile; unknown fields are an error."""
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise v.ValidationError(f"Unknown profile fields: {', '.join(sorted(unknown))}.")
+    profile = get_profile(db)
+    for key, value in fields.items():
+        label = PROFILE_FIELDS[key]
+        if key == "email":
+            profile[key] = v.email(value, label)
+        elif key in ("website", "linkedin_url"):
+            profile[key] = v.url(value, label)
+        elif key in ("pitch", "value_proposition", "signature"):
+            profile[key] = v.text(value, label, max_len=2000)
+        else:
+            profile[key] = v.text(value, label)
+    set_setting(db, "profile", profile)
+    return profile
+
+
+def get_cadences(db: Database) -> dict[str, int]:
+    """Days between check-ins for each tier (archived people have none)."""
+    stored = get_setting(db, "cadences", {}) or {}
+    return {tier: int(stored.get(tier, days)) for tier, days in DEFAULT_CADENCE.items()}
+
+
+def save_cadences(db: Database, cadences: dict[str, object]) -> dict[str, int]:
+    clean = get_cadences(db)
+    for tier, days in cadences.items():
+        if tier not in DEFAULT_CADENCE:
+            raise v.ValidationError(f"Unknown tier {tier!r}.")
+        clean[tier] = v.integer(days, f"Cadence for {tier}", minimum=1, maximum=3650)
+    set_setting(db, "cadences", clean)
+    return clean
+
+
+def get_budget_minutes(db: Database) -> int:
+    """The weekly networking-time budget in minutes."""
+    return int(get_setting(db, "weekly_budget_minutes", DEFAULT_BUDGET_MINUTES))
+
+
+def save_budget_minutes(db: Database, minutes: object) -> int:
+    value = v.integer(minutes, "Weekly networking time", minimum=15, maximum=40 * 60)
+    set_setting(db, "weekly_budget_minutes", value)
+    return value
+
+
+def add_resource(db: Database, *, title: str, url: str = "", tags: object = "", note: str = "") -> int:
+    """Add something worth sharing (an article, a tool, a talk) that the composer can offer."""
+    record = {
+        "title": v.text(title, "Title", required=True),
+        "url": v.url(url),
+        "tags": v.tags_json(tags),
+        "note": v.long_text(note, "Note"),
+        "created_at": now_iso(),
+    }
+    return db.table("resources").insert(record).last_pk
+
+
+def update_resource(db: Database, resource_id: int, *, title: str, url: str = "", tags: object = "",
+                    note: str = "") -> None:
+    if not db.table("resources").count_where("id = ?", [resource_id]):
+        raise NotFound("That resource no longer exists.")
+    with transaction(db):
+        db.table("resources").update(resource_id, {
+            "title": v.text(title, "Title", required=True),
+            "url": v.url(url),
+            "tags": v.tags_json(tags),
+            "note": v.long_text(note, "Note"),
+        })
+
+
+def delete_resource(db: Database, resource_id: int) -> None:
+    db.execute("delete from resources where id = ?", [resource_id])
+
+
+def list_resources(db: Database) -> list[dict]:
+    found = rows(db, "select * from resources order by title collate nocase")
+    for r in found:
+        r["tags"] = json.loads(r["tags"])
+    return found

@@ -1,0 +1,108 @@
+"""Shared Streamlit helpers for the pages: the database, today's date, errors and safe text.
+
+Pages import this module; it is not a page (app.py's st.navigation never lists it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from core.db import open_db
+from core.errors import UserError
+from core.scoring import band
+
+ROOT = Path(__file__).resolve().parents[1]
+PERSON_PAGE = "pages/person.py"
+BAND_ICONS = {"thriving": "🟢", "warm": "🟡", "cooling": "🟠", "cold": "🔵", "dormant": "⚪", "none": "·"}
+
+
+def secret(key: str, default: Any = None) -> Any:
+    """A value from st.secrets, or default when there is no secrets file or no such key."""
+    try:
+        return st.secrets[key]
+    except (KeyError, FileNotFoundError):
+        return default
+
+
+def get_db():
+    """Open the database for this run: $RAPPORT_DB, else the db_path secret, else data/rapport.db.
+
+    A connection per run, never cached: Streamlit runs each rerun in a new thread.
+    """
+    return open_db(os.environ.get("RAPPORT_DB") or secret("db_path") or None)
+
+
+def today() -> date:
+    """Today's date; RAPPORT_TODAY (YYYY-MM-DD) pins it for tests, screenshots and demos."""
+    pinned = os.environ.get("RAPPORT_TODAY")
+    return date.fromisoformat(pinned) if pinned else date.today()
+
+
+def is_hosted() -> bool:
+    """True on Streamlit Community Cloud, where the disk is wiped on every restart."""
+    flag = os.environ.get("RAPPORT_HOSTED") or secret("hosted")
+    if flag is not None:
+        return str(flag).lower() in ("1", "true", "yes")
+    return str(ROOT).startswith("/mount/src")
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def esc(value: object) -> str:
+    """Escape user text for st.markdown so it shows literally: no links, images, HTML or emphasis."""
+    return _MD_SPECIAL.sub(r"\\\1", str(value or "")).replace("\n", "  \n")
+
+
+def header(title: str, explanation: str) -> None:
+    """The page title and its one-line explanation."""
+    st.title(title)
+    st.caption(explanation)
+
+
+def attempt(action: Callable[[], Any], success: str | None = None, rerun: bool = True) -> Any:
+    """Run a core action; show a UserError as an error (nothing was changed), else report success.
+
+    Returns the action's result, or None when it failed.
+    """
+    try:
+        result = action()
+    except UserError as e:
+        st.error(str(e), icon=":material/error:")
+        return None
+    if success:
+        st.session_state["_flash"] = success
+    if rerun:
+        st.rerun()
+    return result
+
+
+def show_flash() -> None:
+    """Show the success message left by the last action (it survives the rerun once)."""
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def score_label(score: int | None, confidence: str = "high") -> str:
+    b = band(score)
+    if score is None:
+        return f"{BAND_ICONS['none']} not in touch yet"
+    shown = f"~{score}" if confidence == "low" else str(score)
+    return f"{BAND_ICONS[b]} {shown} · {b}"
+
+
+def person_link(person_id: int, name: str, key: str | None = None) -> None:
+    """A link to a person's page (the name is shown as plain text)."""
+    st.page_link(PERSON_PAGE, label=str(name), query_params={"id": str(person_id)}, icon=":material/person:")
+
+
+def open_person(person_id: int) -> None:
+    st.switch_page(PERSON_PAGE, query_params={"id": str(person_id)})

@@ -1,0 +1,165 @@
+"""The relationship score against SCORING.md §5's worked examples and its rules."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from core.scoring import Touch, band, score
+
+TODAY = date(2026, 11, 27)
+
+
+def t(age, direction, kind, responded=None, *tags):
+    return Touch(TODAY - timedelta(days=age), direction, kind, responded, frozenset(tags))
+
+
+def ty(age):
+    return t(age, "me", "neutral", None, "thank_you")
+
+
+HEALTHY_MENTOR = [
+    t(10, "them", "neutral", True), t(35, "me", "give", True), t(60, "them", "give", True), ty(59),
+    t(95, "me", "ask", True), ty(94), t(130, "me", "give", True), t(170, "them", "neutral", True),
+    t(210, "me", "give", True), t(250, "me", "ask", True), ty(249), t(300, "them", "neutral", True),
+    t(340, "me", "give", True),
+]
+BRIEF = [ty(40), t(41, "me", "ask", True), t(100, "me", "ask", True), t(160, "me", "give", True),
+         t(220, "them", "neutral", True), t(280, "me", "ask", True), ty(279)]
+INFO_NO_THANKS = [t(5, "me", "ask", True, "informational_interview"), t(12, "me", "neutral", True)]
+TRANSACTIONAL = [t(3, "me", "ask", None), t(310, "me", "ask", True), t(600, "me", "ask", True),
+                 t(700, "them", "neutral", True)]
+ONE_SIDED = [t(8, "me", "neutral", False), t(22, "me", "neutral", False), t(40, "me", "ask", False),
+             t(120, "them", "neutral", True), t(200, "me", "give", True)]
+
+
+@pytest.mark.parametrize(
+    ("touches", "cadence", "low", "high"),
+    [
+        (HEALTHY_MENTOR, 30, 86, 94),
+        (BRIEF, 30, 59, 67),
+        ([t(1, "me", "neutral", True)], 90, 86, 94),
+        (INFO_NO_THANKS, 90, 65, 73),
+        ([*INFO_NO_THANKS, ty(4)], 90, 73, 81),
+        (TRANSACTIONAL, 90, 45, 53),
+        (ONE_SIDED, 30, 41, 45),
+    ],
+    ids=["1-healthy-mentor", "2-brief", "3-just-met", "4-info-no-thanks", "4b-thanked", "5-transactional",
+         "6-one-sided"],
+)
+def test_worked_examples_score_within_their_range(touches, cadence, low, high):
+    result = score(touches, cadence, TODAY)
+
+    assert low <= result.value <= high
+
+
+def test_healthy_mentor_is_on_track_with_high_confidence():
+    result = score(HEALTHY_MENTOR, 30, TODAY)
+
+    assert (result.status, result.confidence) == ("on_track", "high")
+
+
+def test_brief_example_explains_overdue_and_the_asks():
+    result = score(BRIEF, 30, TODAY)
+
+    assert result.status == "overdue"
+    assert result.reason == (
+        "Score 63: last touch 40 days ago (cadence 30d, overdue by 10d); "
+        "you asked 3× and gave 1× in the last 12 months."
+    )
+
+
+def test_just_met_is_low_confidence_and_shown_with_a_tilde():
+    result = score([t(1, "me", "neutral", True)], 90, TODAY)
+
+    assert (result.status, result.confidence, result.display) == ("on_track", "low", "~90")
+    assert result.reason.startswith("Score ~90: last touch 1 day ago (cadence 90d, on track)")
+
+
+def test_missing_thank_you_after_informational_interview_is_named():
+    result = score(INFO_NO_THANKS, 90, TODAY)
+
+    assert "thank-you for your informational interview is 3d overdue" in result.reason
+
+
+def test_a_prompt_thank_you_is_worth_about_eight_points():
+    without = score(INFO_NO_THANKS, 90, TODAY).value
+    with_thanks = score([*INFO_NO_THANKS, ty(4)], 90, TODAY).value
+
+    assert 6 <= with_thanks - without <= 10
+
+
+def test_transactional_contact_is_fading_and_says_the_last_touch_was_an_ask():
+    result = score(TRANSACTIONAL, 90, TODAY)
+
+    assert result.status == "fading"
+    assert "last touch 3 days ago was an ask; last no-ask touch 700d ago" in result.reason
+
+
+def test_three_unanswered_messages_cap_the_score_at_45():
+    result = score(ONE_SIDED, 30, TODAY)
+
+    assert result.value == 45
+    assert result.unanswered_run == 3
+    assert "your last 3 messages went unanswered — pause and offer value" in result.reason
+
+
+def test_one_sided_raw_score_would_be_78_without_the_guardrail():
+    answered = [*ONE_SIDED[:2], t(40, "me", "ask", True), *ONE_SIDED[3:]]
+
+    assert score(ONE_SIDED[:2] + ONE_SIDED[3:], 30, TODAY).unanswered_run == 2
+    assert score(answered, 30, TODAY).value != 45
+
+
+def test_no_touches_gives_no_score():
+    result = score([], 30, TODAY)
+
+    assert (result.value, result.status, result.display) == (None, "not_in_touch", "—")
+
+
+def test_touches_in_the_future_are_ignored():
+    result = score([t(-5, "me", "neutral", True)], 30, TODAY)
+
+    assert result.value is None
+
+
+def test_only_asks_ever_is_dormant():
+    result = score([t(3, "me", "ask", True)], 30, TODAY)
+
+    assert result.status == "dormant"
+
+
+def test_more_than_three_years_of_silence_is_dormant_even_on_a_long_cadence():
+    result = score([t(1100, "me", "neutral", True)], 180, TODAY)
+
+    assert result.status == "dormant"
+
+
+@pytest.mark.parametrize(("age", "status"), [(20, "on_track"), (25, "due_soon"), (45, "overdue"),
+                                             (100, "fading"), (300, "dormant")])
+def test_status_follows_the_ratio_of_silence_to_cadence(age, status):
+    assert score([t(age, "them", "neutral", True)], 30, TODAY).status == status
+
+
+def test_recency_halves_at_twice_the_cadence():
+    result = score([t(60, "me", "neutral", None)], 30, TODAY)
+
+    assert result.components["R"] == pytest.approx(0.5)
+
+
+def test_an_unanswered_message_from_them_earns_little_recency_after_two_days():
+    fresh = score([t(1, "them", "neutral", False)], 30, TODAY).components["R"]
+    stale = score([t(3, "them", "neutral", False)], 30, TODAY).components["R"]
+
+    assert fresh > 0.99
+    assert stale == pytest.approx(0.3 / (1 + (3 / 60) ** 2), abs=1e-4)
+
+
+def test_cadence_must_be_positive():
+    with pytest.raises(ValueError, match="cadence_days"):
+        score([t(1, "me", "give")], 0, TODAY)
+
+
+@pytest.mark.parametrize(("value", "name"), [(95, "thriving"), (80, "thriving"), (79, "warm"), (60, "warm"),
+                                             (45, "cooling"), (25, "cold"), (5, "dormant"), (None, "none")])
+def test_bands(value, name):
+    assert band(value) == name
