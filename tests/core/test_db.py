@@ -1,0 +1,118 @@
+"""Storage: opening, migrations, pragmas, transactions, and core's independence from streamlit."""
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core import db as coredb
+from core.db import forget_migrated, is_rapport_db, open_db, transaction
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _schema(db):
+    return sorted(db.execute("select type, name, sql from sqlite_master where name not like 'sqlite_%'").fetchall())
+
+
+def test_open_creates_the_file_and_its_folder(tmp_path):
+    path = tmp_path / "nested" / "rapport.db"
+
+    db = open_db(path)
+
+    assert path.exists()
+    assert "people" in db.table_names()
+    assert is_rapport_db(db)
+
+
+def test_opening_twice_changes_nothing(tmp_path):
+    path = tmp_path / "r.db"
+    first = _schema(open_db(path))
+    applied = open_db(path).execute("select name from _sqlite_migrations").fetchall()
+    forget_migrated()
+
+    second_db = open_db(path)
+
+    assert _schema(second_db) == first
+    assert second_db.execute("select name from _sqlite_migrations").fetchall() == applied
+
+
+def test_connection_has_wal_foreign_keys_and_a_busy_timeout(tmp_path):
+    db = open_db(tmp_path / "r.db")
+
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert db.execute("pragma foreign_keys").fetchone()[0] == 1
+    assert db.execute("pragma busy_timeout").fetchone()[0] >= 5000
+
+
+def test_default_path_comes_from_rapport_db_then_data_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("RAPPORT_DB", str(tmp_path / "env.db"))
+    assert coredb.resolve_path() == tmp_path / "env.db"
+    assert coredb.resolve_path(tmp_path / "x.db") == tmp_path / "x.db"
+    monkeypatch.delenv("RAPPORT_DB")
+    assert coredb.resolve_path() == Path("data") / "rapport.db"
+
+
+def test_a_first_migration_database_with_data_upgrades_with_every_row_intact(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript((FIXTURES / "rapport_v1.sql").read_text())
+    conn.close()
+    before = {t: sqlite3.connect(path).execute(f"select * from {t} order by 1").fetchall()
+              for t in ("people", "companies", "interactions", "important_dates", "followups", "goals", "settings")}
+    forget_migrated()
+
+    db = open_db(path)
+
+    assert "templates" in db.table_names()
+    assert [r[0] for r in db.execute("select name from _sqlite_migrations order by id")] == [
+        m.name for m in coredb.migrations._migrations]
+    for table, rows in before.items():
+        assert db.execute(f"select * from {table} order by 1").fetchall() == rows, table
+
+
+def test_a_failed_transaction_writes_nothing(db):
+    with pytest.raises(RuntimeError), transaction(db):
+        db.execute("insert into settings (key, value) values ('a', '1')")
+        raise RuntimeError("boom")
+
+    assert db.table("settings").count == 0
+
+
+def test_nested_transactions_roll_back_only_the_inner_block(db):
+    with transaction(db):
+        db.execute("insert into settings (key, value) values ('outer', '1')")
+        with pytest.raises(RuntimeError), transaction(db):
+            db.execute("insert into settings (key, value) values ('inner', '1')")
+            raise RuntimeError("boom")
+
+    assert [r[0] for r in db.execute("select key from settings")] == ["outer"]
+
+
+def test_foreign_keys_are_enforced(db):
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("insert into interactions (person_id, day, channel, direction, kind, created_at) "
+                    "values (999, '2026-01-01', 'email', 'me', 'give', 'x')")
+
+
+def test_a_file_without_rapport_migrations_is_not_a_rapport_database(tmp_path):
+    other = sqlite3.connect(tmp_path / "other.db")
+    other.execute("create table notes (id integer primary key)")
+    other.close()
+    from sqlite_utils import Database
+
+    assert not is_rapport_db(Database(tmp_path / "other.db"))
+
+
+def test_importing_core_does_not_import_streamlit():
+    code = ("import sys, core, core.db, core.scoring, core.people, core.interactions, core.followups, "
+            "core.goals, core.events, core.settings, core.demo, core.cli, core.relationships; "
+            "import pkgutil, importlib; [importlib.import_module('core.' + m.name) for m in "
+            "pkgutil.iter_modules(core.__path__) if m.name != '__main__']; "
+            "print('streamlit' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parents[2])
+
+    assert out.stdout.strip() == "False"
