@@ -233,3 +233,42 @@ def calendar_items(db: Database, start: date, end: date) -> list[dict]:
     return [_decorate(r, start) for r in rows(db, _SELECT + (
         "where f.status = 'open' and f.due between ? and ? and (p.id is null or p.archived_at is null) "
         "order by f.due, f.id"), [start.isoformat(), end.isoformat()])]
+
+
+# --- For the Today page and the follow-up board -----------------------------------------------
+
+# The composer's purpose for each kind of follow-up (a date is a birthday, anniversary or success).
+COMPOSE_PURPOSES = {
+    "thank_you": "thank_you",
+    "event_followup": "event_followup",
+    "check_in": "check_in",
+    "date": "congratulations",
+    "custom": "check_in",
+}
+
+
+def compose_purpose(item: dict) -> str | None:
+    """The composer purpose that fits a follow-up, or None when it is about no one."""
+    if not item.get("person_id"):
+        return None
+    return COMPOSE_PURPOSES.get(item["reason"], "check_in")
+
+
+def get_followup(db: Database, followup_id: int, today: date) -> dict:
+    """One follow-up (open or closed) with its person, as the board shows it."""
+    found = one(db, _SELECT + "where f.id = ?", [followup_id])
+    if not found:
+        raise NotFound("That follow-up no longer exists.")
+    return _decorate(found, today)
+
+
+def calendar_feed(db: Database, today: date, days_back: int = 60, days_ahead: int = 120,
+                  limit: int = 1000) -> list[dict]:
+    """Open follow-ups for the calendar view: the recent past (overdue ones stay visible) to months ahead.
+
+    Bounded by `limit`, soonest first from the start of the window, so a 30,000-contact list stays fast.
+    """
+    start, end = today - timedelta(days=days_back), today + timedelta(days=days_ahead)
+    return [_decorate(r, today) for r in rows(db, _SELECT + (
+        "where f.status = 'open' and f.due between ? and ? and (p.id is null or p.archived_at is null) "
+        "order by f.due, f.id limit ?"), [start.isoformat(), end.isoformat(), limit])]

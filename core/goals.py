@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlite_utils import Database
 
@@ -177,3 +177,97 @@ def goals_to_revisit(db: Database, today: date) -> list[dict]:
 def mark_revisited(db: Database, goal_id: int, next_revisit: object) -> None:
     with transaction(db):
         set_revisit(db, goal_id, next_revisit)
+
+
+# --- Making a goal specific: presets, a title from the numbers, and who counts ------------------
+
+PRESETS = {
+    "meet": "Meet N <role>s in <industry> who reach a stage by a date",
+    "info_interviews": "Hold N informational interviews by a date",
+    "give": "Give N times this month",
+    "custom": "Something else (choose what to count)",
+}
+REVISIT_DAYS = 14  # "revisited" pushes the next look two weeks out
+
+
+def _month_end(day: date) -> date:
+    following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def preset_defaults(preset: str, today: date) -> dict:
+    """What a preset fixes (what to count) and suggests (dates), for the new-goal form."""
+    preset = v.choice(preset, "Kind of goal", PRESETS)
+    base = {"metric": "people_at_stage", "stage": "conversed", "interaction_kind": "", "interaction_nature": "",
+            "start_on": today, "due_on": today + timedelta(days=90), "revisit_on": today + timedelta(days=REVISIT_DAYS)}
+    if preset == "info_interviews":
+        base.update(metric="interactions", stage="", interaction_nature="informational_interview",
+                    due_on=today + timedelta(days=60))
+    elif preset == "give":
+        base.update(metric="interactions", stage="", interaction_kind="give",
+                    start_on=today.replace(day=1), due_on=_month_end(today), revisit_on=today + timedelta(days=7))
+    return base
+
+
+def _plural(word: str) -> str:
+    word = word.strip()
+    if not word or word.endswith("s"):
+        return word
+    return word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+
+
+def _day_text(value: object) -> str:
+    day = v.parse_date(value, "Due date")
+    return f"{day.day} {day:%B %Y}"
+
+
+def default_title(fields: dict) -> str:
+    """Name a goal from its number, segment and date: "Meet 5 marketing managers in tech who reach 'conversed'
+    by 31 March 2027"."""
+    target = v.integer(fields.get("target"), "Target number", minimum=1)
+    due = _day_text(fields.get("due_on"))
+    if fields.get("metric") == "people_at_stage":
+        who = _plural(str(fields.get("segment_role") or "")) or "people"
+        where = f" in {fields['segment_industry'].strip()}" if str(fields.get("segment_industry") or "").strip() else ""
+        return f"Meet {target} {who}{where} who reach '{fields.get('stage') or 'conversed'}' by {due}"
+    nature = fields.get("interaction_nature") or ""
+    if nature == "informational_interview":
+        return f"Hold {target} informational interviews by {due}"
+    if fields.get("interaction_kind") == "give" and not nature:
+        return f"Give {target} times by {due}"
+    what = NATURES_LABEL.get(nature) or (f"{fields['interaction_kind']}s" if fields.get("interaction_kind")
+                                         else "touches")
+    return f"{target} {what} by {due}"
+
+
+def create_goal(db: Database, *, today: date, **fields) -> int:
+    """Add a goal from the form: a number and a due date are required first, and a blank title is
+    written from them (see default_title)."""
+    if fields.get("target") in (None, ""):
+        raise ValidationError("A goal needs a number: how many people or touches, by the due date?")
+    if fields.get("due_on") in (None, ""):
+        raise ValidationError("A goal needs a due date: by when do you want to get there?")
+    if not str(fields.get("title") or "").strip():
+        fields["title"] = default_title(fields)
+    return add_goal(db, today=today, **fields)
+
+
+def goal_people(db: Database, goal: dict, limit: int = 100) -> dict:
+    """The people who count toward a goal, each with their company, and the companies they are at.
+
+    Returns {people: [{id, name, company, stage, score, touches?}], companies: [{name, people}]}.
+    """
+    people = progress(db, goal)["people"][:limit]
+    ids = [p["id"] for p in people]
+    companies_of: dict[int, str] = {}
+    if ids:
+        for r in rows(db, "select p.id, coalesce(c.name, '') as company from people p left join companies c "
+                          f"on c.id = p.company_id where p.id in ({','.join('?' * len(ids))})", ids):
+            companies_of[r["id"]] = r["company"]
+    tally: dict[str, int] = {}
+    for p in people:
+        p["company"] = companies_of.get(p["id"], "")
+        if p["company"]:
+            tally[p["company"]] = tally.get(p["company"], 0) + 1
+    companies = [{"name": name, "people": n} for name, n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return {"people": people, "companies": companies}

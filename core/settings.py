@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+from datetime import date
 
 from sqlite_utils import Database
 
@@ -110,3 +112,45 @@ def list_resources(db: Database) -> list[dict]:
     for r in found:
         r["tags"] = json.loads(r["tags"])
     return found
+
+
+# --- For the Settings page ----------------------------------------------------------------------
+
+BUDGET_UNITS = {"hours": 60, "minutes": 1}
+
+
+def budget_minutes(amount: object, unit: str) -> int:
+    """Turn '3 hours' or '90 minutes' into minutes (hours may be fractional: 2.5 hours is 150 minutes)."""
+    unit = v.choice(unit, "Unit", BUDGET_UNITS)
+    if amount is None or amount == "":
+        raise v.ValidationError("Weekly networking time is required.")
+    try:
+        number = float(amount)
+    except (TypeError, ValueError):
+        raise v.ValidationError(f"Weekly networking time must be a number, not {str(amount)[:40]!r}.") from None
+    if not math.isfinite(number):
+        raise v.ValidationError("Weekly networking time must be a number.")
+    return round(number * BUDGET_UNITS[unit])
+
+
+def save_budget(db: Database, amount: object, unit: str) -> int:
+    """Store the weekly networking-time budget given in hours or minutes; returns the minutes stored."""
+    return save_budget_minutes(db, budget_minutes(amount, unit))
+
+
+def describe_budget(minutes: int) -> str:
+    """'3 h', '2 h 30 min' or '45 min'."""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" + (f" {rest} min" if rest else "")
+
+
+def apply_cadences(db: Database, cadences: dict[str, object], today: date) -> dict[str, int]:
+    """Save the cadence per tier and move everyone's next check-in to match, all or nothing."""
+    from core.relationships import refresh_people  # relationships imports this module
+
+    with transaction(db):
+        clean = save_cadences(db, cadences)
+        refresh_people(db, today)
+    return clean

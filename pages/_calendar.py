@@ -1,0 +1,93 @@
+"""The one wrapper around streamlit-calendar (FullCalendar): events in, a click out.
+
+The package is effectively unmaintained, so nothing else imports it; swap it out here.
+Its traps (reference/stack.md §4): always pass key=; leave out the eventsSet callback (it reruns
+the page twice on load); use the UTC time zone so a clicked day is the day the user saw; it
+does not render inside a non-first st.tabs tab. The component keeps returning its last click on
+every rerun, so a click is reported once and then remembered as seen.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+from streamlit_calendar import calendar
+
+COLORS = {
+    "thank_you": "#d9480f",
+    "event_followup": "#e8590c",
+    "check_in": "#1971c2",
+    "date": "#2f9e44",
+    "custom": "#7048e8",
+}
+OVERDUE_COLOR = "#c92a2a"
+
+
+@dataclass(frozen=True)
+class Click:
+    """What the user clicked: an event (its follow-up id) or a day."""
+
+    followup_id: int | None = None
+    day: date | None = None
+
+
+def to_events(items: list[dict], today: date) -> list[dict]:
+    """FullCalendar events for follow-ups: all-day, our follow-up id as the event id.
+
+    Titles are shown by FullCalendar as text, never HTML; no user data goes in `url`.
+    """
+    events = []
+    for item in items:
+        overdue = item["due"] < today.isoformat()
+        events.append({
+            "id": str(item["id"]),
+            "title": item["title"],
+            "start": item["due"],
+            "allDay": True,
+            "color": OVERDUE_COLOR if overdue else COLORS.get(item["reason"], COLORS["custom"]),
+        })
+    return events
+
+
+def _parse(value: dict) -> Click | None:
+    callback = value.get("callback")
+    if callback == "eventClick":
+        raw = (value.get("eventClick") or {}).get("event", {}).get("id")
+        try:
+            return Click(followup_id=int(raw))
+        except (TypeError, ValueError):
+            return None
+    if callback == "dateClick":
+        raw = str((value.get("dateClick") or {}).get("date") or "")
+        try:
+            return Click(day=date.fromisoformat(raw[:10]))
+        except ValueError:
+            return None
+    return None
+
+
+def followup_calendar(items: list[dict], today: date, *, key: str, height: int = 650) -> Click | None:
+    """Show follow-ups on a month calendar; return a new click (once), or None."""
+    options = {
+        "timeZone": "UTC",
+        "initialView": "dayGridMonth",
+        "initialDate": today.isoformat(),
+        "headerToolbar": {"left": "prev,next today", "center": "title", "right": "dayGridMonth,listMonth"},
+        "firstDay": 1,
+        "height": height,
+        "dayMaxEvents": 4,
+    }
+    value = calendar(events=to_events(items, today), options=options, callbacks=["eventClick", "dateClick"],
+                     key=key)
+    seen_key = f"{key}_seen"
+    if not value:
+        st.session_state.pop(seen_key, None)  # a fresh calendar: the next click is new even if it repeats
+        return None
+    signature = json.dumps(value, sort_keys=True, default=str)
+    if st.session_state.get(seen_key) == signature:
+        return None
+    st.session_state[seen_key] = signature
+    return _parse(value)
