@@ -1,0 +1,187 @@
+"""Today: the thank-yous to send, what is due, the dates coming, goals to revisit, the week so far, and wins."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+
+from core import followups, goals
+from core import today as daily
+from core.demo import generate_demo
+from core.settings import describe_budget
+from pages._ui import attempt, esc, get_db, header, person_link, show_flash, today
+
+SHOWN = 30  # rows per section: Today is a short list, the board holds the rest
+
+db = get_db()
+day = today()
+
+header("Today", "What to do today to keep your network warm: thank people, follow up, mark the dates, and "
+       "notice what went well.")
+show_flash()
+
+
+def first_run() -> None:
+    st.subheader("Welcome to Rapport")
+    st.markdown("Your database is empty. Start with one of these; each takes a click.")
+    demo, linkedin, goal, person = st.columns(4)
+    with demo.container(border=True):
+        st.markdown("**Look around first**")
+        st.caption("Fill the app with a made-up job search, three months in. Start a new file for your own data.")
+        if st.button("Load the demo data", key="today_demo", type="primary", icon=":material/science:"):
+            attempt(lambda: generate_demo(db, day), "The demo is loaded: this is what a job search three "
+                                                    "months in looks like.")
+    with linkedin.container(border=True):
+        st.markdown("**Bring your network**")
+        st.caption("Import LinkedIn's Connections.csv (or a vCard or CSV file) on Your data.")
+        if st.button("Import LinkedIn connections", key="today_import", icon=":material/upload:"):
+            st.switch_page("pages/data.py")
+    with goal.container(border=True):
+        st.markdown("**Know what you want**")
+        st.caption("A specific goal: a segment, a number and a date, like 5 marketing managers in tech by March.")
+        if st.button("Add a goal", key="today_goal", icon=":material/flag:"):
+            st.switch_page("pages/goals.py")
+    with person.container(border=True):
+        st.markdown("**Start with one person**")
+        st.caption("Someone you met, or someone you want to meet.")
+        if st.button("Add a person", key="today_person", icon=":material/person_add:"):
+            st.switch_page("pages/targets.py")
+
+
+def when(item: dict) -> str:
+    left = item["days_left"]
+    if left < 0:
+        return f"{-left} day{'s' if left != -1 else ''} overdue"
+    if left == 0:
+        return "due today"
+    if left == 1:
+        return "due tomorrow"
+    return f"in {left} days ({item['due']})"
+
+
+def actions(item: dict, section: str, done_label: str = "Done") -> None:
+    """The row of actions for one follow-up: done, snooze, compose, open the person."""
+    fid = item["id"]
+    row = st.container(horizontal=True)
+    if row.button(done_label, key=f"today_{section}_done_{fid}", icon=":material/check:"):
+        attempt(lambda: followups.complete(db, fid, day), f"Done: {esc(item['title'])}.")
+    with row.popover("Snooze", icon=":material/snooze:"):
+        for label, days in followups.SNOOZES.items():
+            if st.button(label, key=f"today_{section}_snooze_{fid}_{days}"):
+                new_due = attempt(lambda days=days: followups.snooze(db, fid, days, day), rerun=False)
+                if new_due:
+                    st.session_state["_flash"] = f"Snoozed to {new_due:%a %d %b}: {esc(item['title'])}."
+                    st.rerun()
+    purpose = followups.compose_purpose(item)
+    if purpose and row.button("Compose", key=f"today_{section}_compose_{fid}", icon=":material/edit:"):
+        st.switch_page("pages/compose.py", query_params={
+            "person": str(item["person_id"]), "purpose": purpose, "followup": str(fid)})
+    if item["person_id"]:
+        with row:
+            person_link(item["person_id"], item["person"] or "Open person")
+
+
+def followup_rows(items: list[dict], section: str, empty: str, describe, done_label: str = "Done") -> None:
+    if not items:
+        st.caption(empty)
+        return
+    for item in items[:SHOWN]:
+        with st.container(border=True):
+            st.markdown(f"**{esc(item['title'])}**")
+            st.caption(esc(describe(item)))
+            actions(item, section, done_label)
+    if len(items) > SHOWN:
+        st.page_link("pages/board.py", label=f"{len(items) - SHOWN} more on the follow-up board",
+                     icon=":material/checklist:")
+
+
+def thank_you_text(item: dict) -> str:
+    hours = item.get("window_left_hours")
+    parts = [item["reason_label"], when(item)]
+    if hours:
+        parts.append(f"{hours} hours left in the 48-hour window")
+    elif hours == 0:
+        parts.append("the 48-hour window has passed, but late thanks beat none")
+    return " · ".join(parts)
+
+
+def due_text(item: dict) -> str:
+    bits = [item["reason_label"], when(item)]
+    if item["company"]:
+        bits.append(item["company"])
+    if item.get("score_reason") and item["reason"] == "check_in":
+        bits.append(item["score_reason"])
+    return " · ".join(bits)
+
+
+def week_panel() -> None:
+    week = daily.week_activity(db, day)
+    st.subheader("This week")
+    touches, minutes, budget = st.columns(3)
+    touches.metric("Touches since Monday", week["touches"])
+    minutes.metric("Time spent", describe_budget(week["minutes"]))
+    budget.metric("Weekly budget", describe_budget(week["budget"]))
+    label = ("Budget met: well done. Anything more is a bonus." if week["met"] else
+             f"{describe_budget(week['left'])} left to spend this week ({week['days_left']} days to go).")
+    st.progress(week["fraction"], text=label)
+    st.caption("Change the weekly budget on Settings.")
+
+
+def goals_panel() -> None:
+    st.subheader("Goals to revisit")
+    due_goals = goals.goals_to_revisit(db, day)
+    if not due_goals:
+        st.caption("No goal needs a look today. Set a revisit date on Goals and it comes back here.")
+        return
+    for g in due_goals[:SHOWN]:
+        with st.container(border=True):
+            st.markdown(f"**{esc(g['title'])}**")
+            p = g["progress"]
+            st.progress(p["fraction"], text=f"{p['current']} of {p['target']}")
+            why = f"past its due date ({g['due_on']})" if g["days_left"] < 0 else f"revisit date {g['revisit_on']}"
+            st.caption(esc(f"{g['summary']} · {why}"))
+            row = st.container(horizontal=True)
+            if row.button("Revisited: next look in 2 weeks", key=f"today_goal_revisited_{g['id']}",
+                          icon=":material/event_repeat:"):
+                attempt(lambda gid=g["id"]: goals.mark_revisited(db, gid, day + timedelta(days=goals.REVISIT_DAYS)),
+                        f"Goal revisited: {esc(g['title'])}.")
+            row.page_link("pages/goals.py", label="Edit on Goals", icon=":material/flag:")
+
+
+def victories_panel() -> None:
+    st.subheader("Small victories this week")
+    wins = daily.victories(db, day)
+    if not wins:
+        st.caption("None yet this week. One message to someone you have not spoken to in a while is a win.")
+        return
+    icons = {"conversation": "💬", "stage": "⬆️", "give": "🎁", "thanks": "🙏"}
+    for w in wins:
+        st.markdown(f"{icons[w['kind']]} {esc(w['text'])} · {esc(w['day'])}")
+
+
+if daily.is_first_run(db):
+    first_run()
+    st.stop()
+
+board = followups.due_board(db, day)
+thanks = followups.thank_you_window(db, day)
+thank_ids = {t["id"] for t in thanks}
+due_now = [i for i in board["overdue"] + board["today"] if i["id"] not in thank_ids]
+dates = followups.upcoming_dates(db, day)
+dates = [d for d in dates if d["id"] not in {i["id"] for i in due_now}]
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader(f"Thank-yous to send ({len(thanks)})")
+    followup_rows(thanks, "thanks", "No thank-you is waiting. Log a conversation and its thank-you appears here, "
+                  "due within 48 hours.", thank_you_text, done_label="Sent")
+    st.subheader(f"Overdue and due today ({len(due_now)})")
+    followup_rows(due_now, "due", "Nothing overdue or due today. The week ahead is on the follow-up board.", due_text)
+    st.subheader(f"Dates in the next two weeks ({len(dates)})")
+    followup_rows(dates, "dates", "No birthdays, anniversaries or successes in the next two weeks. Add dates on "
+                  "a person's page.", due_text)
+with right:
+    week_panel()
+    goals_panel()
+    victories_panel()
