@@ -109,6 +109,10 @@ def _credit(t: Touch, age: int) -> float:
     return 1.0
 
 
+def _order(t: Touch) -> tuple:
+    return (t.day, t.direction, t.kind, t.responded is True, t.responded is False, tuple(sorted(t.tags)))
+
+
 def _is_thank_you(t: Touch) -> bool:
     return "thank_you" in t.tags
 
@@ -118,11 +122,9 @@ def score(touches: Iterable[Touch], cadence_days: int, today: date) -> Score:
     if cadence_days is None or cadence_days <= 0:
         raise ValueError("cadence_days must be a positive number of days")
     C = float(cadence_days)
-    items = sorted(
-        (t for t in touches if t.day <= today),
-        key=lambda t: t.day,
-        reverse=True,
-    )
+    # Newest first, with a fixed order among touches of the same day, so the result never
+    # depends on the order the touches were given in.
+    items = sorted((t for t in touches if t.day <= today), key=_order, reverse=True)
     if not items:
         return Score(None, "not_in_touch", "low", "Not in touch yet: log a first touch to start a score.")
 
@@ -154,22 +156,18 @@ def score(touches: Iterable[Touch], cadence_days: int, today: date) -> Score:
         )
         if not is_help or a < PARAMS["thank_you_full"]:
             continue
+        # Your other touches from the help's day to 7 days after: a thank-you within 2 days earns
+        # full credit; a later thank-you or any non-ask touch within 7 days earns half.
         credit = 0.0
-        for later, la in zip(items[:i], ages[:i], strict=True):
-            gap = a - la
-            if later.direction != "me" or gap < 0:
+        for j, (other, oa) in enumerate(zip(items, ages, strict=True)):
+            gap = a - oa
+            if j == i or other.direction != "me" or gap < 0 or gap > PARAMS["thank_you_half"]:
                 continue
-            if _is_thank_you(later) and gap <= PARAMS["thank_you_full"]:
+            if _is_thank_you(other) and gap <= PARAMS["thank_you_full"]:
                 credit = 1.0
                 break
-            if gap <= PARAMS["thank_you_half"] and (_is_thank_you(later) or later.kind != "ask"):
-                credit = max(credit, 0.5)
-        # A touch on the same day as the help event, before it in the sort, also counts.
-        for other, oa in zip(items[i + 1:], ages[i + 1:], strict=True):
-            if oa != a:
-                break
-            if other.direction == "me" and _is_thank_you(other):
-                credit = 1.0
+            if _is_thank_you(other) or other.kind != "ask":
+                credit = 0.5
         w = omegas[i]
         f_num += w * credit
         f_den += w
@@ -263,10 +261,10 @@ def _explain(*, items, ages, value, confidence, status, C, d, d_rel, losses, cap
              thanked_48h, help_events, q_yes, q_all, initiated_share) -> str:
     shown = f"~{value}" if confidence == "low" else str(value)
     head = f"Score {shown}: last touch " + ("today" if d == 0 else f"{_days(d)} ago")
-    last = items[0]
+    last_day_ask = any(t.direction == "me" and t.kind == "ask" for t, a in zip(items, ages, strict=True) if a == d)
     if d_rel is None:
         head += " was an ask; no touch yet that wasn't an ask"
-    elif d_rel != d and last.direction == "me" and last.kind == "ask":
+    elif d_rel != d and last_day_ask:
         head += f" was an ask; last no-ask touch {d_rel}d ago"
     if status == "overdue":
         detail = f"cadence {C}d, overdue by {d_rel - C}d"

@@ -163,3 +163,27 @@ def test_cadence_must_be_positive():
                                              (45, "cooling"), (25, "cold"), (5, "dormant"), (None, "none")])
 def test_bands(value, name):
     assert band(value) == name
+
+
+@pytest.mark.parametrize("timeline", [HEALTHY_MENTOR, BRIEF, TRANSACTIONAL, ONE_SIDED],
+                         ids=["mentor", "brief", "transactional", "one-sided"])
+def test_the_order_touches_are_given_in_changes_nothing(timeline):
+    import random
+
+    shuffled = list(timeline)
+    random.Random(3).shuffle(shuffled)
+
+    assert score(shuffled, 30, TODAY) == score(list(reversed(timeline)), 30, TODAY)
+
+
+def test_a_thank_you_the_same_day_as_the_help_counts_in_full():
+    same_day = [t(10, "them", "give", True), ty(10)]
+
+    assert score(same_day, 30, TODAY).components["F"] == pytest.approx((0.962 * 1 + 0.5) / (0.962 + 1), abs=1e-3)
+
+
+def test_a_non_ask_touch_within_a_week_earns_half_thanks():
+    late = [t(20, "them", "give", True), t(15, "me", "neutral", True)]
+    never = [t(20, "them", "give", True), t(5, "me", "neutral", True)]
+
+    assert score(late, 30, TODAY).components["F"] > score(never, 30, TODAY).components["F"]
