@@ -287,8 +287,9 @@ class _Visible(dict):
 
 def fill(template: str, values: dict[str, str]) -> str:
     """Fill a template's placeholders; unknown ones stay visible as {name}."""
-    if template_problems(template):
-        return template
+    unsafe = [p for p in template_problems(template) if "is not a placeholder Rapport knows" not in p]
+    if unsafe or re.search(r"\{[^{}]*[.\[][^{}]*\}", template.replace("{{", "").replace("}}", "")):
+        return template  # malformed: show it as typed rather than fail or evaluate attribute lookups
     return template.format_map(_Visible(values))
 
 
@@ -512,6 +513,10 @@ def gaps_in(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _plain_words(text: str) -> set[str]:
+    return set(re.findall(r"[^\W_]+", text.lower()))
+
+
 def _mentions(body: str, fact: str) -> bool:
     """True when the body mentions a fact: the whole of a short one, or two of a long one's key words."""
     fact = (fact or "").strip()
@@ -520,10 +525,10 @@ def _mentions(body: str, fact: str) -> bool:
     low = body.lower()
     if fact.lower() in low:
         return True
-    key = {w for w in _words(fact) if len(w) >= 4 and w not in _STOP}
+    key = {w for w in _plain_words(fact) if len(w) >= 4 and w not in _STOP}
     if not key:
         return False
-    present = key & _words(body)
+    present = key & _plain_words(body)
     return len(present) >= min(2, len(key))
 
 
