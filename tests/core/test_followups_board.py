@@ -1,0 +1,73 @@
+"""Follow-up helpers for the board and Today: the composer purpose, one follow-up, and the calendar feed."""
+
+from datetime import date
+
+import pytest
+
+from core import followups, people
+from core.errors import NotFound
+from core.interactions import log_interaction
+
+TODAY = date(2026, 11, 27)
+
+
+@pytest.mark.parametrize(
+    ("reason", "purpose"),
+    [("thank_you", "thank_you"), ("event_followup", "event_followup"), ("check_in", "check_in"),
+     ("date", "congratulations"), ("custom", "check_in")],
+)
+def test_each_kind_of_follow_up_composes_with_the_fitting_purpose(reason, purpose):
+    assert followups.compose_purpose({"person_id": 3, "reason": reason}) == purpose
+
+
+def test_a_reminder_about_no_one_has_nothing_to_compose():
+    assert followups.compose_purpose({"person_id": None, "reason": "custom"}) is None
+
+
+def test_get_followup_returns_it_with_its_person_even_once_done(db):
+    pid = people.add_person(db, name="Ana", company="Globex")
+    fid = followups.add_reminder(db, pid, "2026-11-30", "Send Ana the article")
+    followups.complete(db, fid, TODAY)
+
+    item = followups.get_followup(db, fid, TODAY)
+
+    assert (item["person_id"], item["person"], item["company"], item["status"], item["days_left"]) == (
+        pid, "Ana", "Globex", "done", 3)
+
+
+def test_get_followup_of_a_missing_id_is_a_clear_error(db):
+    with pytest.raises(NotFound, match="no longer exists"):
+        followups.get_followup(db, 999, TODAY)
+
+
+def test_calendar_feed_holds_open_follow_ups_in_its_window_soonest_first(db):
+    pid = people.add_person(db, name="Ana")
+    old = followups.add_reminder(db, pid, "2026-08-01", "Too old for the window")
+    overdue = followups.add_reminder(db, pid, "2026-11-01", "Overdue")
+    soon = followups.add_reminder(db, pid, "2026-12-01", "Soon")
+    far = followups.add_reminder(db, pid, "2027-06-01", "Too far ahead")
+    done = followups.add_reminder(db, pid, "2026-12-02", "Already done")
+    followups.complete(db, done, TODAY)
+
+    feed = followups.calendar_feed(db, TODAY)
+
+    assert [i["id"] for i in feed] == [overdue, soon]
+    assert {old, far}.isdisjoint(i["id"] for i in feed)
+
+
+def test_calendar_feed_is_bounded(db):
+    pid = people.add_person(db, name="Ana")
+    for n in range(5):
+        followups.add_reminder(db, pid, f"2026-12-0{n + 1}", f"Reminder {n}")
+
+    assert [i["title"] for i in followups.calendar_feed(db, TODAY, limit=2)] == ["Reminder 0", "Reminder 1"]
+
+
+def test_calendar_feed_leaves_out_archived_people(db):
+    pid = people.add_person(db, name="Ana")
+    log_interaction(db, pid, day="2026-11-26", channel="phone", today=TODAY)
+    assert followups.calendar_feed(db, TODAY)
+
+    people.archive_person(db, pid)
+
+    assert followups.calendar_feed(db, TODAY) == []
