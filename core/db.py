@@ -51,9 +51,55 @@ def open_db(path: str | os.PathLike | None = None) -> Database:
         with _migrate_lock:
             if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 _with_retry(db.enable_wal)
+            pending = migrations.pending(db)
+            if pending and "people" in db.table_names():
+                # An existing file is about to change shape: keep it as it was first.
+                keep_copy(db, target, f"before-{pending[0].name}")
             _with_retry(lambda: migrations.apply(db))
             _migrated.add(key)
     return db
+
+
+KEEP_COPIES = 5
+
+
+def keep_copy(db: Database, path: str | os.PathLike, label: str) -> Path:
+    """Save a consistent copy of the database beside it before a destructive operation.
+
+    The copy is `<name>.<label>.<UTC timestamp>.db` in the same folder, taken with SQLite's online
+    backup API (safe while other sessions write). Only the newest KEEP_COPIES copies per label are
+    kept. Returns the copy's path.
+    """
+    from datetime import UTC, datetime
+
+    source = Path(path)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    safe_label = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in label)
+    copy = source.with_name(f"{source.stem}.{safe_label}.{stamp}.db")
+    target = sqlite3.connect(str(copy))
+    try:
+        db.conn.backup(target)
+    finally:
+        target.close()
+    older = sorted(source.parent.glob(f"{source.stem}.{safe_label}.*.db"))
+    for old in older[:-KEEP_COPIES]:
+        old.unlink(missing_ok=True)
+    return copy
+
+
+def kept_copies(path: str | os.PathLike) -> list[Path]:
+    """The copies keep_copy() made beside this database, newest first."""
+    source = Path(path)
+    return sorted(source.parent.glob(f"{source.stem}.*.*.db"), key=lambda p: p.name.rsplit(".", 2)[-2],
+                  reverse=True)
+
+
+def db_file(db: Database) -> Path | None:
+    """The file behind a connection (None for an in-memory database)."""
+    for _, name, filename in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return Path(filename) if filename else None
+    return None
 
 
 def memory_db() -> Database:

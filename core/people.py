@@ -8,7 +8,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from core import validation as v
-from core.db import now_iso, one, rows, scalar, transaction
+from core.db import db_file, keep_copy, now_iso, one, rows, scalar, transaction
 from core.errors import NotFound, ValidationError
 from core.scoring import BANDS
 from core.vocab import DATE_LABELS, HOW_MET, SENIORITIES, STAGES, TIERS
@@ -373,6 +373,7 @@ def merge_companies(db: Database, keep_id: int, drop_id: int) -> None:
     if keep_id == drop_id:
         raise ValidationError("Pick two different companies to merge.")
     keep, drop = get_company(db, keep_id), get_company(db, drop_id)
+    _keep_copy_before(db, "before-merge")
     with transaction(db):
         update = _fill_blanks(keep, drop, [k for k in COMPANY_FIELDS if k != "name"])
         for k in ("checked_website", "checked_news", "checked_social"):
@@ -384,6 +385,13 @@ def merge_companies(db: Database, keep_id: int, drop_id: int) -> None:
         db.execute("update people set company_id = ? where company_id = ?", [keep_id, drop_id])
         db.execute("update goals set segment_company_id = ? where segment_company_id = ?", [keep_id, drop_id])
         db.execute("delete from companies where id = ?", [drop_id])
+
+
+def _keep_copy_before(db: Database, label: str) -> None:
+    """Merging is destructive: keep the database as it was beside it (not for in-memory ones)."""
+    path = db_file(db)
+    if path is not None and not db.conn.in_transaction:
+        keep_copy(db, path, label)
 
 
 def _fill_blanks(keep: dict, drop: dict, fields: list[str], joined: tuple[str, ...] = ()) -> dict:
@@ -413,6 +421,7 @@ def merge_people(db: Database, keep_id: int, drop_id: int, today: date | None = 
     if keep_id == drop_id:
         raise ValidationError("Pick two different people to merge.")
     keep, drop = _require_person(db, keep_id), _require_person(db, drop_id)
+    _keep_copy_before(db, "before-merge")
     moved = {}
     with transaction(db):
         text_fields = [k for k in PERSON_FIELDS if k not in ("name", "tier")]

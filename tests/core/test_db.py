@@ -116,3 +116,36 @@ def test_importing_core_does_not_import_streamlit():
                          cwd=Path(__file__).parents[2])
 
     assert out.stdout.strip() == "False"
+
+
+def test_a_migration_keeps_a_copy_of_the_old_file_first(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript((FIXTURES / "rapport_v1.sql").read_text())
+    conn.close()
+    forget_migrated()
+
+    open_db(path)
+
+    (copy,) = coredb.kept_copies(path)
+    assert copy.name.startswith("old.before-m002_message_templates.")
+    old = sqlite3.connect(copy)
+    assert old.execute("select name from people order by id").fetchall() == [("Ines Okafor-Lindqvist",),
+                                                                             ("Tomás Reyes",)]
+    assert "templates" not in {r[0] for r in old.execute("select name from sqlite_master")}
+
+
+def test_a_new_database_needs_no_copy(tmp_path):
+    open_db(tmp_path / "new.db")
+
+    assert coredb.kept_copies(tmp_path / "new.db") == []
+
+
+def test_only_the_newest_copies_are_kept(tmp_path):
+    path = tmp_path / "r.db"
+    db = open_db(path)
+
+    made = [coredb.keep_copy(db, path, "before-merge") for _ in range(coredb.KEEP_COPIES + 2)]
+
+    assert sorted(coredb.kept_copies(path)) == sorted(made[-coredb.KEEP_COPIES:])
+    assert coredb.db_file(db) == path.resolve()

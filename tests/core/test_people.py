@@ -245,3 +245,18 @@ def test_filter_options_list_what_is_in_the_data(db):
     assert options["tags"] == ["a", "b"]
     assert [name for _, name in options["companies"]] == ["Globex"]
     assert json.loads(db.execute("select tags from people").fetchone()[0]) == ["a", "b"]
+
+
+def test_merging_keeps_a_copy_of_the_database_first(tmp_path):
+    from core.db import kept_copies, open_db
+
+    path = tmp_path / "r.db"
+    fdb = open_db(path)
+    keep = people.add_person(fdb, name="Ana")
+    drop = people.add_person(fdb, name="Ana S.")
+
+    people.merge_people(fdb, keep, drop, today=TODAY)
+
+    (copy,) = kept_copies(path)
+    assert copy.name.startswith("r.before-merge.")
+    assert open_db(copy).table("people").count == 2
