@@ -1,0 +1,140 @@
+"""Companies: where your targets work, what you know about each, and who you know there."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import people
+from core.errors import NotFound
+from core.scoring import STATUS_LABELS
+from pages._ui import PERSON_PAGE, attempt, esc, get_db, header, score_label, show_flash
+
+CHECKLIST = {"checked_website": "Read their website", "checked_news": "Read recent news about them",
+             "checked_social": "Looked at their social media"}
+
+db = get_db()
+
+
+def show_list() -> None:
+    header("Companies", "The companies where your targets work: what you have researched, and how warm your "
+                        "best relationship there is.")
+    show_flash()
+    with st.expander("Add a company", icon=":material/add_business:"), st.form("companies_add"):
+        c1, c2 = st.columns(2)
+        name = c1.text_input("Company name (required)", key="companies_add_name")
+        industry = c2.text_input("Industry", key="companies_add_industry")
+        website = c1.text_input("Website", key="companies_add_website")
+        notes = st.text_area("Notes", key="companies_add_notes", height=68)
+        if st.form_submit_button("Add company", type="primary"):
+            new_id = attempt(lambda: people.add_company(db, name=name, industry=industry, website=website,
+                                                        notes=notes), rerun=False)
+            if new_id:
+                st.session_state["_flash"] = f"Added {esc(name.strip())}."
+                st.query_params["id"] = str(new_id)
+                st.rerun()
+    search = st.text_input("Search", placeholder="Company name or industry", key="companies_search")
+    found = people.list_companies(db, search=search)
+    if not found:
+        if search.strip():
+            st.info("No company matches that search.", icon=":material/search_off:")
+        else:
+            st.info("No companies yet. Add one above, or add a person with their company on **Targets**; "
+                    "importing LinkedIn connections on **Your data** brings their companies too.",
+                    icon=":material/apartment:")
+            st.page_link("pages/targets.py", label="Go to Targets", icon=":material/groups:")
+        return
+    st.caption(f"{len(found):,} companies · select a row to open one")
+    data = [{
+        "Company": c["name"], "Industry": c["industry"], "People you know": c["people"],
+        "Conversed with": c["conversed"] or 0,
+        "Best relationship": score_label(c["best_score"]) if c["people"] else "",
+        "Research done": f"{c['research_done']}/3",
+    } for c in found]
+    event = st.dataframe(data, on_select="rerun", selection_mode="single-row", key="companies_table",
+                         hide_index=True, width="stretch")
+    if event.selection.rows:
+        st.query_params["id"] = str(found[event.selection.rows[0]]["id"])
+        st.rerun()
+
+
+def back_to_list() -> None:
+    st.query_params.clear()
+    st.rerun()
+
+
+def show_company(company: dict) -> None:
+    cid = company["id"]
+    header(esc(company["name"]), esc(company["industry"]) or "A company on your list: research it, and see "
+                                                            "who you know there.")
+    show_flash()
+    if st.button("All companies", icon=":material/arrow_back:", key="companies_back"):
+        back_to_list()
+    if company["website"]:
+        st.link_button("Open their website", company["website"], icon=":material/open_in_new:")
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.subheader("Who do I know here?")
+        known = people.company_people(db, cid)
+        if not known:
+            st.caption("No one yet. Add a person with this company on Targets, or meet someone from here at "
+                       "an event.")
+        for p in known:
+            st.page_link(PERSON_PAGE, label=esc(p["name"]), query_params={"id": str(p["id"])},
+                         icon=":material/person:")
+            title = f"{esc(p['title'])} · " if p["title"] else ""
+            st.caption(f"{title}stage **{p['stage']}** · {score_label(p['score'])} · "
+                       f"{esc(STATUS_LABELS.get(p['score_status'], p['score_status']))} · "
+                       f"{esc(p['score_reason'])}")
+    with right:
+        st.subheader("Research checklist")
+        with st.form("companies_checklist"):
+            checks = {key: st.checkbox(label, value=bool(company[key]), key=f"companies_{key}")
+                      for key, label in CHECKLIST.items()}
+            if st.form_submit_button("Save checklist"):
+                attempt(lambda: people.update_company(db, cid, **checks), "Checklist saved.")
+        for key, (label, kind) in people.COMPANY_FIELDS.items():
+            if kind == "long":
+                st.markdown(f"**{label}**")
+                st.markdown(esc(company[key]) if company[key] else "_Nothing yet._")
+
+    with st.expander("Edit the company", icon=":material/edit:"), st.form("companies_edit"):
+        values = {}
+        for key, (label, kind) in people.COMPANY_FIELDS.items():
+            if kind == "long":
+                values[key] = st.text_area(label, value=company[key], key=f"companies_edit_{key}", height=80)
+            else:
+                values[key] = st.text_input(label, value=company[key], key=f"companies_edit_{key}")
+        if st.form_submit_button("Save changes", type="primary"):
+            attempt(lambda: people.update_company(db, cid, **values), "Saved.")
+
+    with st.expander("Merge with a duplicate company", icon=":material/merge:"):
+        others = {c["id"]: c["name"] for c in people.list_companies(db) if c["id"] != cid}
+        if not others:
+            st.caption("There is no other company to merge with.")
+            return
+        other = st.selectbox("The duplicate (it goes; its people move here)", list(others),
+                             format_func=others.get, key="companies_merge_other")
+        sure = st.checkbox("Yes, they are the same company: merge them", key="companies_merge_sure")
+        if st.button("Merge into this one", key="companies_merge_go"):
+            if not sure:
+                st.error("Tick the box to confirm the merge first.")
+            else:
+                attempt(lambda: people.merge_companies(db, cid, other),
+                        f"Merged {esc(others[other])} into {esc(company['name'])}.")
+
+
+raw_id = st.query_params.get("id")
+if raw_id is None:
+    show_list()
+else:
+    try:
+        shown = people.get_company(db, int(raw_id))
+    except (ValueError, NotFound):
+        header("Companies", "The companies where your targets work.")
+        st.error("There is no such company: it may have been merged or the link is wrong.",
+                 icon=":material/domain_disabled:")
+        if st.button("All companies", icon=":material/arrow_back:", key="companies_back"):
+            back_to_list()
+    else:
+        show_company(shown)

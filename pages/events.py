@@ -1,0 +1,165 @@
+"""Events: prepare for one (research, pitch), then add the people you met there in seconds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from core import events, people, settings
+from core.errors import NotFound
+from core.scoring import STATUS_LABELS
+from pages._ui import PERSON_PAGE, attempt, esc, get_db, header, score_label, show_flash, today
+
+db = get_db()
+
+
+def back_to_list() -> None:
+    st.query_params.clear()
+    st.rerun()
+
+
+def log_event_form(expanded: bool) -> None:
+    with st.expander("Log an event", icon=":material/event_available:", expanded=expanded), \
+            st.form("events_add"):
+        c1, c2 = st.columns(2)
+        name = c1.text_input("Event name (required)", key="events_add_name")
+        day = c2.date_input("Date", value=today(), key="events_add_day")
+        place = c1.text_input("Place", key="events_add_place")
+        url = c2.text_input("Event page (Meetup, Eventbrite…)", key="events_add_url")
+        research = st.text_area("Research: speakers and attendees worth meeting", key="events_add_research",
+                                height=80)
+        pitch = st.text_area("Your elevator pitch for this event", value=settings.get_profile(db)["pitch"],
+                             key="events_add_pitch", height=80,
+                             help="Starts from the pitch in Settings; adapt it to this audience.")
+        if st.form_submit_button("Log event", type="primary"):
+            new_id = attempt(lambda: events.add_event(db, name=name, day=day, place=place, url=url,
+                                                      research=research, pitch=pitch), rerun=False)
+            if new_id:
+                st.session_state["_flash"] = f"Logged {esc(name.strip())}. Add the people you meet there below."
+                st.query_params["id"] = str(new_id)
+                st.rerun()
+
+
+def show_list() -> None:
+    header("Events", "Meetups, conferences and talks: prepare your research and pitch, then add the people "
+                     "you met so each gets a follow-up the next day.")
+    show_flash()
+    found = events.list_events(db)
+    log_event_form(expanded=not found)
+    if not found:
+        st.info("No events yet. Log the next meetup or conference you will attend, with the people worth "
+                "meeting there and the pitch you will use.", icon=":material/event:")
+        return
+    now = today().isoformat()
+    st.caption(f"{len(found):,} events · select a row to open one and add the people you met")
+    data = [{"Date": e["day"], "Event": e["name"], "Place": e["place"], "People met": e["people_met"],
+             "When": "coming up" if e["day"] > now else "today" if e["day"] == now else "past"} for e in found]
+    event = st.dataframe(data, on_select="rerun", selection_mode="single-row", key="events_table",
+                         hide_index=True, width="stretch")
+    if event.selection.rows:
+        st.query_params["id"] = str(found[event.selection.rows[0]]["id"])
+        st.rerun()
+
+
+def add_people_met(event: dict) -> None:
+    eid = event["id"]
+    st.subheader("Add someone you met")
+    if event["day"] > today().isoformat():
+        st.caption(f"This event is on {event['day']}; add the people you meet once it has happened.")
+    with st.form("events_met", clear_on_submit=True):
+        c1, c2, c3 = st.columns(3)
+        name = c1.text_input("Name", key="events_met_name")
+        title = c2.text_input("Title", key="events_met_title")
+        company = c3.text_input("Company", key="events_met_company")
+        note = st.text_input("One note (what you talked about)", key="events_met_note")
+        if st.form_submit_button("Add", type="primary", icon=":material/person_add:"):
+            attempt(lambda: events.add_person_met(db, eid, today=today(), name=name, title=title, company=company,
+                                                  note=note),
+                    f"Added {esc(name.strip())}: follow up tomorrow.")
+    with st.expander("…or someone already on your list", icon=":material/person_search:"):
+        query = st.text_input("Find them", placeholder="Type part of a name", key="events_existing_q")
+        if query.strip():
+            found, _ = people.list_people(db, search=query, sort="name", limit=20)
+            if not found:
+                st.caption("No one matches that.")
+                return
+            labels = {p["id"]: f"{p['name']} — {p['company']}" if p["company"] else p["name"] for p in found}
+            pid = st.selectbox("Who", list(labels), format_func=labels.get, key="events_existing_pick")
+            note = st.text_input("One note", key="events_existing_note")
+            if st.button("Add them", key="events_existing_add"):
+                attempt(lambda: events.add_person_met(db, eid, today=today(), person_id=pid, note=note),
+                        f"Added {esc(labels[pid])}.")
+
+
+def show_event(event: dict) -> None:
+    eid = event["id"]
+    when = date.fromisoformat(event["day"])
+    header(esc(event["name"]), f"{when:%A %d %B %Y}" + (f" · {esc(event['place'])}" if event["place"] else ""))
+    show_flash()
+    c1, c2 = st.columns([1, 4])
+    if c1.button("All events", icon=":material/arrow_back:", key="events_back"):
+        back_to_list()
+    if event["url"]:
+        c2.link_button("Event page", event["url"], icon=":material/open_in_new:")
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        add_people_met(event)
+        st.subheader("Who I met, and where each relationship stands now")
+        met = events.people_met(db, eid)
+        if not met:
+            st.caption("No one yet. Add each person right after you talk: a name and one note is enough.")
+        for p in met:
+            st.page_link(PERSON_PAGE, label=esc(p["name"]), query_params={"id": str(p["id"])},
+                         icon=":material/person:")
+            where = " at ".join(esc(x) for x in (p["title"], p["company"]) if x)
+            bits = [b for b in (where, f"stage **{p['stage']}**", score_label(p["score"]),
+                                esc(STATUS_LABELS.get(p["score_status"], p["score_status"]))) if b]
+            st.caption(" · ".join(bits))
+            if p["note"]:
+                st.caption("Note: " + esc(p["note"]))
+    with right:
+        for title, text in (("Research", event["research"]), ("Elevator pitch", event["pitch"]),
+                            ("Notes", event["notes"])):
+            st.markdown(f"**{title}**")
+            st.markdown(esc(text) if text else "_Nothing yet._")
+
+    with st.expander("Edit the event", icon=":material/edit:"), st.form("events_edit"):
+        c1, c2 = st.columns(2)
+        values = {
+            "name": c1.text_input("Event name", value=event["name"], key="events_edit_name"),
+            "day": c2.date_input("Date", value=when, key="events_edit_day"),
+            "place": c1.text_input("Place", value=event["place"], key="events_edit_place"),
+            "url": c2.text_input("Event page", value=event["url"], key="events_edit_url"),
+            "research": st.text_area("Research", value=event["research"], key="events_edit_research"),
+            "pitch": st.text_area("Elevator pitch", value=event["pitch"], key="events_edit_pitch"),
+            "notes": st.text_area("Notes", value=event["notes"], key="events_edit_notes"),
+        }
+        if st.form_submit_button("Save changes", type="primary"):
+            attempt(lambda: events.update_event(db, eid, **values), "Saved.")
+    with st.expander("Delete the event", icon=":material/delete:"):
+        st.caption("The people you met stay on your list with their interactions; only the event goes.")
+        sure = st.checkbox("Yes, delete this event", key="events_delete_sure")
+        if st.button("Delete", key="events_delete"):
+            if not sure:
+                st.error("Tick the box to confirm first.")
+            elif attempt(lambda: events.delete_event(db, eid) or True, rerun=False):
+                st.session_state["_flash"] = "Deleted the event."
+                back_to_list()
+
+
+raw_id = st.query_params.get("id")
+if raw_id is None:
+    show_list()
+else:
+    try:
+        shown = events.get_event(db, int(raw_id))
+    except (ValueError, NotFound):
+        header("Events", "Meetups, conferences and talks, and the people you met there.")
+        st.error("There is no such event: it may have been deleted or the link is wrong.",
+                 icon=":material/event_busy:")
+        if st.button("All events", icon=":material/arrow_back:", key="events_back"):
+            back_to_list()
+    else:
+        show_event(shown)
