@@ -1,0 +1,81 @@
+"""The frame: navigation, the shared sidebar, the hosted warning and the password gate."""
+
+from core.db import open_db
+from core.people import add_person
+
+DEMO_NAMES = ("Jordan Blake", "Ama Owusu")
+
+
+def rendered_text(at) -> str:
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "warning", "success",
+                 "error", "metric", "button", "text_input"):
+        for el in getattr(at, kind):
+            parts.append(str(getattr(el, "value", "")) + " " + str(getattr(el, "label", "")))
+    for el in at.sidebar.caption:
+        parts.append(el.value)
+    for df in at.dataframe:
+        parts.append(df.value.to_string())
+    return "\n".join(parts)
+
+
+def test_the_app_opens_on_today_with_counts_in_the_sidebar(app, demo_path):
+    at = app.run()
+
+    assert not at.exception
+    assert at.title[0].value == "Today"
+    assert at.sidebar.caption[0].value.startswith("42 people · ")
+
+
+def test_a_password_hides_everything_until_it_is_entered(app, demo_path):
+    app.secrets["password"] = "correct horse battery"
+    at = app.run()
+
+    assert [t.value for t in at.title] == ["Rapport"]
+    assert len(at.sidebar.caption) == 0
+    assert not any(name in rendered_text(at) for name in DEMO_NAMES)
+
+    at.text_input(key="signin_password").input("wrong")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["That password is not right."]
+    assert at.title[0].value == "Rapport"
+
+    at.text_input(key="signin_password").input("correct horse battery")
+    at.button[0].click().run()
+    assert at.title[0].value == "Today"
+    assert at.sidebar.caption[0].value.startswith("42 people")
+
+
+def test_a_page_cannot_be_reached_before_the_password(app, demo_path):
+    app.secrets["password"] = "pw"
+    at = app.run()
+
+    try:
+        at.switch_page("pages/targets.py").run()
+    except Exception as e:  # noqa: BLE001 - either refusal is fine, as long as nothing shows
+        assert "targets" in str(e).lower() or "page" in str(e).lower()
+    assert "Targets" not in [t.value for t in at.title]
+    assert not any(name in rendered_text(at) for name in DEMO_NAMES)
+
+
+def test_a_hosted_copy_warns_that_the_disk_is_temporary(app, db_path, monkeypatch):
+    monkeypatch.setenv("RAPPORT_HOSTED", "1")
+
+    at = app.run()
+
+    assert any("disk is wiped" in w.value for w in at.sidebar.warning)
+
+
+def test_without_a_password_there_is_no_sign_out(app, db_path):
+    at = app.run()
+
+    assert [b for b in at.sidebar.button if b.key == "signout"] == []
+
+
+def test_the_sidebar_count_is_plain_text_even_for_hostile_names(app, db_path):
+    add_person(open_db(db_path), name="<img src=x onerror=alert(1)>")
+
+    at = app.run()
+
+    assert at.sidebar.caption[0].value.startswith("1 people")
+    assert not at.exception
