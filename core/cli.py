@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
+from pathlib import Path
 
 from core import __version__
 from core.db import open_db, resolve_path
@@ -13,7 +15,9 @@ from core.errors import UserError
 
 
 def _today(args: argparse.Namespace) -> date:
-    return date.fromisoformat(args.today) if getattr(args, "today", None) else date.today()
+    """--today if given, else $RAPPORT_TODAY (tests and demos pin it), else the real date."""
+    chosen = getattr(args, "today", None) or os.environ.get("RAPPORT_TODAY")
+    return date.fromisoformat(chosen) if chosen else date.today()
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -36,7 +40,7 @@ def cmd_due(args: argparse.Namespace) -> int:
     from core.followups import due_on
     from core.relationships import daily_refresh
 
-    day = date.fromisoformat(args.on) if args.on else date.today()
+    day = date.fromisoformat(args.on) if args.on else _today(args)
     db = open_db(args.db)
     daily_refresh(db, day)
     items = due_on(db, day)
@@ -52,8 +56,162 @@ def cmd_due(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).expanduser().read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"No such file: {path}") from None
+    except IsADirectoryError:
+        raise UserError(f"{path} is a folder, not a file.") from None
+
+
+def _parse_map(pairs: list[str] | None) -> dict[str, str] | None:
+    if not pairs:
+        return None
+    mapping = {}
+    for pair in pairs:
+        column, sep, fld = pair.partition("=")
+        if not sep or not column.strip():
+            raise UserError(f"--map takes COLUMN=FIELD (e.g. 'Full Name=name'), not {pair!r}.")
+        mapping[column.strip()] = fld.strip()
+    return mapping
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from core.importers import apply_import, plan_import
+
+    data = _read(args.file)
+    options: dict = {}
+    if args.messages:
+        options["messages"] = _read(args.messages)
+    if args.owner_url:
+        options["owner_url"] = args.owner_url
+    if args.kind == "csv":
+        options["mapping"] = _parse_map(args.map)
+    elif args.map:
+        raise UserError("--map only applies to csv imports.")
+    db = open_db(args.db)
+    today = _today(args)
+    plan = plan_import(db, args.kind, data, today, options)
+    print(plan.describe())
+    for s in plan.skip[:20]:
+        print(f"  skip line {s['line']}: {s['name'] or '(no name)'}: {s['reason']}")
+    if len(plan.skip) > 20:
+        print(f"  … and {len(plan.skip) - 20:,} more skipped rows")
+    for w in plan.warnings[:20]:
+        print(f"  note line {w['line']}: {w['name']}: {w['message']}")
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 0
+    report = apply_import(db, plan, today)
+    print(report["message"])
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from core import exporters
+
+    db = open_db(args.db)
+    if args.format == "csv":
+        data = exporters.interactions_csv(db) if args.what == "interactions" else exporters.people_csv(db)
+    elif args.format == "vcard":
+        data = exporters.vcards(db)
+    else:
+        data = exporters.calendar_ics(db, _today(args))
+    out = Path(args.out).expanduser()
+    out.write_bytes(data)
+    print(f"Wrote {out} ({len(data):,} bytes).")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from core.backup import backup
+
+    db = open_db(args.db)
+    out = backup(db, args.out)
+    print(f"Backed up {resolve_path(args.db)} to {out} ({out.stat().st_size:,} bytes).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from core.backup import restore
+
+    if not Path(args.file).expanduser().is_file():
+        raise UserError(f"No such file: {args.file}")
+    result = restore(args.db, Path(args.file).expanduser())
+    kept = f" The replaced database was kept as {result['kept']}." if result["kept"] else ""
+    print(f"Restored {result['people']:,} people into {resolve_path(args.db)}.{kept}")
+    return 0
+
+
+def cmd_contacts(args: argparse.Namespace) -> int:
+    from core.people import list_people
+    from core.relationships import daily_refresh
+    from core.scoring import STATUS_LABELS
+
+    db = open_db(args.db)
+    daily_refresh(db, _today(args))
+    found, _ = list_people(db, sort="score", limit=1_000_000, today=_today(args))
+    if args.json:
+        print(json.dumps([{"id": p["id"], "name": p["name"], "company": p["company"], "title": p["title"],
+                           "stage": p["stage"], "score": p["score"], "status": p["score_status"],
+                           "reason": p["score_reason"]} for p in found], ensure_ascii=False, indent=2))
+    elif not found:
+        print("No one on your list yet: run `rapport import linkedin Connections.csv` or `rapport demo`.")
+    else:
+        for p in found:
+            score = "  —" if p["score"] is None else f"{p['score']:>3}"
+            status = STATUS_LABELS.get(p["score_status"], p["score_status"])
+            print(f"{p['id']:>5}  {score}  {status:<16} {p['name']}: {p['score_reason']}")
+    return 0
+
+
+def find_person(db, who: str) -> int:
+    """A person's id from an id or a unique name (case-insensitive; exact, else a unique partial match)."""
+    from core.db import rows
+
+    who = who.strip()
+    if who.isdigit():
+        if not db.table("people").count_where("id = ?", [int(who)]):
+            raise UserError(f"No person with id {who}.")
+        return int(who)
+    exact = rows(db, "select id, name from people where name = ? collate nocase and archived_at is null", [who])
+    found = exact or rows(db, "select id, name from people where name like ? and archived_at is null "
+                              "order by name limit 11", [f"%{who}%"])
+    if not found:
+        raise UserError(f"No one called {who!r} on your list.")
+    if len(found) > 1:
+        listed = "; ".join(f"{r['id']} {r['name']}" for r in found[:10])
+        raise UserError(f"{who!r} matches {len(found)}{'+' if len(found) > 10 else ''} people: {listed}. "
+                        "Use the id instead.")
+    return found[0]["id"]
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from core.interactions import log_interaction
+
+    db = open_db(args.db)
+    today = _today(args)
+    pid = find_person(db, args.person)
+    log_interaction(db, pid, day=args.date or today.isoformat(), channel=args.channel, kind=args.kind,
+                    direction=args.direction, nature=args.nature or "", notes=args.notes or "", today=today)
+    name = db.execute("select name from people where id = ?", [pid]).fetchone()[0]
+    print(f"Logged a {args.kind} ({args.channel}) with {name} on {args.date or today.isoformat()}.")
+    return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error on stderr (the usage is one `--help` away)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rapport", description="Rapport: a relationship manager for job seekers.")
+    from core.importers import CSV_FIELDS
+    from core.vocab import CHANNELS, DIRECTIONS, KINDS, NATURES
+
+    parser = _Parser(prog="rapport", description="Rapport: a relationship manager for job seekers.")
     parser.add_argument("--db", help="database file (default: $RAPPORT_DB, else data/rapport.db)")
     parser.add_argument("--version", action="version", version=f"rapport {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -70,6 +228,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--on", help="the day to look at (YYYY-MM-DD, default today)")
     p.add_argument("--json", action="store_true", help="print JSON instead of lines")
     p.set_defaults(func=cmd_due)
+
+    p = sub.add_parser("import", help="import people (or LinkedIn messages) from a file",
+                       description="Import a file. Nothing is written if the file is bad; --dry-run only shows "
+                                   "what would happen.")
+    p.add_argument("kind", choices=("linkedin", "messages", "vcard", "csv"),
+                   help="linkedin: Connections.csv or the export .zip; messages: messages.csv; vcard: .vcf; "
+                        "csv: any CSV (see --map)")
+    p.add_argument("file", help="the file to import")
+    p.add_argument("--dry-run", action="store_true", help="show what would be imported, write nothing")
+    p.add_argument("--map", action="append", metavar="COLUMN=FIELD",
+                   help=f"csv only: which field a column holds (repeatable). Fields: "
+                        f"{', '.join(f for f in CSV_FIELDS if f)}. Without --map the columns are guessed.")
+    p.add_argument("--messages", metavar="FILE", help="linkedin only: messages.csv to import in the same go")
+    p.add_argument("--owner-url", help="your own LinkedIn URL (tells sent messages from received ones)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="export people (CSV, vCard) or follow-ups and dates (iCalendar)")
+    p.add_argument("format", choices=("csv", "vcard", "ics"), help="csv (spreadsheet), vcard (.vcf), ics (.ics)")
+    p.add_argument("out", help="the file to write")
+    p.add_argument("--what", choices=("people", "interactions"), default="people", help="csv only (default people)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("backup", help="copy the whole database to a file (safe while the app runs)")
+    p.add_argument("out", help="the backup file to write (.db)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the database with a backup (the old one is kept beside it)")
+    p.add_argument("file", help="a Rapport backup (.db)")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("contacts", help="everyone with their score, status and the reason")
+    p.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    p.set_defaults(func=cmd_contacts)
+
+    p = sub.add_parser("log", help="log an interaction with someone")
+    p.add_argument("person", help="the person's id, or their name if it is unique")
+    p.add_argument("--kind", required=True, choices=KINDS, help="give, ask or neutral")
+    p.add_argument("--channel", required=True, choices=CHANNELS, help="how you were in touch")
+    p.add_argument("--date", help="when (YYYY-MM-DD, default today)")
+    p.add_argument("--direction", default="me", choices=DIRECTIONS, help="who started it (default me)")
+    p.add_argument("--nature", choices=tuple(NATURES), help="what it was, e.g. referral, shared_resource")
+    p.add_argument("--notes", help="a note about it")
+    p.set_defaults(func=cmd_log)
     return parser
 
 
@@ -84,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as e:  # bad dates on the command line
         print(f"rapport: {e}", file=sys.stderr)
         return 2
+    except OSError as e:  # a file that can't be read or written
+        print(f"rapport: {e.strerror or e}: {e.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

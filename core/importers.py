@@ -1,0 +1,953 @@
+"""Importing people and messages from files: LinkedIn exports, vCards and CSV, planned then applied.
+
+Every import is two steps. plan_import() reads the file and the database (it writes nothing) and
+returns an ImportPlan: the people to add, the people to update with exactly which fields, the rows
+skipped with their line and reason, and the interactions to add. The Data page and the command line
+show that plan as a preview; apply_import() then writes all of it in one transaction, or none of it.
+
+A file that can't be read as the kind it claims to be (binary, not UTF-8, broken quoting, no header,
+too big) raises ValidationError naming the line and the field, before anything is written.
+
+Matching on re-import, in order: the source's own id (a vCard UID), the LinkedIn profile URL, the
+email, then name and company. A match is updated, never duplicated, and what the user typed is never
+overwritten: an import only fills empty fields and adds tags. The one exception is a LinkedIn job
+change: if a person's title or company differs in a newer Connections.csv and nobody has touched
+that person since an import last wrote them (people.updated_at is still an import's stamp), the new
+title and company replace the old ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from urllib.parse import unquote, urlsplit
+
+from sqlite_utils import Database
+
+from core import validation as v
+from core.db import get_setting, now_iso, rows, scalar, set_setting, transaction
+from core.errors import ValidationError
+from core.vocab import CHANNEL_MINUTES, STAGES
+
+MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a 30,000-row Connections.csv is about 3 MB
+HEADER_SCAN_ROWS = 20  # LinkedIn's preamble is 3 lines; look a little further, never assume row 1
+KINDS = ("linkedin", "messages", "vcard", "csv")
+KIND_LABELS = {
+    "linkedin": "LinkedIn connections (Connections.csv or the export .zip)",
+    "messages": "LinkedIn messages (messages.csv)",
+    "vcard": "Contacts (vCard .vcf from Apple or Google Contacts)",
+    "csv": "Any CSV file (you choose the columns)",
+}
+REPLY_DAYS = 7  # a message answered within a week counts as replied
+NOTE_CHARS = 1000  # how much of a LinkedIn message is kept in the interaction's notes
+STAMP_KEY = "import_stamps"  # the updated_at stamps imports wrote: "not edited since" means one of these
+
+# Fields a CSV column can be mapped to, with their labels (the Data page's mapping editor).
+CSV_FIELDS = {
+    "": "(ignore this column)",
+    "name": "Full name",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "title": "Title",
+    "company": "Company",
+    "email": "Email",
+    "phone": "Phone",
+    "linkedin_url": "LinkedIn URL",
+    "website": "Website",
+    "location": "Location",
+    "industry": "Industry",
+    "role": "Role",
+    "tags": "Tags (comma-separated)",
+    "notes": "Notes",
+    "birthday": "Birthday",
+    "connected_on": "Connected on",
+}
+_SYNONYMS = {
+    "name": ("name", "full name", "fullname", "display name", "contact", "contact name", "person"),
+    "first_name": ("first name", "firstname", "given name", "first", "forename"),
+    "last_name": ("last name", "lastname", "surname", "family name", "last"),
+    "title": ("title", "position", "job title", "jobtitle", "headline", "occupation"),
+    "company": ("company", "organization", "organisation", "employer", "company name", "org", "companies"),
+    "email": ("email", "e-mail", "email address", "e-mail address", "mail", "emails", "e-mail 1 - value"),
+    "phone": ("phone", "telephone", "mobile", "phone number", "cell", "phone 1 - value", "phonenumbers"),
+    "linkedin_url": ("linkedin", "linkedin url", "linkedin profile", "url", "profile url", "linkedin_url"),
+    "website": ("website", "web site", "homepage", "web", "site"),
+    "location": ("location", "city", "address", "country"),
+    "industry": ("industry", "sector"),
+    "role": ("role", "function", "department"),
+    "tags": ("tags", "labels", "groups", "categories", "group membership"),
+    "notes": ("notes", "note", "comments", "comment", "description"),
+    "birthday": ("birthday", "birth date", "date of birth", "dob", "bday"),
+    "connected_on": ("connected on", "connected", "connected_on", "date connected"),
+}
+
+LINKEDIN_COLUMNS = {
+    "first name": "first_name", "last name": "last_name", "url": "linkedin_url", "email address": "email",
+    "company": "company", "position": "title", "connected on": "connected_on",
+}
+MESSAGE_COLUMNS = ("conversation id", "from", "sender profile url", "date")
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_DMY_TEXT = re.compile(r"^(\d{1,2})[ \-/.]([A-Za-z]{3,9})\.?[ \-/.,]+(\d{2}|\d{4})$")
+_MDY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+_FIELD_LABELS = {"name": "Name", "title": "Title", "company": "Company", "email": "Email", "phone": "Phone",
+                 "linkedin_url": "LinkedIn URL", "website": "Website", "location": "Location",
+                 "industry": "Industry", "role": "Role", "notes": "Notes"}
+# Text fields an import may fill when they are empty on a matched person.
+_FILLABLE = ("title", "email", "phone", "linkedin_url", "website", "location", "industry", "role", "notes")
+
+
+@dataclass
+class ImportPlan:
+    """What an import will do; built by plan_import(), written by apply_import().
+
+    add: new people ({"line", "person": columns, "company": name, "birthday": (m, d, y) | None}).
+    update: matched people ({"line", "person_id", "name", "changes": columns, "company": name | None,
+    "tags": [...], "birthday": ...}). skip: rows left out ({"line", "name", "reason"}).
+    interactions: LinkedIn messages ({"line", "ref": ("id", person_id) | ("new", index into add),
+    "record": columns, "stage": target stage}). warnings: rows imported with a field left out.
+    """
+
+    kind: str
+    add: list[dict] = field(default_factory=list)
+    update: list[dict] = field(default_factory=list)
+    skip: list[dict] = field(default_factory=list)
+    interactions: list[dict] = field(default_factory=list)
+    interaction_updates: list[tuple[int, int]] = field(default_factory=list)  # (responded, id)
+    warnings: list[dict] = field(default_factory=list)
+    fingerprint: tuple = ()
+    owner_url: str = ""
+
+    def summary(self) -> dict[str, int]:
+        return {"added": len(self.add), "updated": len(self.update), "skipped": len(self.skip),
+                "interactions": len(self.interactions), "warnings": len(self.warnings)}
+
+    def describe(self) -> str:
+        """One sentence: what confirming will do."""
+        s = self.summary()
+        parts = [f"add {s['added']:,} people", f"update {s['updated']:,}", f"skip {s['skipped']:,} rows"]
+        if self.kind in ("messages", "linkedin") and (s["interactions"] or self.kind == "messages"):
+            parts.append(f"log {s['interactions']:,} LinkedIn message exchanges")
+        return "This import will " + ", ".join(parts) + "."
+
+    def preview(self, limit: int = 50) -> list[dict]:
+        """The first rows of each action, as plain rows for a table."""
+        out = []
+        for a in self.add[:limit]:
+            out.append({"action": "add", "line": a["line"], "name": a["person"]["name"],
+                        "company": a["company"] or "", "detail": a["person"].get("title", "")})
+        for u in self.update[:limit]:
+            out.append({"action": "update", "line": u["line"], "name": u["name"], "company": u.get("company") or "",
+                        "detail": "fills " + ", ".join(_describe_changes(u))})
+        for s in self.skip[:limit]:
+            out.append({"action": "skip", "line": s["line"], "name": s["name"], "company": "",
+                        "detail": s["reason"]})
+        for w in self.warnings[:limit]:
+            out.append({"action": "warning", "line": w["line"], "name": w["name"], "company": "",
+                        "detail": w["message"]})
+        return out
+
+
+def _describe_changes(update: dict) -> list[str]:
+    names = [k.replace("_", " ") for k in update["changes"]]
+    if update.get("company"):
+        names.append("company")
+    if update.get("tags"):
+        names.append("tags")
+    if update.get("birthday"):
+        names.append("birthday")
+    return names or ["nothing new"]
+
+
+# --- Reading files -------------------------------------------------------------------------------
+
+
+def decode(data: bytes, what: str = "file") -> str:
+    """The file's text: checks size, rejects binary files, reads UTF-8 with or without a BOM."""
+    if not isinstance(data, bytes | bytearray):
+        raise ValidationError(f"The {what} could not be read.")
+    if len(data) > MAX_BYTES:
+        raise ValidationError(f"The {what} is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MB.")
+    if not data.strip():
+        raise ValidationError(f"The {what} is empty.")
+    if data[:4] == b"PK\x03\x04":
+        raise ValidationError(f"The {what} is a zip archive or a spreadsheet (.xlsx), not text: "
+                              "export or save it as CSV and try again.")
+    if b"\x00" in data[:65536]:
+        line = data[:data.index(b"\x00")].count(b"\n") + 1
+        raise ValidationError(f"The {what} is a binary file, not text (line {line} holds a NUL byte); "
+                              "export or save it as CSV and try again.")
+    try:
+        text = bytes(data).decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        raise ValidationError(
+            f"Line {line} of the {what} is not UTF-8 text (byte 0x{data[e.start]:02X}); "
+            "save it as 'CSV UTF-8' (Excel) or UTF-8 text and try again.") from None
+    if "\x00" in text:
+        raise ValidationError(f"The {what} is a binary file, not text.")
+    return text
+
+
+def read_csv(text: str, what: str = "file") -> list[tuple[int, list[str]]]:
+    """Every record with the line it starts on; broken quoting is an error naming that line."""
+    out: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        for record in reader:
+            out.append((start, record))
+            start = reader.line_num + 1
+    except csv.Error as e:
+        raise ValidationError(f"The {what} has broken quoting in the record starting on line {start} "
+                              f"({e}); check that every quote that opens also closes.") from None
+    return out
+
+
+def _find_header(records: list[tuple[int, list[str]]], required: Iterable[str], what: str,
+                 expected: str) -> tuple[int, dict[str, int]]:
+    required = tuple(required)
+    for index, (_, record) in enumerate(records[:HEADER_SCAN_ROWS]):
+        names = [c.strip().lstrip("\ufeff").lower() for c in record]
+        if all(r in names for r in required):
+            return index, {n: i for i, n in reversed(list(enumerate(names))) if n}
+    raise ValidationError(f"No header row found in the first {HEADER_SCAN_ROWS} lines of the {what}: "
+                          f"expected columns like {expected}.")
+
+
+def parse_loose_date(value: str) -> date | None:
+    """A date as exports write it: 08 Feb 2026, 4-Apr-21 (an Excel re-save), 2026-02-08, 2/8/2026."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        pass
+    m = _DMY_TEXT.match(value)
+    try:
+        if m:
+            month = _MONTHS.get(m.group(2)[:3].lower())
+            if month:
+                year = int(m.group(3))
+                return date(year + 2000 if year < 100 else year, month, int(m.group(1)))
+        m = _MDY.match(value)
+        if m:
+            year = int(m.group(3))
+            return date(year + 2000 if year < 100 else year, int(m.group(1)), int(m.group(2)))
+    except ValueError:
+        return None
+    return None
+
+
+def linkedin_key(url: str) -> str:
+    """A LinkedIn profile URL reduced to what identifies it: 'in/<slug>' (case, www, slash, encoding)."""
+    url = (url or "").strip().replace("\\:", ":")
+    if "linkedin.com" not in url.lower():
+        return ""
+    path = urlsplit(url if "://" in url else "https://" + url).path
+    return unquote(path).strip("/").lower()
+
+
+def _norm(value: str) -> str:
+    return " ".join((value or "").split()).lower()
+
+
+# --- Planning ------------------------------------------------------------------------------------
+
+
+class _Index:
+    """Match keys of everyone already stored, loaded once (no per-row queries)."""
+
+    def __init__(self, db: Database, source: str):
+        self.people: dict[int, dict] = {}
+        self.by_uid: dict[str, int] = {}
+        self.by_url: dict[str, int] = {}
+        self.by_email: dict[str, int] = {}
+        self.by_name_company: dict[tuple[str, str], int] = {}
+        self.by_name: dict[str, list[int]] = defaultdict(list)
+        self.companies: dict[str, int] = {_norm(r[1]): r[0] for r in db.execute("select id, name from companies")}
+        self.company_names = company_names = {cid: name for name, cid in self.companies.items()}
+        self.birthdays = {r[0] for r in db.execute(
+            "select distinct person_id from important_dates where label = 'birthday'")}
+        stamps = set(get_setting(db, STAMP_KEY, []) or [])
+        cur = db.execute(
+            "select id, name, title, company_id, email, phone, linkedin_url, website, location, industry, role, "
+            "notes, tags, source, source_uid, connected_on, updated_at, stage from people")
+        names = [d[0] for d in cur.description]
+        for values in cur:
+            p = dict(zip(names, values, strict=True))
+            p["untouched"] = p["updated_at"] in stamps
+            self.people[p["id"]] = p
+            if p["source_uid"] and p["source"] == source:
+                self.by_uid.setdefault(p["source_uid"], p["id"])
+            key = linkedin_key(p["linkedin_url"])
+            if key:
+                self.by_url.setdefault(key, p["id"])
+            if p["email"]:
+                self.by_email.setdefault(p["email"].lower(), p["id"])
+            name = _norm(p["name"])
+            self.by_name_company.setdefault((name, company_names.get(p["company_id"], "")), p["id"])
+            self.by_name[name].append(p["id"])
+
+    def match(self, uid: str, url: str, email: str, name: str, company: str) -> int | None:
+        if uid and uid in self.by_uid:
+            return self.by_uid[uid]
+        key = linkedin_key(url)
+        if key and key in self.by_url:
+            return self.by_url[key]
+        if email and email.lower() in self.by_email:
+            return self.by_email[email.lower()]
+        return self.by_name_company.get((_norm(name), _norm(company)))
+
+
+def _fingerprint(db: Database) -> tuple:
+    return tuple(db.execute(
+        "select (select count(*) from people), (select max(id) from people), (select max(updated_at) from people), "
+        "(select count(*) from interactions), (select count(*) from companies)").fetchone())
+
+
+def plan_import(db: Database, kind: str, data: bytes, today: date, options: dict | None = None) -> ImportPlan:
+    """Read a file and work out what importing it would do, writing nothing.
+
+    kind: linkedin (Connections.csv, or LinkedIn's export .zip), messages (messages.csv), vcard or csv.
+    options: "messages" (bytes of messages.csv to import with Connections.csv), "owner_url" (your own
+    LinkedIn URL, to tell sent from received), "mapping" ({column header: field}, for csv), "tier".
+    """
+    options = dict(options or {})
+    if kind not in KINDS:
+        raise ValidationError(f"Unknown import kind {kind!r}; use one of: {', '.join(KINDS)}.")
+    if not isinstance(data, bytes | bytearray):
+        raise ValidationError("The file could not be read.")
+    if len(data) > MAX_BYTES:
+        raise ValidationError(f"The file is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MB.")
+    if kind in ("linkedin", "messages") and bytes(data[:4]) == b"PK\x03\x04":
+        files = _unzip_linkedin(bytes(data))
+        if kind == "linkedin":
+            if "connections" not in files:
+                raise ValidationError("The zip holds no Connections.csv; is it LinkedIn's data export?")
+            data = files["connections"]
+            options.setdefault("messages", files.get("messages"))
+        else:
+            if "messages" not in files:
+                raise ValidationError("The zip holds no messages.csv; is it LinkedIn's data export?")
+            data = files["messages"]
+    plan = ImportPlan(kind=kind, fingerprint=_fingerprint(db))
+    source = {"linkedin": "linkedin", "messages": "linkedin", "vcard": "vcard", "csv": "csv"}[kind]
+    index = _Index(db, source)
+    if kind == "linkedin":
+        _plan_connections(plan, index, decode(data, "Connections.csv"), options)
+        if options.get("messages"):
+            _plan_messages(db, plan, index, decode(options["messages"], "messages.csv"), today, options)
+    elif kind == "messages":
+        _plan_messages(db, plan, index, decode(data, "messages.csv"), today, options)
+    elif kind == "vcard":
+        _own_vcard_uids(db, index)
+        _plan_vcards(plan, index, decode(data, "vCard file"), options)
+    else:
+        _plan_csv(plan, index, decode(data, "CSV file"), options)
+    return plan
+
+
+def _unzip_linkedin(data: bytes) -> dict[str, bytes]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        found = {}
+        for info in archive.infolist():
+            base = info.filename.rsplit("/", 1)[-1].lower()
+            wanted = {"connections.csv": "connections", "messages.csv": "messages"}.get(base)
+            if wanted:
+                if info.file_size > MAX_BYTES:
+                    raise ValidationError(f"{info.filename} in the zip is over {MAX_BYTES // 2**20} MB.")
+                found[wanted] = archive.read(info)
+        return found
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+        raise ValidationError("The zip archive is damaged or encrypted; unzip it and upload "
+                              "Connections.csv instead.") from None
+
+
+def _person_fields(raw: dict, line: int, plan: ImportPlan) -> dict | None:
+    """Validate one row's fields; a bad optional field is dropped with a warning, a bad name skips the row."""
+    out: dict = {}
+    name = raw.get("name", "")
+    for key, value in raw.items():
+        if value is None or value == "":
+            continue
+        label = _FIELD_LABELS.get(key, key)
+        try:
+            if key in ("name", "title", "company", "phone", "location", "industry", "role"):
+                out[key] = v.text(value, label)
+            elif key == "notes":
+                out[key] = v.long_text(value, label)
+            elif key == "email":
+                out[key] = v.email(value, label)
+            elif key in ("linkedin_url", "website"):
+                out[key] = v.url(str(value).replace("\\:", ":"), label)
+            else:
+                out[key] = value
+        except ValidationError as e:
+            if key == "name":
+                plan.skip.append({"line": line, "name": str(name)[:60], "reason": str(e)})
+                return None
+            plan.warnings.append({"line": line, "name": str(name)[:60], "message": f"{e} It was left out."})
+    if not out.get("name"):
+        return None
+    return out
+
+
+def _add_or_update(plan: ImportPlan, index: _Index, line: int, fields: dict, *, source: str, uid: str = "",
+                   tags: list[str] = (), birthday: tuple | None = None, connected_on: date | None = None,
+                   seen: dict, defaults: dict, job_change: bool = False) -> None:
+    company = fields.pop("company", "")
+    name = fields["name"]
+    pid = index.match(uid, fields.get("linkedin_url", ""), fields.get("email", ""), name, company)
+    url_key = linkedin_key(fields.get("linkedin_url", ""))
+    if pid:
+        key: tuple = ("id", pid)
+    elif uid:
+        key = ("uid", uid)
+    elif url_key:
+        key = ("url", url_key)
+    elif fields.get("email"):
+        key = ("email", fields["email"].lower())
+    else:
+        key = ("name", _norm(name), _norm(company))
+    if key in seen:
+        plan.skip.append({"line": line, "name": name, "reason": f"same person as line {seen[key]}"})
+        return
+    seen[key] = line
+    if pid is None:
+        stamp = defaults["stamp"]
+        record = {**dict.fromkeys(_FILLABLE, ""), **fields, "source": source, "source_uid": uid,
+                  "tags": json.dumps(sorted(set(tags)), ensure_ascii=False),
+                  "connected_on": connected_on.isoformat() if connected_on else None,
+                  "tier": defaults["tier"], "stage": "stranger", "how_met": defaults["how_met"],
+                  "created_at": stamp, "updated_at": stamp}
+        plan.add.append({"line": line, "person": record, "company": company, "birthday": birthday})
+        return
+    current = index.people[pid]
+    changes = {}
+    for k in _FILLABLE:
+        if fields.get(k) and not current[k]:
+            changes[k] = fields[k]
+    new_company = None
+    if company and current["company_id"] is None:
+        new_company = company
+    if job_change and current["untouched"] and current["source"] == "linkedin":
+        current_company = index.company_names.get(current["company_id"], "")
+        if company and _norm(company) != current_company:
+            new_company = company
+        if fields.get("title") and fields["title"] != current["title"]:
+            changes["title"] = fields["title"]
+    if connected_on and not current["connected_on"]:
+        changes["connected_on"] = connected_on.isoformat()
+    if uid and not current["source_uid"] and current["source"] == source:
+        changes["source_uid"] = uid
+    old_tags = set(v.load_tags(current["tags"]))
+    new_tags = sorted(set(tags) - old_tags)
+    if new_tags:
+        changes["tags"] = json.dumps(sorted(old_tags | set(tags)), ensure_ascii=False)
+    bday = birthday if birthday and pid not in index.birthdays else None
+    if not changes and not new_company and not bday:
+        plan.skip.append({"line": line, "name": name, "reason": "already on your list, nothing new"})
+        return
+    plan.update.append({"line": line, "person_id": pid, "name": current["name"], "changes": changes,
+                        "company": new_company, "tags": new_tags, "birthday": bday})
+
+
+def _plan_connections(plan: ImportPlan, index: _Index, text: str, options: dict) -> None:
+    records = read_csv(text, "Connections.csv")
+    at, columns = _find_header(records, ("first name", "last name"), "Connections.csv",
+                               "First Name, Last Name, URL, Email Address, Company, Position, Connected On")
+    wanted = {field: columns[col] for col, field in LINKEDIN_COLUMNS.items() if col in columns}
+    seen: dict = {}
+    defaults = {"stamp": "", "tier": options.get("tier") or "acquaintance", "how_met": "linkedin"}
+    for line, record in records[at + 1:]:
+        raw = {f: (record[i].strip() if i < len(record) else "") for f, i in wanted.items()}
+        if not any(raw.values()):
+            continue  # a blank line (LinkedIn ends the file with one)
+        name = " ".join(p for p in (raw.get("first_name", ""), raw.get("last_name", "")) if p)
+        if not name:
+            plan.skip.append({"line": line, "name": "", "reason": "hidden profile (no name, only a date)"})
+            continue
+        connected = parse_loose_date(raw.get("connected_on", ""))
+        if raw.get("connected_on") and connected is None:
+            plan.warnings.append({"line": line, "name": name, "message":
+                                  f"Connected On {raw['connected_on'][:30]!r} is not a date; it was left out."})
+        url = raw.get("linkedin_url", "")
+        fields = _person_fields({"name": name, "title": raw.get("title", ""), "company": raw.get("company", ""),
+                                 "email": raw.get("email", ""), "linkedin_url": url}, line, plan)
+        if fields is None:
+            continue
+        _add_or_update(plan, index, line, fields, source="linkedin", uid=linkedin_key(fields.get("linkedin_url", "")),
+                       connected_on=connected, seen=seen, defaults=defaults, job_change=True)
+
+
+# --- LinkedIn messages ----------------------------------------------------------------------------
+
+
+def _plan_messages(db: Database, plan: ImportPlan, index: _Index, text: str, today: date, options: dict) -> None:
+    records = read_csv(text, "messages.csv")
+    at, columns = _find_header(records, MESSAGE_COLUMNS, "messages.csv",
+                               "CONVERSATION ID, FROM, SENDER PROFILE URL, TO, RECIPIENT PROFILE URLS, DATE, CONTENT")
+
+    def cell(record: list[str], name: str) -> str:
+        i = columns.get(name)
+        return record[i].strip() if i is not None and i < len(record) else ""
+
+    messages = []
+    for line, record in records[at + 1:]:
+        if not any(c.strip() for c in record):
+            continue
+        if cell(record, "is message draft").lower() in ("yes", "true") or cell(record, "folder").upper() == "SPAM":
+            continue
+        raw_date = cell(record, "date")
+        try:
+            when = datetime.strptime(raw_date.replace(" UTC", "").strip()[:19], "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            raise ValidationError(f"Line {line} of messages.csv: DATE {raw_date[:30]!r} is not a date like "
+                                  "2025-01-01 10:00:00 UTC.") from None
+        recipients = [u.strip() for u in cell(record, "recipient profile urls").split(",") if u.strip()]
+        messages.append({"line": line, "conv": cell(record, "conversation id"), "when": when,
+                         "from": cell(record, "from"), "sender": linkedin_key(cell(record, "sender profile url")),
+                         "to": cell(record, "to"), "recipients": [linkedin_key(u) for u in recipients],
+                         "content": cell(record, "content")})
+    if not messages:
+        return
+    owner = linkedin_key(options.get("owner_url") or "") or linkedin_key(
+        (get_setting(db, "profile", {}) or {}).get("linkedin_url", ""))
+    planned_urls = {linkedin_key(a["person"].get("linkedin_url", "")): i for i, a in enumerate(plan.add)}
+    planned_urls.pop("", None)
+    if not owner:
+        owner = _guess_owner(messages, index, planned_urls)
+    plan.owner_url = owner
+    existing = {r[0]: (r[1], r[2]) for r in db.execute(
+        "select source_uid, id, responded from interactions where source = 'linkedin_messages'")}
+    by_conv: dict[str, list[dict]] = defaultdict(list)
+    for m in messages:
+        by_conv[m["conv"]].append(m)
+    groups: dict[tuple, dict] = {}
+    for conv, items in by_conv.items():
+        items.sort(key=lambda m: m["when"])
+        for i, m in enumerate(items):
+            mine = m["sender"] == owner
+            others = [u for u in m["recipients"] if u and u != owner] if mine else [m["sender"]]
+            if mine and not m["recipients"]:
+                others = [("name", _norm(n)) for n in m["to"].split(",") if n.strip()]
+            for other in others:
+                ref = _message_ref(other, index, planned_urls)
+                name = m["to"] if mine else m["from"]
+                if ref is None:
+                    plan.skip.append({"line": m["line"], "name": name[:60], "reason":
+                                      "no one on your list has this LinkedIn profile (import Connections.csv first)"})
+                    continue
+                if m["when"].date() > today:
+                    plan.skip.append({"line": m["line"], "name": name[:60], "reason": "dated after today"})
+                    continue
+                replied = _replied(items, i, mine, other, owner, today)
+                key = (conv, ref, "me" if mine else "them", m["when"].date())
+                group = groups.get(key)
+                if group is None:
+                    groups[key] = {"line": m["line"], "ref": ref, "conv": conv, "other": other,
+                                   "direction": key[2], "day": key[3], "contents": [m["content"]],
+                                   "responded": replied}
+                else:
+                    group["contents"].append(m["content"])
+                    if replied:
+                        group["responded"] = True
+    stamp = now_iso()
+    for (conv, _, direction, day), g in groups.items():
+        other = g["other"] if isinstance(g["other"], str) else g["other"][1]
+        uid = hashlib.sha1(f"{conv}|{other}|{direction}|{day.isoformat()}".encode()).hexdigest()[:32]
+        responded = None if g["responded"] is None else int(g["responded"])
+        if uid in existing:
+            stored_id, stored_responded = existing[uid]
+            if stored_responded is None and responded is not None:
+                plan.interaction_updates.append((responded, stored_id))
+            continue
+        first = g["contents"][0]
+        notes = first[:NOTE_CHARS] + ("…" if len(first) > NOTE_CHARS else "")
+        if len(g["contents"]) > 1:
+            notes += f"\n(+{len(g['contents']) - 1} more messages that day)"
+        stage = "conversed" if direction == "them" or responded else "contacted"
+        plan.interactions.append({"line": g["line"], "ref": g["ref"], "stage": stage, "record": {
+            "day": day.isoformat(), "channel": "linkedin", "direction": direction, "kind": "neutral",
+            "nature": "", "responded": responded, "tags": "[]", "minutes": CHANNEL_MINUTES["linkedin"],
+            "notes": notes, "details": "", "source": "linkedin_messages", "source_uid": uid, "created_at": stamp}})
+
+
+def _guess_owner(messages: list[dict], index: _Index, planned: dict[str, int]) -> str:
+    """The export's owner: in the most conversations, not one of their own contacts, most messages."""
+    conversations: dict[str, set] = defaultdict(set)
+    count: Counter = Counter()
+    for m in messages:
+        for u in [m["sender"], *m["recipients"]]:
+            if u:
+                conversations[u].add(m["conv"])
+                count[u] += 1
+    if not count:
+        return ""
+    return max(count, key=lambda u: (len(conversations[u]), u not in index.by_url and u not in planned, count[u]))
+
+
+def _message_ref(other, index: _Index, planned: dict[str, int]):
+    if isinstance(other, tuple):  # an old export without recipient URLs: match a unique name
+        found = index.by_name.get(other[1], [])
+        return ("id", found[0]) if len(found) == 1 else None
+    if other in index.by_url:
+        return ("id", index.by_url[other])
+    if other in planned:
+        return ("new", planned[other])
+    return None
+
+
+def _replied(items: list[dict], i: int, mine: bool, other, owner: str, today: date) -> bool | None:
+    """Did the other side answer message i within REPLY_DAYS? None while the window is still open,
+    and None for an unanswered message that was itself an answer (the exchange just ended there)."""
+    m = items[i]
+
+    def from_other_side(msg: dict) -> bool:
+        if mine:
+            return msg["sender"] == other or (isinstance(other, tuple) and msg["sender"] != owner)
+        return msg["sender"] == owner
+
+    # A message that itself answers the other side closes the exchange: it is never "ignored".
+    answering = False
+    for earlier in reversed(items[:i]):
+        if m["when"] - earlier["when"] > timedelta(days=REPLY_DAYS):
+            break
+        if from_other_side(earlier):
+            answering = True
+            break
+    limit = m["when"] + timedelta(days=REPLY_DAYS)
+    for later in items[i + 1:]:
+        if later["when"] > limit:
+            break
+        if from_other_side(later):
+            return True
+    if answering or (today - m["when"].date()).days < REPLY_DAYS:
+        return None
+    return False
+
+
+# --- vCard ----------------------------------------------------------------------------------------
+
+
+def parse_vcard_birthday(value: str, params: dict) -> tuple[int, int, int | None] | None:
+    """(month, day, year or None) from BDAY: 1988-04-12, 19850407, --1209, --04-07, Apple's year 1604."""
+    value = (value or "").strip()
+    omit = [str(x) for x in params.get("X-APPLE-OMIT-YEAR", [])]
+    m = re.match(r"^--(\d{2})-?(\d{2})$", value)
+    if m:
+        month, day, year = int(m.group(1)), int(m.group(2)), None
+    else:
+        m = re.match(r"^(\d{4})-?(\d{2})-?(\d{2})", value)
+        if not m:
+            return None
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        # Apple writes year 1604 with X-APPLE-OMIT-YEAR for "no year"; 1900 and earlier are placeholders too.
+        if str(year) in omit or year <= 1900:
+            year = None
+    try:
+        date(year or 2000, month, day)
+    except ValueError:
+        return None
+    return month, day, year
+
+
+def _own_vcard_uids(db: Database, index: _Index) -> None:
+    """Cards this database exported carry a UID derived from the person's id: match them back."""
+    db_uid = get_setting(db, "database_uid")
+    if db_uid:
+        from core.exporters import person_uid
+
+        for pid in index.people:
+            index.by_uid.setdefault(person_uid(db_uid, pid), pid)
+
+
+def _plan_vcards(plan: ImportPlan, index: _Index, text: str, options: dict) -> None:
+    import vobject
+    from vobject.base import VObjectError
+
+    if "BEGIN:VCARD" not in text.upper():
+        raise ValidationError("This is not a vCard file: no BEGIN:VCARD line was found.")
+    starts = [i + 1 for i, line in enumerate(text.splitlines()) if line.strip().upper() == "BEGIN:VCARD"]
+    try:
+        cards = list(vobject.readComponents(text, ignoreUnreadable=False))
+    except VObjectError as e:
+        raise ValidationError(f"The vCard file can't be read: {e}.") from None
+    except (ValueError, TypeError, KeyError, AttributeError) as e:  # vobject raises these on odd values
+        raise ValidationError(f"The vCard file can't be read: {e}.") from None
+    seen: dict = {}
+    defaults = {"stamp": "", "tier": options.get("tier") or "network", "how_met": ""}
+    for n, card in enumerate(cards):
+        line = starts[n] if n < len(starts) else 0
+        if card.name.upper() != "VCARD":
+            continue
+        c = card.contents
+        name = _first(c, "fn")
+        if not name and "n" in c:
+            nv = c["n"][0].value
+            name = " ".join(p for p in (getattr(nv, "given", ""), getattr(nv, "family", "")) if p)
+        if isinstance(name, list):
+            name = " ".join(name)
+        if not str(name or "").strip():
+            plan.skip.append({"line": line, "name": "", "reason": "card without a name (FN or N)"})
+            continue
+        org = c["org"][0].value if "org" in c else ""
+        company = (org[0] if isinstance(org, list) and org else org) or ""
+        linkedin, website = "", ""
+        for u in c.get("url", []):
+            url = str(u.value).replace("\\:", ":").strip()
+            if "linkedin.com" in url.lower():
+                linkedin = linkedin or url
+            else:
+                website = website or url
+        emails = sorted(c.get("email", []), key=lambda e: "PREF" not in [t.upper() for t in e.params.get("TYPE", [])])
+        phones = sorted(c.get("tel", []), key=lambda e: "PREF" not in [t.upper() for t in e.params.get("TYPE", [])])
+        tags = []
+        for cat in c.get("categories", []):
+            values = cat.value if isinstance(cat.value, list) else str(cat.value).split(",")
+            tags += [t for t in values if t.strip() and t.strip().lower() not in ("mycontacts",)]
+        try:
+            tags = v.tags(tags)
+        except ValidationError:
+            tags = []
+        notes = "\n".join(str(x.value) for x in c.get("note", []) if str(x.value).strip())
+        raw = {"name": str(name), "title": _first(c, "title"), "company": str(company),
+               "email": str(emails[0].value) if emails else "", "phone": str(phones[0].value) if phones else "",
+               "linkedin_url": linkedin, "website": website, "notes": notes}
+        fields = _person_fields(raw, line, plan)
+        if fields is None:
+            continue
+        bday = None
+        if "bday" in c:
+            b = c["bday"][0]
+            bday = parse_vcard_birthday(str(b.value), b.params)
+            if bday is None:
+                plan.warnings.append({"line": line, "name": fields["name"],
+                                      "message": f"BDAY {str(b.value)[:20]!r} is not a date; it was left out."})
+        uid = str(_first(c, "uid") or "")[:200]
+        _add_or_update(plan, index, line, fields, source="vcard", uid=uid, tags=tags, birthday=bday,
+                       seen=seen, defaults=defaults)
+
+
+def _first(contents: dict, key: str) -> str:
+    found = contents.get(key)
+    if not found:
+        return ""
+    value = found[0].value
+    return " ".join(value) if isinstance(value, list) else str(value)
+
+
+# --- Any CSV with a mapping -------------------------------------------------------------------------
+
+
+def suggest_mapping(headers: list[str]) -> dict[str, str]:
+    """Guess which field each column holds from its header ('' = ignore); each field used once."""
+    taken: set[str] = set()
+    out = {}
+    for h in headers:
+        key = _norm(h).replace("_", " ")
+        guess = ""
+        for fld, names in _SYNONYMS.items():
+            if fld not in taken and (key in names or key.replace(" ", "_") == fld):
+                guess = fld
+                break
+        if guess:
+            taken.add(guess)
+        out[h] = guess
+    return out
+
+
+def csv_headers(data: bytes) -> list[str]:
+    """The header row of a CSV file (its first non-empty record), for the mapping editor."""
+    records = read_csv(decode(data, "CSV file"), "CSV file")
+    for _, record in records:
+        if any(c.strip() for c in record):
+            return [c.strip() for c in record]
+    raise ValidationError("The CSV file has no header row.")
+
+
+def _unneutralize(value: str) -> str:
+    """Undo the ' our own CSV export puts before a cell starting with = + - @ (a formula guard)."""
+    return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@") else value
+
+
+def _plan_csv(plan: ImportPlan, index: _Index, text: str, options: dict) -> None:
+    records = read_csv(text, "CSV file")
+    at = next((i for i, (_, r) in enumerate(records) if any(c.strip() for c in r)), None)
+    if at is None:
+        raise ValidationError("The CSV file has no header row.")
+    headers = [c.strip() for c in records[at][1]]
+    mapping = options.get("mapping") or suggest_mapping(headers)
+    unknown = [h for h in mapping if h not in headers]
+    if unknown:
+        raise ValidationError(f"The mapping names a column the file doesn't have: {unknown[0]!r}.")
+    bad = [f for f in mapping.values() if f not in CSV_FIELDS]
+    if bad:
+        raise ValidationError(f"Unknown field {bad[0]!r} in the mapping; use one of: "
+                              f"{', '.join(f for f in CSV_FIELDS if f)}.")
+    used = [f for f in mapping.values() if f]
+    dupes = [f for f, n in Counter(used).items() if n > 1]
+    if dupes:
+        raise ValidationError(f"Two columns are mapped to {CSV_FIELDS[dupes[0]]}; map each field once.")
+    if "name" not in used and "first_name" not in used and "last_name" not in used:
+        raise ValidationError("Map a column to Full name (or to First name and Last name): "
+                              "every person needs a name.")
+    positions = {f: headers.index(h) for h, f in mapping.items() if f}
+    seen: dict = {}
+    defaults = {"stamp": "", "tier": options.get("tier") or "network", "how_met": ""}
+    for line, record in records[at + 1:]:
+        raw = {f: _unneutralize(record[i].strip()) if i < len(record) else "" for f, i in positions.items()}
+        if not any(raw.values()):
+            continue
+        name = raw.pop("name", "") or " ".join(p for p in (raw.get("first_name", ""), raw.get("last_name", "")) if p)
+        raw.pop("first_name", None)
+        raw.pop("last_name", None)
+        if not name:
+            plan.skip.append({"line": line, "name": "", "reason": "no name"})
+            continue
+        tag_text, bday_text, conn_text = raw.pop("tags", ""), raw.pop("birthday", ""), raw.pop("connected_on", "")
+        fields = _person_fields({"name": name, **raw}, line, plan)
+        if fields is None:
+            continue
+        try:
+            tags = v.tags(tag_text.replace(";", ","))
+        except ValidationError as e:
+            plan.warnings.append({"line": line, "name": name, "message": f"{e} They were left out."})
+            tags = []
+        bday = None
+        if bday_text:
+            bday = parse_vcard_birthday(bday_text, {})
+            if bday is None:
+                d = parse_loose_date(bday_text)
+                bday = (d.month, d.day, d.year) if d else None
+            if bday is None:
+                plan.warnings.append({"line": line, "name": name,
+                                      "message": f"Birthday {bday_text[:20]!r} is not a date; it was left out."})
+        connected = parse_loose_date(conn_text) if conn_text else None
+        _add_or_update(plan, index, line, fields, source="csv", tags=tags, birthday=bday, connected_on=connected,
+                       seen=seen, defaults=defaults)
+
+
+# --- Applying --------------------------------------------------------------------------------------
+
+
+def apply_import(db: Database, plan: ImportPlan, today: date) -> dict:
+    """Write a plan in one transaction and return a report of what was done.
+
+    Refuses (changing nothing) when the data changed since the plan was made: preview again.
+    """
+    if plan.fingerprint != _fingerprint(db):
+        raise ValidationError("Your data changed since this preview was made; preview the import again.")
+    stamp = now_iso()
+    touched: set[int] = set()
+    with transaction(db):
+        company_ids = _ensure_companies(db, [a["company"] for a in plan.add] +
+                                        [u["company"] for u in plan.update if u["company"]], stamp)
+        first_id = (scalar(db, "select max(id) from people") or 0) + 1
+        new_ids = list(range(first_id, first_id + len(plan.add)))
+        people_columns = None
+        people_rows = []
+        for pid, a in zip(new_ids, plan.add, strict=True):
+            record = {**a["person"], "id": pid, "created_at": stamp, "updated_at": stamp,
+                      "company_id": company_ids.get(_norm(a["company"])) if a["company"] else None}
+            people_columns = people_columns or list(record)
+            people_rows.append([record[c] for c in people_columns])
+        if people_rows:
+            db.conn.executemany(f"insert into people ({', '.join(people_columns)}) values "
+                                f"({', '.join('?' * len(people_columns))})", people_rows)
+        by_columns: dict[tuple, list] = defaultdict(list)
+        for u in plan.update:
+            changes = dict(u["changes"])
+            if u["company"]:
+                changes["company_id"] = company_ids[_norm(u["company"])]
+            if changes:
+                changes["updated_at"] = stamp
+                cols = tuple(changes)
+                by_columns[cols].append([*changes.values(), u["person_id"]])
+        for cols, values in by_columns.items():
+            db.conn.executemany(f"update people set {', '.join(c + ' = ?' for c in cols)} where id = ?", values)
+        birthdays = [(pid, *a["birthday"]) for pid, a in zip(new_ids, plan.add, strict=True) if a["birthday"]]
+        birthdays += [(u["person_id"], *u["birthday"]) for u in plan.update if u["birthday"]]
+        db.conn.executemany("insert into important_dates (person_id, label, month, day, year, yearly) "
+                            "values (?, 'birthday', ?, ?, ?, 1)", birthdays)
+        if plan.interactions or plan.interaction_updates:
+            touched = _apply_interactions(db, plan, new_ids)
+        if plan.add or plan.update:
+            stamps = (get_setting(db, STAMP_KEY, []) or [])[-19:]
+            set_setting(db, STAMP_KEY, [*stamps, stamp])
+        if touched:
+            from core.relationships import refresh_people
+
+            refresh_people(db, today, sorted(touched))
+    report = {**plan.summary(), "companies": len(company_ids), "people_ids": new_ids[:1000]}
+    report["message"] = (f"Imported: {report['added']:,} added, {report['updated']:,} updated, "
+                         f"{report['skipped']:,} skipped" + (f", {report['interactions']:,} message exchanges logged"
+                                                             if plan.interactions else "") + ".")
+    return report
+
+
+def _ensure_companies(db: Database, names: list[str], stamp: str) -> dict[str, int]:
+    """Ids of these companies by normalised name, creating the missing ones in one statement."""
+    existing = {_norm(r[1]): r[0] for r in db.execute("select id, name from companies")}
+    wanted: dict[str, str] = {}
+    for name in names:
+        if name and _norm(name) not in existing:
+            wanted.setdefault(_norm(name), " ".join(name.split()))
+    if wanted:
+        db.conn.executemany("insert or ignore into companies (name, created_at, updated_at) values (?, ?, ?)",
+                            [(n, stamp, stamp) for n in wanted.values()])
+        existing = {_norm(r[1]): r[0] for r in db.execute("select id, name from companies")}
+    return {_norm(n): existing[_norm(n)] for n in names if n}
+
+
+def _apply_interactions(db: Database, plan: ImportPlan, new_ids: list[int]) -> set[int]:
+    touched: set[int] = set()
+    values, targets = [], {}
+    for item in plan.interactions:
+        kind, ref = item["ref"]
+        pid = ref if kind == "id" else new_ids[ref]
+        record = {**item["record"], "person_id": pid}
+        values.append(record)
+        touched.add(pid)
+        best = targets.get(pid)
+        if best is None or STAGES.index(item["stage"]) > STAGES.index(best[0]) or (
+                item["stage"] == best[0] and record["day"] < best[1]):
+            targets[pid] = (item["stage"], record["day"])
+    if values:
+        columns = list(values[0])
+        db.conn.executemany(f"insert or ignore into interactions ({', '.join(columns)}) values "
+                            f"({', '.join('?' * len(columns))})", [[r[c] for c in columns] for r in values])
+    if plan.interaction_updates:
+        db.conn.executemany("update interactions set responded = ? where id = ?", plan.interaction_updates)
+        for chunk_start in range(0, len(plan.interaction_updates), 500):
+            chunk = [i for _, i in plan.interaction_updates[chunk_start:chunk_start + 500]]
+            touched |= {r["person_id"] for r in rows(
+                db, f"select person_id from interactions where id in ({','.join('?' * len(chunk))})", chunk)}
+    stages = {}
+    ids = list(targets)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        stages.update(db.execute(f"select id, stage from people where id in ({','.join('?' * len(chunk))})",
+                                 chunk).fetchall())
+    changes = [(pid, day, stages[pid], stage) for pid, (stage, day) in targets.items()
+               if STAGES.index(stages[pid]) < STAGES.index(stage)]
+    db.conn.executemany("update people set stage = ? where id = ?", [(c[3], c[0]) for c in changes])
+    db.conn.executemany("insert into stage_changes (person_id, day, from_stage, to_stage) values (?, ?, ?, ?)",
+                        changes)
+    return touched
+
+
+def import_file(db: Database, kind: str, data: bytes, today: date, options: dict | None = None) -> dict:
+    """Plan and apply in one go (the command line without --dry-run)."""
+    return apply_import(db, plan_import(db, kind, data, today, options), today)
