@@ -34,16 +34,31 @@ PAGES = {
 }
 
 
+def auth_mode() -> str | None:
+    """'oidc' when an [auth] section is in secrets (st.login), 'password' when a password is, else None."""
+    if secret("auth"):
+        return "oidc"
+    if secret("password"):
+        return "password"
+    return None
+
+
 def signed_in() -> bool:
-    """True when no password is configured, or the right one was entered in this session."""
-    password = secret("password")
-    if not password:
+    """True when no sign-in is configured, or this session has signed in."""
+    mode = auth_mode()
+    if mode is None:
         return True
+    if mode == "oidc":
+        return bool(st.user.get("is_logged_in"))
     return bool(st.session_state.get("authed"))
 
 
 def sign_in_page() -> None:
     st.title("Rapport")
+    if auth_mode() == "oidc":
+        st.caption("This copy of Rapport is private. Sign in with your account to continue.")
+        st.button("Sign in", key="signin_oidc", on_click=st.login)
+        return
     st.caption("This copy of Rapport is private. Enter its password to continue.")
     with st.form("signin"):
         typed = st.text_input("Password", type="password", key="signin_password")
@@ -84,7 +99,9 @@ with st.sidebar:
     if is_hosted():
         st.warning("Hosted copy: the disk is wiped on restart. Download a backup from **Your data**.",
                    icon=":material/cloud_off:")
-    if secret("password") and st.button("Sign out", key="signout"):
+    if auth_mode() == "oidc":
+        st.button("Sign out", key="signout", on_click=st.logout)
+    elif auth_mode() == "password" and st.button("Sign out", key="signout"):
         st.session_state.clear()
         st.rerun()
 

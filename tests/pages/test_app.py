@@ -79,3 +79,27 @@ def test_the_sidebar_count_is_plain_text_even_for_hostile_names(app, db_path):
 
     assert at.sidebar.caption[0].value.startswith("1 people")
     assert not at.exception
+
+
+OIDC = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "id",
+        "client_secret": "secret", "server_metadata_url": "https://accounts.example.com/.well-known/openid-configuration"}
+
+
+def test_with_oidc_configured_nothing_shows_until_the_user_is_logged_in(app, demo_path):
+    app.secrets["auth"] = OIDC
+    app.user = {"is_logged_in": False}
+    at = app.run()
+
+    assert [t.value for t in at.title] == ["Rapport"]
+    assert [b.key for b in at.button] == ["signin_oidc"]
+    assert not any(name in rendered_text(at) for name in DEMO_NAMES)
+
+
+def test_with_oidc_a_logged_in_user_sees_the_app(app, demo_path):
+    app.secrets["auth"] = OIDC
+    app.user = {"is_logged_in": True, "email": "pat@example.com"}
+
+    at = app.run()
+
+    assert at.title[0].value == "Today"
+    assert "signout" in [b.key for b in at.sidebar.button]
