@@ -1,0 +1,519 @@
+"""Insights: the transactional-networking self-audit (SCORING.md §4.7), neglect signs, charts and victories.
+
+Every sign is phrased as a next action naming a person where possible, never as a judgment. The
+audit's metrics are pure functions of a list of touches (audit_log), so they are tested on small
+hand-built logs; audit() loads the log from the database and calls it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import json
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+
+from sqlite_utils import Database
+
+from core.db import rows
+from core.people import stage_counts
+from core.relationships import cadence_for
+from core.scoring import BANDS, Touch, band, score
+from core.settings import get_budget_minutes, get_cadences
+from core.vocab import CHANNEL_LABELS, CONVERSATION_CHANNELS, CONVERSATION_NATURES, STAGES
+
+WINDOW = 90  # rolling window of the audit, in days
+MIN_INITIATED = 5  # the audit is shown only from this many touches you started
+THANK_YOU_DAYS = 2
+RECIPROCATE_DAYS = 14
+GHOST_DAYS = 90
+COVERAGE_DAYS = 180
+EVIDENCE_HALF_LIFE = 180.0
+
+SIGNS = {
+    "only_when_needed": "You only reach out to people when you need a job or a favor.",
+    "own_needs": "Your conversations are primarily focused on your needs and aspirations.",
+    "no_follow_up": "You rarely follow up with people after you've gotten what you wanted.",
+    "no_value": "You don't offer anything of value to your connections.",
+}
+CHANNEL_GROUPS = {
+    "email": "written", "linkedin": "written", "social": "written", "text": "written", "other": "written",
+    "phone": "voice", "video": "voice", "in_person": "in person", "event": "in person",
+}
+TIER_ORDER = {"active": 0, "core": 1, "network": 2, "acquaintance": 3, "archived": 4}
+
+
+def _is_thank_you(t: dict) -> bool:
+    return t["nature"] == "thank_you" or "thank_you" in t["tags"]
+
+
+def _pct(x: float) -> str:
+    return f"{round(100 * x)}%"
+
+
+def _level(value: float | None, amber: float, red: float, higher_is_worse: bool = True) -> str:
+    if value is None:
+        return "ok"
+    if higher_is_worse:
+        return "red" if value > red else "amber" if value > amber else "ok"
+    return "red" if value < red else "amber" if value < amber else "ok"
+
+
+def _worst(*levels: str) -> str:
+    order = ("ok", "amber", "red")
+    return max(levels, key=order.index)
+
+
+def _day_text(d: date) -> str:
+    return f"{d.day} {d.strftime('%b')}"
+
+
+# --- The audit ---------------------------------------------------------------------------------
+
+
+def audit_log(touches: list[dict], people: dict[int, dict], today: date, window: int = WINDOW) -> dict:
+    """The four warning signs and the relational ratio, from a log of touches.
+
+    touches: dicts with person_id, day (date), direction, kind, nature, tags (set), responded, id (order).
+    people: person_id -> {name, tier, cadence (days or None), archived (bool)}.
+    Returns {ready, initiated, needed, headline, signs: [...], per_contact: [...]}.
+    """
+    log = sorted(touches, key=lambda t: (t["day"], t.get("id", 0)))
+    by_person: dict[int, list[dict]] = defaultdict(list)
+    for t in log:
+        by_person[t["person_id"]].append(t)
+    start = today - timedelta(days=window - 1)
+    win = [t for t in log if start <= t["day"] <= today]
+    mine = [t for t in win if t["direction"] == "me"]
+    initiated = len(mine)
+    if initiated < MIN_INITIATED:
+        return {"ready": False, "initiated": initiated, "needed": MIN_INITIATED - initiated, "window": window}
+
+    def name(pid: int) -> str:
+        return people.get(pid, {}).get("name", "someone")
+
+    asks = [t for t in mine if t["kind"] == "ask"]
+    gives = [t for t in mine if t["kind"] == "give"]
+    neutral = [t for t in mine if t["kind"] == "neutral" and not _is_thank_you(t)]
+
+    # Headline: (your gives + neutral check-ins) : your asks.
+    ratio = (len(gives) + len(neutral)) / len(asks) if asks else None
+    ratio_level = "ok" if ratio is None or ratio >= 2 else "amber" if ratio >= 1 else "red"
+    asks_by_person = Counter(t["person_id"] for t in asks)
+    gives_by_person = Counter(t["person_id"] for t in gives)
+    most_asked = _most_taken(asks_by_person, gives_by_person)
+    if ratio is None:
+        ratio_text = f"{len(gives) + len(neutral)} : 0 (no asks in the last {window} days)"
+    else:
+        ratio_text = f"{ratio:.1f} : 1"
+    headline = {"ratio": ratio, "text": ratio_text, "level": ratio_level, "gives": len(gives),
+                "neutral": len(neutral), "asks": len(asks), "target": 2.0,
+                "action": (f"Share something useful with {name(most_asked)} before your next ask."
+                           if ratio_level != "ok" and most_asked else
+                           "Keep giving and checking in at least twice for every ask.")}
+
+    # 1. Only reaching out when you need a favor.
+    ask_share = len(asks) / initiated
+    reconnects = cold = 0
+    for pid, history in by_person.items():
+        cadence = people.get(pid, {}).get("cadence") or 90
+        for prev, t in itertools.pairwise(history):
+            if t["direction"] != "me" or not (start <= t["day"] <= today):
+                continue
+            if (t["day"] - prev["day"]).days > cadence:
+                reconnects += 1
+                cold += t["kind"] == "ask"
+    cold_rate = cold / reconnects if reconnects else None
+    per_contact = []
+    for pid, history in by_person.items():
+        last3 = [t for t in history if t["direction"] == "me"][-3:]
+        if len(last3) == 3 and all(t["kind"] == "ask" for t in last3) and last3[-1]["day"] >= start:
+            per_contact.append({"person_id": pid, "name": name(pid), "last_ask": last3[-1]["day"]})
+    per_contact.sort(key=lambda p: p["last_ask"], reverse=True)
+    cold_flag = cold_rate is not None and reconnects >= 3 and cold_rate > 0.5
+    level1 = _worst(_level(ask_share, 0.5, 0.7), "amber" if cold_flag else "ok",
+                    "amber" if per_contact else "ok")
+    if per_contact:
+        action1 = (f"Before your next ask to {per_contact[0]['name']}, check in or share something useful: "
+                   "your last 3 messages to them were asks.")
+        target1 = per_contact[0]["person_id"]
+    elif level1 != "ok" and most_asked:
+        action1, target1 = f"Share something useful with {name(most_asked)} before your next ask.", most_asked
+    else:
+        action1, target1 = "Keep reaching out when you don't need anything: that is what makes asking easy.", None
+    summary1 = f"{len(asks)} of the {initiated} messages you started were asks ({_pct(ask_share)})"
+    if reconnects:
+        summary1 += f"; {cold} of {reconnects} reconnections opened with an ask"
+    sign1 = {"key": "only_when_needed", "sign": SIGNS["only_when_needed"], "level": level1,
+             "summary": summary1 + ".", "action": action1, "person_id": target1,
+             "metrics": {"ask_share": ask_share, "asks": len(asks), "initiated": initiated,
+                         "reconnects": reconnects, "cold_asks": cold, "cold_ask_rate": cold_rate,
+                         "only_asks": [p["person_id"] for p in per_contact]}}
+
+    # 2. Conversations focused on your needs: A/G, weighted by age; their asks you answered with a give.
+    def omega(t: dict) -> float:
+        return 2.0 ** (-(today - t["day"]).days / EVIDENCE_HALF_LIFE)
+
+    a_w = sum(omega(t) for t in asks)
+    g_w = sum(omega(t) for t in gives)
+    ag = a_w / g_w if g_w else (float("inf") if a_w else None)
+    their_asks = [t for t in win if t["direction"] == "them" and t["kind"] == "ask"]
+    answered, unanswered, decided = 0, [], 0
+    for t in their_asks:
+        if any(u["direction"] == "me" and u["kind"] == "give"
+               and t["day"] <= u["day"] <= t["day"] + timedelta(days=RECIPROCATE_DAYS)
+               for u in by_person[t["person_id"]]):
+            answered += 1
+            decided += 1
+        else:
+            unanswered.append(t)
+            decided += (today - t["day"]).days >= RECIPROCATE_DAYS  # younger ones are still open
+    recip_rate = answered / decided if decided else None
+    recip_flag = recip_rate is not None and decided >= 2 and recip_rate < 0.5
+    level2 = _worst(_level(ag, 1, 2), "amber" if recip_flag else "ok")
+    if unanswered:
+        t = max(unanswered, key=lambda u: u["day"])
+        action2 = f"{name(t['person_id'])} asked you for something on {_day_text(t['day'])}: see how you can help."
+        target2 = t["person_id"]
+    elif level2 != "ok" and most_asked:
+        action2 = f"Offer {name(most_asked)} something (an introduction, an article) before asking again."
+        target2 = most_asked
+    else:
+        action2, target2 = "Keep asking about their work and goals as much as you talk about yours.", None
+    ag_text = "no gives yet" if ag == float("inf") else "no asks" if ag is None else f"{ag:.1f} asks per give"
+    summary2 = f"Asks against gives: {ag_text} ({len(asks)} asks, {len(gives)} gives)"
+    if their_asks:
+        summary2 += f"; you answered {answered} of their {len(their_asks)} asks with a give"
+    sign2 = {"key": "own_needs", "sign": SIGNS["own_needs"], "level": level2, "summary": summary2 + ".",
+             "action": action2, "person_id": target2,
+             "metrics": {"ask_give_ratio": ag, "their_asks": len(their_asks), "reciprocated": answered,
+                         "reciprocated_rate": recip_rate}}
+
+    # 3. Rarely following up after you got what you wanted.
+    def is_help(t: dict) -> bool:
+        return (t["direction"] == "them" and t["kind"] == "give") or (
+            t["direction"] == "me" and t["kind"] == "ask" and t["responded"] is True)
+
+    def thanked(e: dict) -> bool:
+        return any(u is not e and u["direction"] == "me" and _is_thank_you(u)
+                   and e["day"] <= u["day"] <= e["day"] + timedelta(days=THANK_YOU_DAYS)
+                   for u in by_person[e["person_id"]])
+
+    help_events = [t for t in win if is_help(t) and (today - t["day"]).days >= THANK_YOU_DAYS]
+    on_time = [e for e in help_events if thanked(e)]
+    ty_rate = len(on_time) / len(help_events) if help_events else None
+    ghost_start, ghost_end = today - timedelta(days=2 * window - 1), start
+    old_help = [t for t in log if is_help(t) and ghost_start <= t["day"] < ghost_end]
+    ghosted = []
+    for e in old_help:
+        followed = any(u is not e and u["direction"] == "me" and u["kind"] != "ask"
+                       and e["day"] <= u["day"] <= e["day"] + timedelta(days=GHOST_DAYS)
+                       and (u["day"] > e["day"] or _is_thank_you(u)) for u in by_person[e["person_id"]])
+        if not followed:
+            ghosted.append(e)
+    ghost_rate = len(ghosted) / len(old_help) if old_help else None
+    ghost_flag = ghost_rate is not None and len(old_help) >= 2 and ghost_rate > 0.3
+    level3 = _worst(_level(ty_rate, 0.8, 0.5, higher_is_worse=False), "amber" if ghost_flag else "ok")
+    unthanked = sorted((e for e in help_events if e not in on_time), key=lambda e: e["day"], reverse=True)
+    if unthanked:
+        e = unthanked[0]
+        action3 = (f"Thank {name(e['person_id'])} for their help on {_day_text(e['day'])}: "
+                   "a late thank-you still counts.")
+        target3 = e["person_id"]
+    elif ghost_flag:
+        e = max(ghosted, key=lambda g: g["day"])
+        action3 = f"Get back in touch with {name(e['person_id'])} and tell them how their help turned out."
+        target3 = e["person_id"]
+    else:
+        action3, target3 = "Keep thanking people within 48 hours: it doubles the chance they help again.", None
+    summary3 = (f"{len(on_time)} of {len(help_events)} favors thanked within 48 hours" if help_events
+                else "No favors to thank in this window")
+    if old_help:
+        summary3 += f"; {len(ghosted)} of {len(old_help)} older favors were followed by silence"
+    sign3 = {"key": "no_follow_up", "sign": SIGNS["no_follow_up"], "level": level3, "summary": summary3 + ".",
+             "action": action3, "person_id": target3,
+             "metrics": {"help_events": len(help_events), "thanked_on_time": len(on_time), "thank_you_rate": ty_rate,
+                         "older_help_events": len(old_help), "ghosted": len(ghosted), "ghosting_rate": ghost_rate}}
+
+    # 4. Not offering value: give share, and give coverage of Core + Active contacts over 180 days.
+    give_share = len(gives) / initiated
+    cover_start = today - timedelta(days=COVERAGE_DAYS - 1)
+    key_people = [pid for pid, p in people.items() if p.get("tier") in ("core", "active") and not p.get("archived")]
+    given = {t["person_id"] for t in log if t["direction"] == "me" and t["kind"] == "give"
+             and cover_start <= t["day"] <= today}
+    covered = [pid for pid in key_people if pid in given]
+    coverage = len(covered) / len(key_people) if key_people else None
+    cover_flag = coverage is not None and coverage < 0.5
+    level4 = _worst(_level(give_share, 0.25, 0.10, higher_is_worse=False), "amber" if cover_flag else "ok")
+    uncovered = [pid for pid in key_people if pid not in given]
+    last_touch = {pid: h[-1]["day"] for pid, h in by_person.items()}
+    uncovered.sort(key=lambda pid: (-asks_by_person.get(pid, 0), -(last_touch.get(pid, date.min).toordinal()),
+                                    name(pid)))
+    if level4 != "ok" and uncovered:
+        action4, target4 = f"Share something useful with {name(uncovered[0])} before your next ask.", uncovered[0]
+    elif level4 != "ok" and most_asked:
+        action4, target4 = f"Share something useful with {name(most_asked)} before your next ask.", most_asked
+    else:
+        action4, target4 = "Keep sharing articles, introductions and congratulations.", None
+    summary4 = f"{len(gives)} of the {initiated} messages you started gave something ({_pct(give_share)})"
+    if key_people:
+        summary4 += (f"; {len(covered)} of your {len(key_people)} core and active contacts received a give in "
+                     f"the last {COVERAGE_DAYS} days")
+    sign4 = {"key": "no_value", "sign": SIGNS["no_value"], "level": level4, "summary": summary4 + ".",
+             "action": action4, "person_id": target4,
+             "metrics": {"give_share": give_share, "gives": len(gives), "key_contacts": len(key_people),
+                         "covered": len(covered), "coverage": coverage}}
+
+    return {"ready": True, "initiated": initiated, "needed": 0, "window": window, "headline": headline,
+            "signs": [sign1, sign2, sign3, sign4], "per_contact": per_contact}
+
+
+def _most_taken(asks: Counter, gives: Counter) -> int | None:
+    """The person you asked most without giving back (asks minus gives), if any."""
+    ranked = sorted(asks, key=lambda pid: (-(asks[pid] - gives.get(pid, 0)), -asks[pid], pid))
+    return ranked[0] if ranked else None
+
+
+def _touch_rows(db: Database, since: date) -> list[dict]:
+    """Full history of every person touched since `since` (older touches matter for gaps and ghosting)."""
+    found = rows(db, (
+        "select id, person_id, day, direction, kind, nature, tags, responded, channel, minutes from interactions "
+        "where person_id in (select distinct person_id from interactions where day >= ?) order by day, id"),
+        [since.isoformat()])
+    for r in found:
+        r["day"] = date.fromisoformat(r["day"])
+        r["tags"] = set(json.loads(r["tags"])) if r["tags"] and r["tags"] != "[]" else set()
+        r["responded"] = None if r["responded"] is None else bool(r["responded"])
+    return found
+
+
+def _people(db: Database) -> dict[int, dict]:
+    cadences = get_cadences(db)
+    return {p["id"]: {"name": p["name"], "tier": p["tier"], "archived": bool(p["archived_at"]),
+                      "cadence": cadence_for(p, cadences)}
+            for p in rows(db, "select id, name, tier, cadence_days, archived_at from people")}
+
+
+def audit(db: Database, today: date, window: int = WINDOW) -> dict:
+    """The self-audit over the last `window` days (see audit_log)."""
+    return audit_log(_touch_rows(db, today - timedelta(days=2 * window + COVERAGE_DAYS)), _people(db), today,
+                     window)
+
+
+# --- Neglect -----------------------------------------------------------------------------------
+
+
+def neglect(db: Database, today: date, limit: int = 10) -> dict:
+    """The article's neglect signs: people met and never followed up, past their cadence, channel variety."""
+    conv = ",".join(f"'{c}'" for c in sorted(CONVERSATION_CHANNELS))
+    natures = ",".join(f"'{n}'" for n in sorted(CONVERSATION_NATURES))
+    met = rows(db, (
+        "with met as (select person_id, max(day) as met_on from ("
+        f"  select person_id, day from interactions where channel in ({conv}) or nature in ({natures})"
+        "   union all select ep.person_id, e.day from event_people ep join events e on e.id = ep.event_id"
+        ") group by person_id) "
+        "select p.id as person_id, p.name, m.met_on from met m join people p on p.id = m.person_id "
+        "where p.archived_at is null and m.met_on <= ? and not exists (select 1 from interactions i "
+        "  where i.person_id = m.person_id and i.direction = 'me' and (i.day > m.met_on or (i.day = m.met_on "
+        "  and (i.nature = 'thank_you' or i.tags like '%thank_you%')))) "
+        "order by m.met_on desc, p.name collate nocase"),
+        [(today - timedelta(days=THANK_YOU_DAYS)).isoformat()])
+    for m in met:
+        m["days_ago"] = (today - date.fromisoformat(m["met_on"])).days
+    overdue = rows(db, (
+        "select p.id as person_id, p.name, p.tier, f.due from followups f join people p on p.id = f.person_id "
+        "where f.reason = 'check_in' and f.status = 'open' and f.due < ? and p.archived_at is null"),
+        [today.isoformat()])
+    for o in overdue:
+        o["days_overdue"] = (today - date.fromisoformat(o["due"])).days
+    overdue.sort(key=lambda o: (TIER_ORDER.get(o["tier"], 5), -o["days_overdue"], o["name"]))
+
+    since = today - timedelta(days=WINDOW - 1)
+    by_channel = Counter()
+    per_person: dict[int, Counter] = defaultdict(Counter)
+    for r in rows(db, "select i.person_id, i.channel, p.name from interactions i join people p on p.id = i.person_id "
+                      "where i.direction = 'me' and i.day between ? and ?", [since.isoformat(), today.isoformat()]):
+        by_channel[r["channel"]] += 1
+        per_person[(r["person_id"], r["name"])][CHANNEL_GROUPS.get(r["channel"], "written")] += 1
+    total = sum(by_channel.values())
+    groups = Counter()
+    for ch, n in by_channel.items():
+        groups[CHANNEL_GROUPS.get(ch, "written")] += n
+    top, top_n = (by_channel.most_common(1)[0] if by_channel else ("", 0))
+    top_share = top_n / total if total else None
+    variety_flag = total >= MIN_INITIATED and (top_share > 0.7 or len(groups) < 2)
+    written_only = sorted(((pid, nm) for (pid, nm), c in per_person.items()
+                           if c["written"] >= 2 and not c["voice"] and not c["in person"]),
+                          key=lambda x: (-per_person[x]["written"], x[1]))
+    if variety_flag and written_only:
+        action = (f"Try a call or a coffee with {written_only[0][1]}: so far it has all been in writing. The article: "
+                  "vary email, phone, social and in person.")
+    elif variety_flag:
+        action = "Vary how you reach people: mix email with a call, a comment on social, or a coffee."
+    else:
+        action = ""
+    return {
+        "never_followed_up": met[:limit], "never_followed_up_count": len(met),
+        "past_cadence": overdue[:limit], "past_cadence_count": len(overdue),
+        "channels": [{"channel": ch, "label": CHANNEL_LABELS.get(ch, ch), "touches": n}
+                     for ch, n in by_channel.most_common()],
+        "channel_groups": dict(groups), "top_channel": top, "top_share": top_share, "variety_flag": variety_flag,
+        "variety_action": action, "variety_person_id": written_only[0][0] if variety_flag and written_only else None,
+    }
+
+
+# --- Charts ------------------------------------------------------------------------------------
+
+
+def month_ends(today: date, months: int = 6) -> list[date]:
+    """The last day of each of the previous `months` months, then today."""
+    ends = []
+    first = today.replace(day=1)
+    for _ in range(months):
+        last = first - timedelta(days=1)
+        ends.append(last)
+        first = last.replace(day=1)
+    return [*sorted(ends), today]
+
+
+def bands_over_time(db: Database, today: date, months: int = 6) -> list[dict]:
+    """How many relationships were in each band at each month end (recomputed from the log).
+
+    An approximation: today's tier and cadence are used for the past. Returns rows
+    {month: 'YYYY-MM-DD', band, people}; people with no touch yet by that date are left out.
+    """
+    checkpoints = month_ends(today, months)
+    cadences = get_cadences(db)
+    people = {p["id"]: p for p in rows(db, "select id, tier, cadence_days, archived_at from people "
+                                           "where archived_at is null")}
+    touches: dict[int, list[Touch]] = defaultdict(list)
+    cur = db.execute("select person_id, day, direction, kind, nature, responded, tags from interactions "
+                     "where day <= ? order by person_id, day", [today.isoformat()])
+    for pid, day, direction, kind, nature, responded, tags in cur:
+        if pid not in people:
+            continue
+        tagset = frozenset(json.loads(tags)) if tags and tags != "[]" else frozenset()
+        if nature:
+            tagset = tagset | {nature}
+        touches[pid].append(Touch(date.fromisoformat(day), direction, kind or "neutral",
+                                  None if responded is None else bool(responded), tagset))
+    counts = {cp: Counter() for cp in checkpoints}
+    for pid, items in touches.items():
+        cadence = cadence_for(people[pid], cadences) or 180
+        days = [t.day for t in items]
+        for cp in checkpoints:
+            n = bisect.bisect_right(days, cp)
+            if n:
+                counts[cp][band(score(items[:n], cadence, cp).value)] += 1
+    return [{"month": cp.isoformat(), "band": b, "people": counts[cp][b]}
+            for cp in checkpoints for b in BANDS if b != "none"]
+
+
+def _month_keys(today: date, months: int) -> list[str]:
+    keys, first = [], today.replace(day=1)
+    for _ in range(months):
+        keys.append(first.strftime("%Y-%m"))
+        first = (first - timedelta(days=1)).replace(day=1)
+    return sorted(keys)
+
+
+def gives_asks_by_month(db: Database, today: date, months: int = 6) -> list[dict]:
+    """Your gives and asks per calendar month: rows {month: 'YYYY-MM', kind, touches}."""
+    keys = _month_keys(today, months)
+    found = {(r["m"], r["kind"]): r["n"] for r in rows(db, (
+        "select substr(day, 1, 7) as m, kind, count(*) as n from interactions where direction = 'me' "
+        "and kind in ('give', 'ask') and day >= ? and day <= ? group by m, kind"),
+        [keys[0] + "-01", today.isoformat()])}
+    return [{"month": k, "kind": kind, "touches": found.get((k, kind), 0)} for k in keys for kind in ("give", "ask")]
+
+
+def weekly_touches(db: Database, today: date, weeks: int = 12) -> list[dict]:
+    """Touches you started and their minutes per week (Monday first) against the weekly budget."""
+    budget = get_budget_minutes(db)
+    monday = today - timedelta(days=today.weekday())
+    starts = [monday - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
+    out = {s: {"week": s.isoformat(), "touches": 0, "minutes": 0, "budget": budget} for s in starts}
+    for r in rows(db, "select day, count(*) as n, sum(minutes) as m from interactions where direction = 'me' "
+                      "and day between ? and ? group by day", [starts[0].isoformat(), today.isoformat()]):
+        d = date.fromisoformat(r["day"])
+        week = out[d - timedelta(days=d.weekday())]
+        week["touches"] += r["n"]
+        week["minutes"] += r["m"] or 0
+    for w in out.values():
+        w["met"] = w["minutes"] >= budget
+    return list(out.values())
+
+
+def stage_funnel(db: Database) -> list[dict]:
+    """The ladder as a funnel: people on each rung and how many reached at least that rung."""
+    counts = stage_counts(db)
+    out, reached = [], 0
+    for stage in reversed(STAGES):
+        reached += counts[stage]
+        out.append({"stage": stage, "people": counts[stage], "reached": reached})
+    return list(reversed(out))
+
+
+# --- Victories ---------------------------------------------------------------------------------
+
+
+def streaks(weeks: list[dict]) -> tuple[int, int]:
+    """(current, best) runs of weeks meeting the budget; the week in progress only adds, never breaks."""
+    met = [w["met"] for w in weeks]
+    best = run = 0
+    for m in met:
+        run = run + 1 if m else 0
+        best = max(best, run)
+    current = 0
+    history = met if met and met[-1] else met[:-1]
+    for m in reversed(history):
+        if not m:
+            break
+        current += 1
+    return current, best
+
+
+def victories(db: Database, today: date) -> dict:
+    """Small victories worth celebrating: budget streaks, people who moved up, thank-yous on time."""
+    current, best = streaks(weekly_touches(db, today, weeks=26))
+    since = today - timedelta(days=29)
+    rank = {s: i for i, s in enumerate(STAGES)}
+    moved = [m for m in rows(db, (
+        "select s.person_id, p.name, s.day, s.from_stage, s.to_stage from stage_changes s "
+        "join people p on p.id = s.person_id where s.day >= ? and p.archived_at is null "
+        "order by s.day desc, s.id desc"), [since.isoformat()])
+        if rank.get(m["to_stage"], 0) > rank.get(m["from_stage"], 0) and m["to_stage"] != "contacted"]
+    log = _touch_rows(db, today - timedelta(days=WINDOW - 1 + THANK_YOU_DAYS))
+    start = today - timedelta(days=WINDOW - 1)
+    by_person: dict[int, list[dict]] = defaultdict(list)
+    for t in log:
+        by_person[t["person_id"]].append(t)
+    conversations = on_time = 0
+    for t in log:
+        if not (start <= t["day"] <= today) or _is_thank_you(t):
+            continue
+        if t["channel"] in CONVERSATION_CHANNELS or t["nature"] in CONVERSATION_NATURES:
+            conversations += 1
+            on_time += any(u["direction"] == "me" and _is_thank_you(u)
+                           and t["day"] <= u["day"] <= t["day"] + timedelta(days=THANK_YOU_DAYS)
+                           for u in by_person[t["person_id"]])
+    messages = []
+    if current >= 1:
+        messages.append(f"{current} week{'s' if current != 1 else ''} in a row within your networking budget.")
+    elif best:
+        messages.append(f"Your best run: {best} week{'s' if best != 1 else ''} in a row within your budget.")
+    if moved:
+        names = ", ".join(m["name"] for m in moved[:3])
+        more = f" and {len(moved) - 3} more" if len(moved) > 3 else ""
+        messages.append(f"{len(moved)} relationship{'s' if len(moved) != 1 else ''} moved up a stage this month: "
+                        f"{names}{more}.")
+    if on_time:
+        messages.append(f"{on_time} of {conversations} conversations thanked within 48 hours in the last "
+                        f"{WINDOW} days.")
+    return {"streak": current, "best_streak": best, "moved_up": moved, "thank_yous_on_time": on_time,
+            "conversations": conversations, "messages": messages}
+
+
+def has_log(db: Database) -> bool:
+    """True once anything has been logged (the insights page's empty state depends on it)."""
+    return bool(db.execute("select 1 from interactions limit 1").fetchone())
