@@ -148,7 +148,7 @@ def reminder_form() -> None:
             due = st.date_input("Due", key="board_reminder_due", format="YYYY-MM-DD")
             title = st.text_input("Reminder", key="board_reminder_title",
                                   placeholder="Send Ana the article on dbt tests")
-            submitted = st.form_submit_button("Add the reminder")
+            submitted = st.form_submit_button("Add the reminder", key="board_reminder_add")
         if submitted and attempt(lambda: followups.add_reminder(db, who or None, due, title), rerun=False):
             for key in ("board_reminder_title", "board_reminder_due", "board_reminder_open"):
                 st.session_state.pop(key, None)

@@ -75,13 +75,13 @@ def new_goal() -> None:
         fields["title"] = st.text_input("Name it (optional)", key=f"{p}_title",
                                         help="Left blank, the goal is named from its number, segment and date.")
         fields["notes"] = st.text_area("Why this goal (optional)", key=f"{p}_notes", height=80)
-        submitted = st.form_submit_button("Add the goal", type="primary")
+        submitted = st.form_submit_button("Add the goal", type="primary", key="goals_new_add")
     if submitted:
         attempt(lambda: goals.create_goal(db, today=day, **fields), "Goal added. Its progress counts from your log.")
 
 
 def edit_form(g: dict) -> None:
-    p = f"goals_edit_{g['id']}"
+    p = f"goals_editing_{g['id']}"
     with st.form(p):
         fields: dict = {}
         fields["title"] = st.text_input("Goal", value=g["title"], key=f"{p}_title")
@@ -102,8 +102,8 @@ def edit_form(g: dict) -> None:
                                                    key=f"{p}_revisit", format="YYYY-MM-DD")
         fields["notes"] = st.text_area("Notes", value=g["notes"], key=f"{p}_notes", height=80)
         save, cancel = st.columns(2)
-        saved = save.form_submit_button("Save the goal", type="primary")
-        cancelled = cancel.form_submit_button("Cancel")
+        saved = save.form_submit_button("Save the goal", type="primary", key=f"{p}_save")
+        cancelled = cancel.form_submit_button("Cancel", key=f"{p}_cancel")
     if cancelled:
         st.session_state.pop("goals_editing", None)
         st.rerun()

@@ -43,7 +43,7 @@ def profile_form() -> None:
                                              help=HELP.get(field), height=100)
             else:
                 values[field] = st.text_input(label, value=profile[field], key=f"settings_{field}")
-        submitted = st.form_submit_button("Save the profile", type="primary")
+        submitted = st.form_submit_button("Save the profile", type="primary", key="settings_profile_save")
     if submitted:
         attempt(lambda: settings.save_profile(db, **values), "Profile saved.")
 
@@ -61,7 +61,7 @@ def budget_form() -> None:
                                          key="settings_budget_amount")
         unit = unit_col.radio("Unit", list(settings.BUDGET_UNITS), index=0 if in_hours else 1,
                               key="settings_budget_unit", horizontal=True)
-        submitted = st.form_submit_button("Save the budget")
+        submitted = st.form_submit_button("Save the budget", key="settings_budget_save")
     if submitted:
         saved = attempt(lambda: settings.save_budget(db, amount, unit), rerun=False)
         if saved:
@@ -79,7 +79,7 @@ def cadence_form() -> None:
             values[tier] = column.number_input(tier.capitalize(), min_value=1, max_value=3650, step=1,
                                                value=cadences[tier], key=f"settings_cadence_{tier}",
                                                help=TIER_HELP[tier])
-        submitted = st.form_submit_button("Save the cadences")
+        submitted = st.form_submit_button("Save the cadences", key="settings_cadences_save")
     if submitted:
         attempt(lambda: settings.apply_cadences(db, values, day),
                 "Cadences saved; everyone's next check-in now follows them.")
@@ -112,7 +112,7 @@ def resources_section() -> None:
     with st.expander("Add a resource", icon=":material/add:", expanded=not resources):
         with st.form("settings_resource_new", clear_on_submit=False):
             fields = resource_fields("settings_resource_new", {})
-            submitted = st.form_submit_button("Add the resource")
+            submitted = st.form_submit_button("Add the resource", key="settings_resource_add")
         if submitted:
             added = attempt(lambda: settings.add_resource(db, **fields), rerun=False)
             if added:
@@ -131,8 +131,8 @@ def resources_section() -> None:
         with st.form(prefix):
             fields = resource_fields(prefix, current)
             save, delete = st.columns(2)
-            saved = save.form_submit_button("Save the resource")
-            deleted = delete.form_submit_button("Delete it")
+            saved = save.form_submit_button("Save the resource", key=f"{prefix}_save")
+            deleted = delete.form_submit_button("Delete it", key=f"{prefix}_delete")
         if saved:
             attempt(lambda: settings.update_resource(db, rid, **fields), f"Saved: {esc(fields['title'])}.")
         if deleted:

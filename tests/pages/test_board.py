@@ -1,0 +1,171 @@
+"""The follow-up board: columns with done, snooze and compose; the calendar; the stage ladder; reminders."""
+
+import json
+from datetime import date
+
+from core import followups, people
+from core.db import open_db
+from core.interactions import log_interaction
+from tests.helpers import open_page
+
+TODAY = date(2026, 11, 27)
+
+
+def texts(at) -> str:
+    return "\n".join(e.value for kind in ("markdown", "caption", "subheader", "info", "success") for e in at.get(kind))
+
+
+def calendar_args(at) -> dict:
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def test_an_empty_board_says_what_to_do_next_in_every_view(app):
+    at = open_page(app, "board")
+
+    assert at.info[0].value.startswith("Nothing is due.")
+    at.radio(key="board_view").set_value("Calendar").run()
+    assert not at.exception
+    assert at.info[0].value.startswith("Nothing is scheduled yet.")
+    at.radio(key="board_view").set_value("Stage ladder").run()
+    assert not at.exception
+    assert at.info[0].value.startswith("Nobody on the ladder yet.")
+
+
+def test_the_demo_board_has_four_columns_of_cards(app, demo_path):
+    at = open_page(app, "board")
+
+    assert [s.value for s in at.subheader] == ["Overdue (4)", "Today (2)", "This week (6)", "Later (8)"]
+    assert "Check in with Sun Yilmaz" in texts(at)
+
+
+def test_done_closes_a_thank_you(app, demo_path):
+    item = followups.due_board(open_db(demo_path), TODAY)["today"][0]
+    assert item["reason"] == "event_followup"
+    at = open_page(app, "board")
+
+    at.button(key=f"board_done_{item['id']}").click().run()
+
+    assert not at.exception
+    assert followups.get_followup(open_db(demo_path), item["id"], TODAY)["status"] == "done"
+    assert at.success[0].value == f"Done: {item['title']}."
+    assert f"board_done_{item['id']}" not in [b.key for b in at.button]
+
+
+def test_done_on_an_overdue_check_in_starts_its_next_cadence_from_today(app, demo_path):
+    item = followups.due_board(open_db(demo_path), TODAY)["overdue"][0]
+    assert (item["reason"], item["title"]) == ("check_in", "Check in with Sun Yilmaz")  # cadence 30 days
+    at = open_page(app, "board")
+
+    at.button(key=f"board_done_{item['id']}").click().run()
+
+    assert not at.exception
+    assert followups.get_followup(open_db(demo_path), item["id"], TODAY)["due"] == "2026-12-27"
+    assert "Overdue (3)" in [s.value for s in at.subheader]
+
+
+def test_snooze_a_month_pushes_the_follow_up_thirty_days_from_today(app, demo_path):
+    item = followups.due_board(open_db(demo_path), TODAY)["today"][0]
+    at = open_page(app, "board")
+
+    at.button(key=f"board_snooze_{item['id']}_30").click().run()
+
+    assert not at.exception
+    after = followups.get_followup(open_db(demo_path), item["id"], TODAY)
+    assert (after["due"], after["snoozes"], after["status"]) == ("2026-12-27", 1, "open")
+
+
+def test_compose_on_a_check_in_opens_the_composer_with_purpose_check_in(app, demo_path):
+    item = followups.due_board(open_db(demo_path), TODAY)["overdue"][0]
+    at = open_page(app, "board")
+
+    at.button(key=f"board_compose_{item['id']}").click().run()
+
+    assert not at.exception
+    assert dict(at.query_params) == {"person": str(item["person_id"]), "purpose": "check_in",
+                                     "followup": str(item["id"])}
+
+
+def test_the_calendar_shows_the_same_follow_ups_with_their_ids_in_utc(app, demo_path):
+    at = open_page(app, "board")
+
+    at.radio(key="board_view").set_value("Calendar").run()
+
+    args = calendar_args(at)
+    feed = followups.calendar_feed(open_db(demo_path), TODAY)
+    assert [e["id"] for e in args["events"]] == [str(i["id"]) for i in feed]
+    assert args["options"]["timeZone"] == "UTC"
+    assert args["callbacks"] == ["eventClick", "dateClick"]
+    first = args["events"][0]
+    assert (first["allDay"], first["color"]) == (True, "#c92a2a")  # overdue in red
+
+
+def test_clicking_a_calendar_event_opens_its_person(app, demo_path):
+    item = followups.due_board(open_db(demo_path), TODAY)["week"][0]
+    at = open_page(app, "board")
+    at.radio(key="board_view").set_value("Calendar").run()
+
+    at.session_state["board_calendar"] = {"callback": "eventClick", "eventClick": {"event": {"id": str(item["id"])}}}
+    at.run()
+
+    assert not at.exception
+    assert dict(at.query_params) == {"id": str(item["person_id"])}
+
+
+def test_clicking_a_day_opens_the_reminder_form_on_that_day(app, demo_path):
+    at = open_page(app, "board")
+    at.radio(key="board_view").set_value("Calendar").run()
+
+    at.session_state["board_calendar"] = {"callback": "dateClick",
+                                          "dateClick": {"date": "2026-12-09T00:00:00.000Z", "allDay": True}}
+    at.run()
+
+    assert not at.exception
+    assert at.date_input(key="board_reminder_due").value == date(2026, 12, 9)
+
+
+def test_the_stage_ladder_counts_each_rung_and_names_recent_moves(app, demo_path):
+    at = open_page(app, "board")
+
+    at.radio(key="board_view").set_value("Stage ladder").run()
+
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric} == {"Stranger": "8", "Contacted": "1", "Conversed": "22",
+                                                     "Connected": "6", "Ally": "5"}
+    assert "Ama Owusu went from stranger to conversed" in texts(at)
+
+
+def test_add_a_reminder_about_a_person(app, db_path):
+    pid = people.add_person(open_db(db_path), name="Ana Reyes")
+    at = open_page(app, "board")
+
+    at.selectbox(key="board_reminder_person").set_value(pid)
+    at.date_input(key="board_reminder_due").set_value(date(2026, 12, 3))
+    at.text_input(key="board_reminder_title").input("Send Ana the dbt article")
+    at.button(key="board_reminder_add").click().run()
+
+    assert not at.exception
+    (item,) = followups.for_person(open_db(db_path), pid, TODAY)
+    assert (item["title"], item["due"], item["reason"]) == ("Send Ana the dbt article", "2026-12-03", "custom")
+    assert at.success[0].value == "Reminder added for Thu 03 Dec."
+    assert at.text_input(key="board_reminder_title").value == ""
+
+
+def test_a_reminder_without_words_shows_an_error_and_writes_nothing(app, db_path):
+    at = open_page(app, "board")
+
+    at.button(key="board_reminder_add").click().run()
+
+    assert [e.value for e in at.error] == ["Reminder can't be empty."]
+    assert open_db(db_path).table("followups").count == 0
+
+
+def test_a_name_with_html_appears_literally_on_cards_and_in_the_calendar(app, db_path):
+    db = open_db(db_path)
+    pid = people.add_person(db, name="<script>alert(1)</script>")
+    log_interaction(db, pid, day="2026-11-26", channel="in_person", today=TODAY)
+    at = open_page(app, "board")
+
+    assert "**Thank \\<script\\>alert\\(1\\)\\</script\\>**" in [m.value for m in at.markdown]
+    at.radio(key="board_view").set_value("Calendar").run()
+    assert calendar_args(at)["events"][0]["title"] == "Thank <script>alert(1)</script>"

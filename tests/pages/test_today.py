@@ -1,0 +1,131 @@
+"""The Today page: the first-run panel, and each due item with its action right there."""
+
+from datetime import date
+
+from core import followups, goals, people
+from core.db import open_db
+from core.interactions import log_interaction
+from tests.helpers import open_page
+
+TODAY = date(2026, 11, 27)
+
+
+def texts(at) -> str:
+    return "\n".join(e.value for kind in ("markdown", "caption", "subheader", "info", "success") for e in at.get(kind))
+
+
+def test_an_empty_database_shows_the_first_run_panel_with_its_four_first_steps(app):
+    at = open_page(app, "today")
+
+    assert [b.label for b in at.button] == ["Load the demo data", "Import LinkedIn connections", "Add a goal",
+                                            "Add a person"]
+    assert "Your database is empty" in texts(at)
+
+
+def test_load_the_demo_data_fills_the_database_in_one_click(app, db_path):
+    at = open_page(app, "today")
+
+    at.button(key="today_demo").click().run()
+
+    assert not at.exception
+    assert open_db(db_path).table("people").count > 30
+    assert at.success[0].value.startswith("The demo is loaded")
+    assert "Thank-yous to send" in texts(at)
+
+
+def test_add_a_goal_from_the_first_run_panel_opens_the_goals_page(app):
+    at = open_page(app, "today")
+
+    at.button(key="today_goal").click().run()
+
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Goals"]
+
+
+def test_the_other_first_steps_leave_today_for_their_pages(app):
+    for key in ("today_import", "today_person"):
+        at = open_page(app, "today")
+
+        at.button(key=key).click().run()
+
+        assert not at.exception
+        assert "Today" not in [t.value for t in at.title]
+
+
+def test_the_demo_day_shows_every_section_with_its_items(app, demo_path):
+    at = open_page(app, "today")
+
+    shown = texts(at)
+    for section in ("Thank-yous to send (4)", "Overdue and due today", "Dates in the next two weeks (2)",
+                    "Goals to revisit", "This week", "Small victories this week"):
+        assert section in shown
+    assert "Thank Omar Khan" in shown
+    assert "Lena Berg's birthday \\(35\\)" in shown
+    assert "A new conversation with Ama Owusu" in shown
+
+
+def test_marking_a_thank_you_sent_closes_it(app, demo_path):
+    db = open_db(demo_path)
+    first = followups.thank_you_window(db, TODAY)[0]
+    at = open_page(app, "today")
+
+    at.button(key=f"today_thanks_done_{first['id']}").click().run()
+
+    assert not at.exception
+    assert followups.get_followup(open_db(demo_path), first["id"], TODAY)["status"] == "done"
+    assert at.success[0].value.startswith("Done: Follow up with")
+
+
+def test_snoozing_an_overdue_follow_up_a_week_moves_it_from_today(app, demo_path):
+    item = followups.due_board(open_db(demo_path), TODAY)["overdue"][0]
+    at = open_page(app, "today")
+
+    at.button(key=f"today_due_snooze_{item['id']}_7").click().run()
+
+    assert not at.exception
+    assert followups.get_followup(open_db(demo_path), item["id"], TODAY)["due"] == "2026-12-04"
+    assert at.success[0].value.startswith("Snoozed to Fri 04 Dec")
+
+
+def test_compose_opens_the_composer_for_that_person_and_purpose(app, demo_path):
+    item = followups.upcoming_dates(open_db(demo_path), TODAY)[0]
+    at = open_page(app, "today")
+
+    at.button(key=f"today_dates_compose_{item['id']}").click().run()
+
+    assert not at.exception
+    assert dict(at.query_params) == {"person": str(item["person_id"]), "purpose": "congratulations",
+                                     "followup": str(item["id"])}
+
+
+def test_revisiting_a_goal_moves_its_next_look_two_weeks_out(app, demo_path):
+    goal = goals.goals_to_revisit(open_db(demo_path), TODAY)[0]
+    at = open_page(app, "today")
+
+    at.button(key=f"today_goal_revisited_{goal['id']}").click().run()
+
+    assert not at.exception
+    assert goals.get_goal(open_db(demo_path), goal["id"])["revisit_on"] == "2026-12-11"
+
+
+def test_the_week_is_measured_against_the_budget(app, db_path):
+    db = open_db(db_path)
+    pid = people.add_person(db, name="Ana")
+    log_interaction(db, pid, day="2026-11-24", channel="video", minutes=90, today=TODAY)
+    at = open_page(app, "today")
+
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Touches since Monday": "1", "Time spent": "1 h 30 min", "Weekly budget": "3 h"}
+    assert at.get("progress")[0].proto.text == "1 h 30 min left to spend this week (2 days to go)."
+
+
+def test_a_name_with_html_appears_literally(app, db_path):
+    db = open_db(db_path)
+    pid = people.add_person(db, name="<b>Bold</b> <script>alert(1)</script>")
+    log_interaction(db, pid, day="2026-11-26", channel="phone", today=TODAY)
+    at = open_page(app, "today")
+
+    shown = texts(at)
+    assert "Thank \\<b\\>Bold\\</b\\> \\<script\\>alert\\(1\\)\\</script\\>" in shown
+    assert "<b>" not in shown.replace("\\<b\\>", "")
+    assert "<b>Bold</b> <script>alert(1)</script>" in [link.label for link in at.get("page_link")]
