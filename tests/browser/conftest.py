@@ -53,6 +53,7 @@ class Server:
     url: str
     db_path: Path
     process: subprocess.Popen
+    log: object
 
 
 def _free_port() -> int:
@@ -83,13 +84,15 @@ def start_server(folder: Path, *, secrets: str = "", demo: bool = False) -> Serv
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            log.close()
             raise RuntimeError(f"streamlit exited: {(folder / 'server.log').read_text()[-2000:]}")
         try:
             if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                return Server(url, db_path, process)
+                return Server(url, db_path, process, log)
         except OSError:
             time.sleep(0.2)
     process.kill()
+    log.close()
     raise RuntimeError("streamlit did not become healthy within 60 s")
 
 
@@ -99,6 +102,8 @@ def _stop(server: Server) -> None:
         server.process.wait(10)
     except subprocess.TimeoutExpired:
         server.process.kill()
+        server.process.wait(10)
+    server.log.close()
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ def test_no_page_shows_data_before_the_password(page, gated_server, path):
     page.goto(gated_server.url + path)
     wait_for_app(page)
 
-    expect(page.get_by_label("Password")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Password")).to_be_visible()
     body = page.locator("body").inner_text()
     assert not any(name in body for name in DEMO_NAMES)
     assert "people ·" not in body
@@ -25,13 +25,13 @@ def test_the_right_password_opens_the_app_and_a_wrong_one_does_not(page, gated_s
     page.goto(gated_server.url)
     wait_for_app(page)
 
-    page.get_by_label("Password").fill("guess")
+    page.get_by_role("textbox", name="Password").fill("guess")
     page.get_by_role("button", name="Sign in").click()
     settle(page)
     expect(page.get_by_text("That password is not right.")).to_be_visible()
     assert page.get_by_test_id("stSidebarNav").count() == 0
 
-    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("textbox", name="Password").fill("correct horse battery")
     page.get_by_role("button", name="Sign in").click()
     settle(page)
     expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
