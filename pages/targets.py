@@ -141,7 +141,7 @@ def merge_section() -> None:
         st.caption("Two records for the same person? Merging keeps every interaction, date, follow-up and "
                    "event of both, fills empty fields and keeps the higher stage.")
         if st.button("Look for likely duplicates", key="targets_find_dupes"):
-            st.session_state["targets_dupes"] = people.find_duplicates(db)
+            st.session_state["targets_dupes"] = people.duplicate_pairs(db)
         dupes = st.session_state.get("targets_dupes")
         if dupes is not None:
             if not dupes:
