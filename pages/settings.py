@@ -44,8 +44,11 @@ def profile_form() -> None:
             else:
                 values[field] = st.text_input(label, value=profile[field], key=f"settings_{field}")
         submitted = st.form_submit_button("Save the profile", type="primary", key="settings_profile_save")
-    if submitted:
-        attempt(lambda: settings.save_profile(db, **values), "Profile saved.")
+    if submitted and attempt(lambda: settings.save_profile(db, **values), rerun=False):
+        for field in settings.PROFILE_FIELDS:  # show what was stored (a link gains its https://)
+            st.session_state.pop(f"settings_{field}", None)
+        st.session_state["_flash"] = "Profile saved."
+        st.rerun()
 
 
 def budget_form() -> None:
@@ -53,11 +56,11 @@ def budget_form() -> None:
     minutes = settings.get_budget_minutes(db)
     st.caption(f"Now {settings.describe_budget(minutes)} a week. Today shows this week's touches and minutes "
                "against it; a little every week beats a burst once a month.")
-    in_hours = minutes % 60 == 0
+    in_hours = minutes % 30 == 0  # 150 minutes shows as 2.5 hours, 100 as 100 minutes
     with st.form("settings_budget"):
         amount_col, unit_col = st.columns([2, 1])
         amount = amount_col.number_input("Time per week", min_value=0.0, max_value=2400.0,
-                                         value=float(minutes // 60 if in_hours else minutes), step=0.5,
+                                         value=minutes / 60 if in_hours else float(minutes), step=0.5,
                                          key="settings_budget_amount")
         unit = unit_col.radio("Unit", list(settings.BUDGET_UNITS), index=0 if in_hours else 1,
                               key="settings_budget_unit", horizontal=True)
@@ -65,6 +68,8 @@ def budget_form() -> None:
     if submitted:
         saved = attempt(lambda: settings.save_budget(db, amount, unit), rerun=False)
         if saved:
+            st.session_state.pop("settings_budget_amount", None)
+            st.session_state.pop("settings_budget_unit", None)
             st.session_state["_flash"] = f"Weekly budget saved: {settings.describe_budget(saved)}."
             st.rerun()
 
