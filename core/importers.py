@@ -27,8 +27,8 @@ import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from urllib.parse import unquote, urlsplit
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import unquote
 
 from sqlite_utils import Database
 
@@ -228,10 +228,6 @@ def parse_loose_date(value: str) -> date | None:
     value = (value or "").strip()
     if not value:
         return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        pass
     m = _DMY_TEXT.match(value)
     try:
         if m:
@@ -239,6 +235,8 @@ def parse_loose_date(value: str) -> date | None:
             if month:
                 year = int(m.group(3))
                 return date(year + 2000 if year < 100 else year, month, int(m.group(1)))
+        if value[:4].isdigit():
+            return date.fromisoformat(value[:10])
         m = _MDY.match(value)
         if m:
             year = int(m.group(3))
@@ -248,13 +246,16 @@ def parse_loose_date(value: str) -> date | None:
     return None
 
 
+_LINKEDIN_PATH = re.compile(r"linkedin\.com(/[^?#]*)", re.IGNORECASE)
+
+
 def linkedin_key(url: str) -> str:
     """A LinkedIn profile URL reduced to what identifies it: 'in/<slug>' (case, www, slash, encoding)."""
-    url = (url or "").strip().replace("\\:", ":")
-    if "linkedin.com" not in url.lower():
+    m = _LINKEDIN_PATH.search(url or "")
+    if not m:
         return ""
-    path = urlsplit(url if "://" in url else "https://" + url).path
-    return unquote(path).strip("/").lower()
+    path = m.group(1)
+    return (unquote(path) if "%" in path else path).strip("/").lower()
 
 
 def _norm(value: str) -> str:
@@ -298,10 +299,9 @@ class _Index:
             self.by_name_company.setdefault((name, company_names.get(p["company_id"], "")), p["id"])
             self.by_name[name].append(p["id"])
 
-    def match(self, uid: str, url: str, email: str, name: str, company: str) -> int | None:
+    def match(self, uid: str, key: str, email: str, name: str, company: str) -> int | None:
         if uid and uid in self.by_uid:
             return self.by_uid[uid]
-        key = linkedin_key(url)
         if key and key in self.by_url:
             return self.by_url[key]
         if email and email.lower() in self.by_email:
@@ -408,8 +408,8 @@ def _add_or_update(plan: ImportPlan, index: _Index, line: int, fields: dict, *, 
                    seen: dict, defaults: dict, job_change: bool = False) -> None:
     company = fields.pop("company", "")
     name = fields["name"]
-    pid = index.match(uid, fields.get("linkedin_url", ""), fields.get("email", ""), name, company)
     url_key = linkedin_key(fields.get("linkedin_url", ""))
+    pid = index.match(uid, url_key, fields.get("email", ""), name, company)
     if pid:
         key: tuple = ("id", pid)
     elif uid:
@@ -427,7 +427,7 @@ def _add_or_update(plan: ImportPlan, index: _Index, line: int, fields: dict, *, 
     if pid is None:
         stamp = defaults["stamp"]
         record = {**dict.fromkeys(_FILLABLE, ""), **fields, "source": source, "source_uid": uid,
-                  "tags": json.dumps(sorted(set(tags)), ensure_ascii=False),
+                  "tags": json.dumps(sorted(set(tags)), ensure_ascii=False) if tags else "[]",
                   "connected_on": connected_on.isoformat() if connected_on else None,
                   "tier": defaults["tier"], "stage": "stranger", "how_met": defaults["how_met"],
                   "created_at": stamp, "updated_at": stamp}
@@ -487,7 +487,7 @@ def _plan_connections(plan: ImportPlan, index: _Index, text: str, options: dict)
                                  "email": raw.get("email", ""), "linkedin_url": url}, line, plan)
         if fields is None:
             continue
-        _add_or_update(plan, index, line, fields, source="linkedin", uid=linkedin_key(fields.get("linkedin_url", "")),
+        _add_or_update(plan, index, line, fields, source="linkedin", uid=linkedin_key(url),
                        connected_on=connected, seen=seen, defaults=defaults, job_change=True)
 
 
@@ -849,7 +849,9 @@ def apply_import(db: Database, plan: ImportPlan, today: date) -> dict:
     """
     if plan.fingerprint != _fingerprint(db):
         raise ValidationError("Your data changed since this preview was made; preview the import again.")
-    stamp = now_iso()
+    # Microseconds make the stamp differ from every now_iso() an edit writes, even in the same second:
+    # "updated_at is an import's stamp" must mean "not edited since".
+    stamp = datetime.now(UTC).isoformat()
     touched: set[int] = set()
     with transaction(db):
         company_ids = _ensure_companies(db, [a["company"] for a in plan.add] +
