@@ -67,10 +67,11 @@ def show_company(company: dict) -> None:
     header(esc(company["name"]), esc(company["industry"]) or "A company on your list: research it, and see "
                                                             "who you know there.")
     show_flash()
-    if st.button("All companies", icon=":material/arrow_back:", key="companies_back"):
+    c1, c2 = st.columns([1, 4])
+    if c1.button("All companies", icon=":material/arrow_back:", key="companies_back"):
         back_to_list()
     if company["website"]:
-        st.link_button("Open their website", company["website"], icon=":material/open_in_new:")
+        c2.link_button("Open their website", company["website"], icon=":material/open_in_new:")
 
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -82,10 +83,10 @@ def show_company(company: dict) -> None:
         for p in known:
             st.page_link(PERSON_PAGE, label=esc(p["name"]), query_params={"id": str(p["id"])},
                          icon=":material/person:")
-            title = f"{esc(p['title'])} · " if p["title"] else ""
-            st.caption(f"{title}stage **{p['stage']}** · {score_label(p['score'])} · "
-                       f"{esc(STATUS_LABELS.get(p['score_status'], p['score_status']))} · "
-                       f"{esc(p['score_reason'])}")
+            bits = [esc(p["title"]), f"stage **{p['stage']}**"]
+            if p["score"] is not None:
+                bits += [score_label(p["score"]), esc(STATUS_LABELS.get(p["score_status"], p["score_status"]))]
+            st.caption(" · ".join(b for b in [*bits, esc(p["score_reason"])] if b))
     with right:
         st.subheader("Research checklist")
         with st.form("companies_checklist"):

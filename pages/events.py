@@ -114,9 +114,12 @@ def show_event(event: dict) -> None:
             st.page_link(PERSON_PAGE, label=esc(p["name"]), query_params={"id": str(p["id"])},
                          icon=":material/person:")
             where = " at ".join(esc(x) for x in (p["title"], p["company"]) if x)
-            bits = [b for b in (where, f"stage **{p['stage']}**", score_label(p["score"]),
-                                esc(STATUS_LABELS.get(p["score_status"], p["score_status"]))) if b]
-            st.caption(" · ".join(bits))
+            bits = [where, f"stage **{p['stage']}**"]
+            if p["score"] is not None:
+                bits += [score_label(p["score"]), esc(STATUS_LABELS.get(p["score_status"], p["score_status"]))]
+            else:
+                bits.append("not in touch yet")
+            st.caption(" · ".join(b for b in bits if b))
             if p["note"]:
                 st.caption("Note: " + esc(p["note"]))
     with right:

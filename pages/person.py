@@ -118,16 +118,16 @@ def open_followups() -> None:
     for f in items:
         left = f["days_left"]
         when = "today" if left == 0 else f"{-left} days overdue" if left < 0 else f"in {left} days"
-        c = st.columns([5, 1, 1, 1])
-        c[0].markdown(f"**{esc(f['title'])}** · {esc(f['reason_label'])} · due {f['due']} ({when})")
-        if c[1].button("Done", key=f"person_fu_done_{f['id']}"):
+        st.markdown(f"**{esc(f['title'])}** · {esc(f['reason_label'])} · due {f['due']} ({when})")
+        c = st.columns([2, 3, 2, 3])
+        if c[0].button("Done", key=f"person_fu_done_{f['id']}", icon=":material/check:"):
             attempt(lambda f=f: followups.complete(db, f["id"], today()), "Marked done.")
-        with c[2].popover("Snooze"):
+        with c[1].popover("Snooze", icon=":material/snooze:"):
             for label, days in SNOOZES.items():
                 if st.button(label, key=f"person_fu_snooze_{f['id']}_{days}"):
                     attempt(lambda f=f, days=days: followups.snooze(db, f["id"], days, today()),
                             f"Snoozed for {label}.")
-        if c[3].button("Compose", key=f"person_fu_compose_{f['id']}"):
+        if c[2].button("Write", key=f"person_fu_compose_{f['id']}", icon=":material/edit_note:"):
             st.switch_page("pages/compose.py", query_params={
                 "person": str(pid), "purpose": FOLLOWUP_PURPOSE.get(f["reason"], "check_in"),
                 "followup": str(f["id"])})
@@ -157,7 +157,7 @@ def timeline() -> None:
                 st.caption(esc(i["notes"]))
             if i["details"]:
                 st.caption("To remember: " + esc(i["details"]))
-        with c2.popover("Delete", icon=":material/delete:"):
+        with c2.popover(":material/delete:", help="Delete this touch"):
             st.caption("Remove this touch? Its thank-you reminder goes too.")
             if st.button("Delete it", key=f"person_int_del_{i['id']}", type="primary"):
                 attempt(lambda i=i: interactions.delete_interaction(db, i["id"], today()), "Deleted the touch.")
@@ -167,8 +167,9 @@ def timeline() -> None:
 
 def score_box() -> None:
     st.subheader("Relationship")
-    st.markdown(f"**{score_label(person['score'], person['score_confidence'])}** · "
-                f"{esc(STATUS_LABELS.get(person['score_status'], person['score_status']))}")
+    status = "" if person["score"] is None else \
+        " · " + esc(STATUS_LABELS.get(person["score_status"], person["score_status"]))
+    st.markdown(f"**{score_label(person['score'], person['score_confidence'])}**{status}")
     st.caption(esc(person["score_reason"]))
     last = person["last_touch_on"] or "never"
     st.markdown(f"Stage **{person['stage']}** · tier **{person['tier']}** · last touch {last}")
@@ -198,7 +199,7 @@ def dates_box() -> None:
         note = f" · {esc(d['note'])}" if d["note"] else ""
         c1.markdown(f"{DATE_LABEL_NAMES.get(d['label'], d['label'])}: {when}{note}"
                     + ("" if d["yearly"] else " (once)"))
-        if c2.button("Remove", key=f"person_date_del_{d['id']}"):
+        if c2.button(":material/close:", key=f"person_date_del_{d['id']}", help="Remove this date"):
             attempt(lambda d=d: people.delete_date(db, d["id"]), "Removed the date.")
     with st.expander("Add a date", icon=":material/cake:"), st.form("person_date", clear_on_submit=True):
         label = st.selectbox("Kind", DATE_LABELS, format_func=DATE_LABEL_NAMES.get, key="person_date_label")
