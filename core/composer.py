@@ -806,5 +806,11 @@ def log_info_interview(db: Database, person_id: int, *, day: object, channel: st
     return {"interaction_id": interaction_id, "thank_you_due": date.fromisoformat(due["due"]) if due else None}
 
 
+def followup_interaction(db: Database, followup_id: int) -> int | None:
+    """The conversation a follow-up (a thank-you) is about, so its draft mentions the right one."""
+    found = one(db, "select interaction_id from followups where id = ?", [followup_id])
+    return found["interaction_id"] if found else None
+
+
 def thank_you_deadline(conversation_day: date) -> date:
     return conversation_day + timedelta(days=THANK_YOU_DAYS)

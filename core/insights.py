@@ -214,7 +214,8 @@ def audit_log(touches: list[dict], people: dict[int, dict], today: date, window:
     ghost_rate = len(ghosted) / len(old_help) if old_help else None
     ghost_flag = ghost_rate is not None and len(old_help) >= 2 and ghost_rate > 0.3
     level3 = _worst(_level(ty_rate, 0.8, 0.5, higher_is_worse=False), "amber" if ghost_flag else "ok")
-    unthanked = sorted((e for e in help_events if e not in on_time), key=lambda e: e["day"], reverse=True)
+    thanked_ids = {id(e) for e in on_time}
+    unthanked = sorted((e for e in help_events if id(e) not in thanked_ids), key=lambda e: e["day"], reverse=True)
     if unthanked:
         e = unthanked[0]
         action3 = (f"Thank {name(e['person_id'])} for their help on {_day_text(e['day'])}: "
@@ -264,6 +265,8 @@ def audit_log(touches: list[dict], people: dict[int, dict], today: date, window:
              "metrics": {"give_share": give_share, "gives": len(gives), "key_contacts": len(key_people),
                          "covered": len(covered), "coverage": coverage}}
 
+    for s in (sign1, sign2, sign3, sign4):
+        s["person_name"] = name(s["person_id"]) if s["person_id"] else ""
     return {"ready": True, "initiated": initiated, "needed": 0, "window": window, "headline": headline,
             "signs": [sign1, sign2, sign3, sign4], "per_contact": per_contact}
 
@@ -517,3 +520,19 @@ def victories(db: Database, today: date) -> dict:
 def has_log(db: Database) -> bool:
     """True once anything has been logged (the insights page's empty state depends on it)."""
     return bool(db.execute("select 1 from interactions limit 1").fetchone())
+
+
+def log_fingerprint(db: Database) -> str:
+    """A cheap summary that changes whenever anything the insights read changes (a cache key for pages)."""
+    parts = [
+        db.execute("select count(*), max(id), sum(id * julianday(day)), sum(id * coalesce(responded, 2)), "
+                   "sum(id * length(kind)) from interactions").fetchone(),
+        db.execute("select count(*), max(updated_at), sum(id * length(tier)), count(archived_at) "
+                   "from people").fetchone(),
+        db.execute("select count(*), max(id) from stage_changes").fetchone(),
+        db.execute("select count(*), sum(id * length(status)), max(due) from followups").fetchone(),
+        db.execute("select count(*), max(rowid) from event_people").fetchone(),
+        db.execute("select group_concat(key || '=' || value) from settings "
+                   "where key in ('weekly_budget_minutes', 'cadences')").fetchone(),
+    ]
+    return repr(parts)
