@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from core import validation as v
-from core.db import now_iso, one, rows, transaction
+from core.db import now_iso, one, rows, scalar, transaction
 from core.errors import NotFound, ValidationError
 from core.vocab import CONVERSATION_CHANNELS, CONVERSATION_NATURES, FOLLOWUP_REASONS
 
@@ -266,9 +266,53 @@ def calendar_feed(db: Database, today: date, days_back: int = 60, days_ahead: in
                   limit: int = 1000) -> list[dict]:
     """Open follow-ups for the calendar view: the recent past (overdue ones stay visible) to months ahead.
 
-    Bounded by `limit`, soonest first from the start of the window, so a 30,000-contact list stays fast.
+    Bounded by `limit`, keeping those nearest today (a backlog of thousands of overdue check-ins must not
+    push this week off the calendar); returned in date order.
     """
     start, end = today - timedelta(days=days_back), today + timedelta(days=days_ahead)
-    return [_decorate(r, today) for r in rows(db, _SELECT + (
+    found = rows(db, _SELECT + (
         "where f.status = 'open' and f.due between ? and ? and (p.id is null or p.archived_at is null) "
-        "order by f.due, f.id limit ?"), [start.isoformat(), end.isoformat(), limit])]
+        "order by abs(julianday(f.due) - julianday(?)), f.due, f.id limit ?"),
+        [start.isoformat(), end.isoformat(), today.isoformat(), limit])
+    found.sort(key=lambda r: (r["due"], r["id"]))
+    return [_decorate(r, today) for r in found]
+
+
+BOARD_COLUMNS = ("overdue", "today", "week", "later")
+
+
+def board_columns(db: Database, today: date, limit: int = 50, later_days: int = 60) -> dict[str, dict]:
+    """The board's columns, each bounded on its own: {column: {"items": [...], "total": n}}.
+
+    Overdue is the most overdue first; the others soonest first. Unlike due_board, a backlog of
+    overdue items cannot crowd out today and this week.
+    """
+    d = today.isoformat()
+    windows = {
+        "overdue": ("f.due < ?", [d], "f.due, f.id"),
+        "today": ("f.due = ?", [d], "f.id"),
+        "week": ("f.due > ? and f.due <= ?", [d, (today + timedelta(days=7)).isoformat()], "f.due, f.id"),
+        "later": ("f.due > ? and f.due <= ?", [(today + timedelta(days=7)).isoformat(),
+                                               (today + timedelta(days=later_days)).isoformat()], "f.due, f.id"),
+    }
+    active = "f.status = 'open' and (p.id is null or p.archived_at is null)"
+    columns = {}
+    for name in BOARD_COLUMNS:
+        where, params, order = windows[name]
+        total = scalar(db, f"select count(*) from followups f left join people p on p.id = f.person_id "
+                           f"where {active} and {where}", params)
+        items = rows(db, _SELECT + f"where {active} and {where} order by {order} limit ?", [*params, limit])
+        columns[name] = {"items": [_decorate(r, today) for r in items], "total": total}
+    return columns
+
+
+def reminder_people(db: Database, search: str = "", limit: int = 50) -> tuple[list[dict], int]:
+    """Active people whose name matches, for the add-a-reminder picker: ([{id, name, company}], total)."""
+    where, params = "p.archived_at is null", []
+    if search.strip():
+        where += " and p.name like ?"
+        params.append(f"%{search.strip()}%")
+    total = scalar(db, f"select count(*) from people p where {where}", params)
+    found = rows(db, "select p.id, p.name, coalesce(c.name, '') as company from people p left join companies c "
+                     f"on c.id = p.company_id where {where} order by p.name collate nocase limit ?", [*params, limit])
+    return found, total

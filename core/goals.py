@@ -257,7 +257,10 @@ def goal_people(db: Database, goal: dict, limit: int = 100) -> dict:
 
     Returns {people: [{id, name, company, stage, score, touches?}], companies: [{name, people}]}.
     """
-    people = progress(db, goal)["people"][:limit]
+    computed = goal.get("progress")
+    if not computed or (computed["current"] and not computed["people"]):  # counted without its people
+        computed = progress(db, goal)
+    people = [dict(p) for p in computed["people"][:limit]]
     ids = [p["id"] for p in people]
     companies_of: dict[int, str] = {}
     if ids:
@@ -271,3 +274,20 @@ def goal_people(db: Database, goal: dict, limit: int = 100) -> dict:
             tally[p["company"]] = tally.get(p["company"], 0) + 1
     companies = [{"name": name, "people": n} for name, n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))]
     return {"people": people, "companies": companies}
+
+
+def revisit_due(db: Database, today: date) -> list[dict]:
+    """The goals Today brings back: open ones whose revisit date has come or whose due date has passed.
+
+    The same goals as goals_to_revisit, but only those are counted, without their people lists, so
+    Today stays fast when the other goals cover 30,000 contacts.
+    """
+    d = today.isoformat()
+    found = rows(db, "select * from goals where status = 'open' and ((revisit_on is not null and revisit_on <= ?) "
+                     "or due_on < ?) order by priority, due_on, id", [d, d])
+    for g in found:
+        g["progress"] = progress(db, g, with_people=False)
+        g["summary"] = describe(g)
+        g["days_left"] = (date.fromisoformat(g["due_on"]) - today).days
+        g["revisit_due"] = bool(g["revisit_on"] and g["revisit_on"] <= d)
+    return found

@@ -15,7 +15,8 @@ from pages._ui import attempt, esc, get_db, header, open_person, person_link, sh
 
 COLUMNS = {"overdue": "Overdue", "today": "Today", "week": "This week", "later": "Later"}
 VIEWS = ["Board", "Calendar", "Stage ladder"]
-PAGE_SIZE = 25  # cards per column before "show more": thousands of buttons would slow every rerun
+PAGE_SIZE = 10  # cards per column before "show more": hundreds of buttons slow every rerun
+MAX_CARDS = 50  # a column never renders more; the rest wait behind its count
 LADDER_NAMES = 15
 
 db = get_db()
@@ -64,24 +65,27 @@ def card(item: dict) -> None:
 
 
 def board_view() -> None:
-    board = followups.due_board(db, day)
-    if not any(board.values()):
+    columns = followups.board_columns(db, day, limit=MAX_CARDS)
+    if not any(c["total"] for c in columns.values()):
         st.info("Nothing is due. Log a conversation on a person's page (its thank-you lands here), "
                 "add people to your targets, or add a reminder below.", icon=":material/task_alt:")
         return
-    for column, (name, items) in zip(st.columns(4), ((COLUMNS[k], board[k]) for k in COLUMNS), strict=True):
+    for column, key in zip(st.columns(4), COLUMNS, strict=True):
+        items, total = columns[key]["items"], columns[key]["total"]
         with column:
-            st.subheader(f"{name} ({len(items)})")
-            shown_key = f"board_shown_{name}"
+            st.subheader(f"{COLUMNS[key]} ({total:,})")
+            shown_key = f"board_shown_{key}"
             shown = st.session_state.get(shown_key, PAGE_SIZE)
             if not items:
                 st.caption("Nothing here.")
             for item in items[:shown]:
                 card(item)
-            if len(items) > shown and st.button(f"Show {min(PAGE_SIZE, len(items) - shown)} more",
-                                                key=f"board_more_{name}"):
-                st.session_state[shown_key] = shown + PAGE_SIZE
-                st.rerun()
+            if len(items) > shown:
+                if st.button(f"Show {min(PAGE_SIZE, len(items) - shown)} more", key=f"board_more_{key}"):
+                    st.session_state[shown_key] = shown + PAGE_SIZE
+                    st.rerun()
+            elif total > len(items[:shown]):
+                st.caption(f"{total - len(items[:shown]):,} more: clear these first, or snooze what can wait.")
 
 
 def calendar_view() -> None:
@@ -137,7 +141,7 @@ def reminder_form() -> None:
                      expanded=st.session_state.get("board_reminder_open", False)):
         search = st.text_input("Find the person (optional)", key="board_reminder_search",
                                placeholder="Type part of a name to narrow the list")
-        found, total = people.list_people(db, search=search, sort="name", limit=100, today=day)
+        found, total = followups.reminder_people(db, search, limit=100)
         options = {0: "Nobody in particular"} | {
             p["id"]: f"{p['name']} — {p['company']}" if p["company"] else p["name"] for p in found}
         if total > len(found):

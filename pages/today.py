@@ -12,7 +12,7 @@ from core.demo import generate_demo
 from core.settings import describe_budget
 from pages._ui import attempt, esc, get_db, header, person_link, show_flash, today
 
-SHOWN = 30  # rows per section: Today is a short list, the board holds the rest
+SHOWN = 10  # rows per section: Today is a short list, the board holds the rest
 
 db = get_db()
 day = today()
@@ -82,7 +82,8 @@ def actions(item: dict, section: str, done_label: str = "Done") -> None:
             person_link(item["person_id"], item["person"] or "Open person")
 
 
-def followup_rows(items: list[dict], section: str, empty: str, describe, done_label: str = "Done") -> None:
+def followup_rows(items: list[dict], section: str, empty: str, describe, done_label: str = "Done",
+                  total: int | None = None) -> None:
     if not items:
         st.caption(empty)
         return
@@ -91,9 +92,9 @@ def followup_rows(items: list[dict], section: str, empty: str, describe, done_la
             st.markdown(f"**{esc(item['title'])}**")
             st.caption(esc(describe(item)))
             actions(item, section, done_label)
-    if len(items) > SHOWN:
-        st.page_link("pages/board.py", label=f"{len(items) - SHOWN} more on the follow-up board",
-                     icon=":material/checklist:")
+    hidden = (len(items) if total is None else total) - len(items[:SHOWN])
+    if hidden > 0:
+        st.page_link("pages/board.py", label=f"{hidden:,} more on the follow-up board", icon=":material/checklist:")
 
 
 def thank_you_text(item: dict) -> str:
@@ -130,7 +131,7 @@ def week_panel() -> None:
 
 def goals_panel() -> None:
     st.subheader("Goals to revisit")
-    due_goals = goals.goals_to_revisit(db, day)
+    due_goals = goals.revisit_due(db, day)
     if not due_goals:
         st.caption("No goal needs a look today. Set a revisit date on Goals and it comes back here.")
         return
@@ -164,20 +165,22 @@ if daily.is_first_run(db):
     first_run()
     st.stop()
 
-board = followups.due_board(db, day)
+board = followups.board_columns(db, day, limit=SHOWN * 3)
 thanks = followups.thank_you_window(db, day)
 thank_ids = {t["id"] for t in thanks}
-due_now = [i for i in board["overdue"] + board["today"] if i["id"] not in thank_ids]
+due_now = [i for i in board["overdue"]["items"] + board["today"]["items"] if i["id"] not in thank_ids]
+due_total = board["overdue"]["total"] + board["today"]["total"] - sum(1 for t in thanks if t["days_left"] <= 0)
 dates = followups.upcoming_dates(db, day)
 dates = [d for d in dates if d["id"] not in {i["id"] for i in due_now}]
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.subheader(f"Thank-yous to send ({len(thanks)})")
+    st.subheader(f"Thank-yous to send ({len(thanks):,})")
     followup_rows(thanks, "thanks", "No thank-you is waiting. Log a conversation and its thank-you appears here, "
                   "due within 48 hours.", thank_you_text, done_label="Sent")
-    st.subheader(f"Overdue and due today ({len(due_now)})")
-    followup_rows(due_now, "due", "Nothing overdue or due today. The week ahead is on the follow-up board.", due_text)
+    st.subheader(f"Overdue and due today ({due_total:,})")
+    followup_rows(due_now, "due", "Nothing overdue or due today. The week ahead is on the follow-up board.", due_text,
+                  total=due_total)
     st.subheader(f"Dates in the next two weeks ({len(dates)})")
     followup_rows(dates, "dates", "No birthdays, anniversaries or successes in the next two weeks. Add dates on "
                   "a person's page.", due_text)

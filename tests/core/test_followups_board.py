@@ -55,12 +55,59 @@ def test_calendar_feed_holds_open_follow_ups_in_its_window_soonest_first(db):
     assert {old, far}.isdisjoint(i["id"] for i in feed)
 
 
-def test_calendar_feed_is_bounded(db):
+def test_calendar_feed_is_bounded_and_keeps_those_nearest_today_in_date_order(db):
+    pid = people.add_person(db, name="Ana")
+    for due in ("2026-10-01", "2026-10-02", "2026-11-26", "2026-11-28", "2027-03-20"):
+        followups.add_reminder(db, pid, due, f"Reminder {due}")
+
+    feed = followups.calendar_feed(db, TODAY, limit=3)
+
+    assert [i["due"] for i in feed] == ["2026-10-02", "2026-11-26", "2026-11-28"]
+
+
+def test_board_columns_bound_each_column_on_its_own_and_count_them_all(db):
     pid = people.add_person(db, name="Ana")
     for n in range(5):
-        followups.add_reminder(db, pid, f"2026-12-0{n + 1}", f"Reminder {n}")
+        followups.add_reminder(db, pid, f"2026-11-0{n + 1}", f"Overdue {n}")
+    today_id = followups.add_reminder(db, pid, "2026-11-27", "Today")
+    week_id = followups.add_reminder(db, pid, "2026-12-04", "In a week")
+    later_id = followups.add_reminder(db, pid, "2026-12-05", "In eight days")
+    followups.add_reminder(db, pid, "2027-03-01", "Beyond the board")
 
-    assert [i["title"] for i in followups.calendar_feed(db, TODAY, limit=2)] == ["Reminder 0", "Reminder 1"]
+    board = followups.board_columns(db, TODAY, limit=2)
+
+    assert {k: c["total"] for k, c in board.items()} == {"overdue": 5, "today": 1, "week": 1, "later": 1}
+    assert [i["title"] for i in board["overdue"]["items"]] == ["Overdue 0", "Overdue 1"]
+    assert [board[k]["items"][0]["id"] for k in ("today", "week", "later")] == [today_id, week_id, later_id]
+
+
+def test_board_columns_leave_out_closed_follow_ups_and_archived_people(db):
+    ana = people.add_person(db, name="Ana")
+    ben = people.add_person(db, name="Ben")
+    done = followups.add_reminder(db, ana, "2026-11-27", "Done already")
+    followups.complete(db, done, TODAY)
+    followups.add_reminder(db, ben, "2026-11-27", "About someone archived")
+    people.archive_person(db, ben)
+    mine = followups.add_reminder(db, None, "2026-11-27", "My own errand")
+
+    board = followups.board_columns(db, TODAY)
+
+    assert [i["id"] for i in board["today"]["items"]] == [mine]
+    assert board["today"]["total"] == 1
+
+
+def test_reminder_people_finds_active_people_by_part_of_their_name(db):
+    people.add_person(db, name="Ana Reyes", company="Globex")
+    people.add_person(db, name="Juana Ruiz")
+    gone = people.add_person(db, name="Anabel Archived")
+    people.archive_person(db, gone)
+    people.add_person(db, name="Ben")
+
+    found, total = followups.reminder_people(db, "ana")
+
+    assert [(p["name"], p["company"]) for p in found] == [("Ana Reyes", "Globex"), ("Juana Ruiz", "")]
+    assert total == 2
+    assert followups.reminder_people(db, "", limit=1)[1] == 3
 
 
 def test_calendar_feed_leaves_out_archived_people(db):

@@ -106,3 +106,31 @@ def test_goal_people_of_an_empty_segment_is_empty(db):
                             due_on="2027-01-31")
 
     assert goals.goal_people(db, goals.get_goal(db, gid)) == {"people": [], "companies": []}
+
+
+def test_revisit_due_brings_back_goals_whose_revisit_date_came_or_due_date_passed(db):
+    due_to_look = add(db, "Look again today", revisit_on="2026-11-27")
+    overdue = add(db, "Past due", start_on="2026-09-01", due_on="2026-11-01")
+    add(db, "Later", revisit_on="2026-12-15")
+    closed = add(db, "Closed", revisit_on="2026-11-01")
+    goals.close_goal(db, closed, TODAY)
+
+    found = goals.revisit_due(db, TODAY)
+
+    assert [g["id"] for g in found] == [overdue, due_to_look]
+    assert [g["id"] for g in found] == [g["id"] for g in goals.goals_to_revisit(db, TODAY)]
+    assert (found[1]["revisit_due"], found[0]["days_left"], found[1]["progress"]["current"]) == (True, -26, 0)
+
+
+def test_goal_people_counts_people_even_when_progress_was_computed_without_them(db):
+    pid = people.add_person(db, name="Ana", company="Globex")
+    people.set_stage(db, pid, "conversed", TODAY)
+    add(db, "Meet", revisit_on="2026-11-27")
+    (goal,) = goals.revisit_due(db, TODAY)
+
+    assert [p["name"] for p in goals.goal_people(db, goal)["people"]] == ["Ana"]
+
+
+def add(db, title, **fields):
+    base = {"metric": "people_at_stage", "stage": "conversed", "target": 2, "due_on": "2027-01-31"}
+    return goals.create_goal(db, today=TODAY, title=title, **{**base, **fields})
