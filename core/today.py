@@ -25,8 +25,9 @@ def week_start(today: date) -> date:
 
 
 def is_first_run(db: Database) -> bool:
-    """True while the database holds nothing the user made: no people, no goals, no interactions."""
-    return not (db.table("people").count or db.table("goals").count or db.table("interactions").count)
+    """True while there is nobody in the database yet (a goal alone does not end the first run:
+    with no one to follow up, Today has nothing else to show)."""
+    return not db.table("people").count
 
 
 def week_activity(db: Database, today: date) -> dict:

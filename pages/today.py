@@ -24,7 +24,7 @@ show_flash()
 
 def first_run() -> None:
     st.subheader("Welcome to Rapport")
-    st.markdown("Your database is empty. Start with one of these; each takes a click.")
+    st.markdown("Nobody is in your network here yet. Start with one of these; each takes a click.")
     demo, linkedin, goal, person = st.columns(4)
     with demo.container(border=True):
         st.markdown("**Look around first**")
@@ -39,8 +39,14 @@ def first_run() -> None:
             st.switch_page("pages/data.py")
     with goal.container(border=True):
         st.markdown("**Know what you want**")
-        st.caption("A specific goal: a segment, a number and a date, like 5 marketing managers in tech by March.")
-        if st.button("Add a goal", key="today_goal", icon=":material/flag:"):
+        existing = goals.list_goals(db, day)
+        if existing:
+            st.caption(f"✓ {len(existing)} goal{'s' if len(existing) != 1 else ''} set. Next, the people who can "
+                       "help you reach it.")
+        else:
+            st.caption("A specific goal: a segment, a number and a date, like 5 marketing managers in tech by "
+                       "March.")
+        if st.button("Add another goal" if existing else "Add a goal", key="today_goal", icon=":material/flag:"):
             st.switch_page("pages/goals.py")
     with person.container(border=True):
         st.markdown("**Start with one person**")

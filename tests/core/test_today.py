@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from core import followups, people, today
+from core import followups, goals, people, today
 from core.interactions import log_interaction
 from core.settings import save_budget_minutes
 
@@ -15,6 +15,8 @@ def test_the_week_starts_on_monday():
 
 
 def test_an_empty_database_is_a_first_run_and_one_person_ends_it(db):
+    assert today.is_first_run(db) is True
+    goals.create_goal(db, today=TODAY, metric="people_at_stage", stage="conversed", target=5, due_on="2027-03-31")
     assert today.is_first_run(db) is True
 
     people.add_person(db, name="Ana")

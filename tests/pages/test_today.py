@@ -19,7 +19,16 @@ def test_an_empty_database_shows_the_first_run_panel_with_its_four_first_steps(a
 
     assert [b.label for b in at.button] == ["Load the demo data", "Import LinkedIn connections", "Add a goal",
                                             "Add a person"]
-    assert "Your database is empty" in texts(at)
+    assert "Nobody is in your network here yet" in texts(at)
+
+
+def test_a_goal_alone_keeps_the_first_run_panel_and_marks_that_step_done(app, db_path):
+    goals.create_goal(open_db(db_path), today=TODAY, metric="interactions", interaction_kind="give", target=3,
+                      due_on="2026-12-31")
+    at = open_page(app, "today")
+
+    assert at.button(key="today_goal").label == "Add another goal"
+    assert "✓ 1 goal set. Next, the people who can help you reach it." in texts(at)
 
 
 def test_load_the_demo_data_fills_the_database_in_one_click(app, db_path):
