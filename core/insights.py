@@ -525,6 +525,7 @@ def has_log(db: Database) -> bool:
 def log_fingerprint(db: Database) -> str:
     """A cheap summary that changes whenever anything the insights read changes (a cache key for pages)."""
     parts = [
+        db.execute("pragma database_list").fetchall(),  # which file: two databases never share an entry
         db.execute("select count(*), max(id), sum(id * julianday(day)), sum(id * coalesce(responded, 2)), "
                    "sum(id * length(kind)) from interactions").fetchone(),
         db.execute("select count(*), max(updated_at), sum(id * length(tier)), count(archived_at) "

@@ -360,3 +360,16 @@ def test_victories_celebrate_streaks_promotions_and_thank_yous_on_time(db, today
         "2 relationships moved up a stage this month: Ana, Ana.",
         "1 of 2 conversations thanked within 48 hours in the last 90 days.",
     ]
+
+
+def test_the_fingerprint_changes_when_the_log_changes(db, today):
+    pid = add_person(db, name="Ana")
+    before = ins.log_fingerprint(db)
+    iid = log_interaction(db, pid, day=today, channel="email", today=today)
+    after = ins.log_fingerprint(db)
+
+    from core.interactions import update_interaction
+
+    update_interaction(db, iid, responded=True, today=today)
+
+    assert len({before, after, ins.log_fingerprint(db)}) == 3

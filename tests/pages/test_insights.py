@@ -1,0 +1,78 @@
+"""The insights page with AppTest: empty state, the audit gate, the signs as next actions, charts, safety."""
+
+from datetime import timedelta
+
+from core.db import open_db
+from core.interactions import log_interaction
+from core.people import add_person
+from tests.helpers import open_page
+
+HOSTILE = "<b>x</b> <script>alert(1)</script>"
+
+
+def plain(text: str) -> str:
+    return text.replace("\\", "")
+
+
+def texts(at) -> list[str]:
+    return [e.value for kind in ("markdown", "caption", "warning", "info", "success", "error")
+            for e in getattr(at, kind)]
+
+
+def test_the_empty_page_says_what_to_log_first(app):
+    at = open_page(app, "insights")
+
+    assert at.title[0].value == "Insights"
+    assert "Nothing to measure yet" in plain(at.info[0].value)
+    assert "Log your first touches" in plain(at.info[0].value)
+
+
+def test_the_demo_shows_the_ratio_the_four_signs_as_actions_and_the_charts(app, demo_path):
+    at = open_page(app, "insights")
+
+    assert at.metric[0].label == "Relational ratio"
+    assert at.metric[0].value.endswith(": 1")
+    nexts = [plain(m.value) for m in at.markdown if m.value.startswith("**Next:**")]
+    assert len(nexts) >= 5  # the headline and the four signs
+    assert any("You only reach out to people when you need a job or a favor" in plain(m.value) for m in at.markdown)
+    assert len(at.get("vega_lite_chart")) == 5
+    assert any("Met, never followed up" in plain(m.value) for m in at.markdown)
+
+
+def test_below_five_touches_it_says_how_many_more_are_needed_and_updates(app, db_path, today):
+    db = open_db(db_path)
+    pid = add_person(db, name="Ana")
+    for age in (1, 2):
+        log_interaction(db, pid, day=today - timedelta(days=age), channel="email", today=today)
+
+    at = open_page(app, "insights")
+
+    assert "3 more to go" in plain(at.info[0].value)
+    log_interaction(db, pid, day=today, channel="email", today=today)
+    at.run()
+    assert "2 more to go" in plain(at.info[0].value)
+
+
+def test_an_ask_heavy_log_names_the_person_to_give_to(app, db_path, today):
+    db = open_db(db_path)
+    pid = add_person(db, name="Ana Reyes", tier="core")
+    for age in range(1, 7):
+        log_interaction(db, pid, day=today - timedelta(days=age), channel="email", nature="referral", today=today)
+
+    at = open_page(app, "insights")
+
+    nexts = [plain(m.value) for m in at.markdown if m.value.startswith("**Next:**")]
+    assert "**Next:** Share something useful with Ana Reyes before your next ask." in nexts
+    assert at.metric[0].value == "0.0 : 1"
+
+
+def test_a_hostile_name_is_shown_literally(app, db_path, today):
+    db = open_db(db_path)
+    pid = add_person(db, name=HOSTILE, tier="core")
+    for age in range(1, 7):
+        log_interaction(db, pid, day=today - timedelta(days=age), channel="video", nature="referral", today=today)
+
+    at = open_page(app, "insights")
+
+    assert not any("<b>" in t or "<script>" in t for t in texts(at))
+    assert any("\\<b\\>x\\</b\\>" in t for t in texts(at))
