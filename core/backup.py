@@ -3,8 +3,8 @@
 backup() uses SQLite's online backup API, so the copy is consistent even while the app is writing.
 restore() checks the uploaded file is a SQLite database made by Rapport (not a newer version), brings
 an older one up to date on a temporary copy, keeps the database it replaces as a timestamped file
-beside it (the last KEEP_REPLACED of them), and swaps the new file in with os.replace. Anything that
-fails before the swap leaves the current database byte-for-byte as it was.
+beside it (the last KEEP_REPLACED of them), and then swaps the content in atomically (see restore()).
+Anything that fails before the swap leaves the current database byte-for-byte as it was.
 """
 
 from __future__ import annotations
@@ -80,8 +80,12 @@ def check_upload(path: str | os.PathLike) -> None:
         raise ValidationError("That database file is cut short (incomplete download?); nothing was restored.")
 
 
-def _prepare(candidate: Path) -> dict:
-    """Check and migrate the temporary copy in place; returns what it holds. Raises ValidationError."""
+def _prepare(candidate: Path, page_size: int | None = None) -> dict:
+    """Check and migrate the temporary copy in place; returns what it holds. Raises ValidationError.
+
+    page_size: the live database's, which the copy is converted to (the backup API can't write
+    pages of another size into a WAL database).
+    """
     try:
         db = connect(candidate)
     except sqlite3.DatabaseError as e:
@@ -109,6 +113,9 @@ def _prepare(candidate: Path) -> dict:
         except sqlite3.DatabaseError as e:
             raise ValidationError(f"That backup could not be brought up to date ({e}); nothing was restored.") \
                 from None
+        if page_size and db.execute("pragma page_size").fetchone()[0] != page_size:
+            db.execute(f"pragma page_size = {int(page_size)}")
+            db.execute("vacuum")
         after = db.execute("select count(*) from _sqlite_migrations where migration_set = 'rapport'").fetchone()[0]
         people = db.execute("select count(*) from people").fetchone()[0]
         return {"people": people, "migrated": after - before}
@@ -118,6 +125,13 @@ def _prepare(candidate: Path) -> dict:
 
 def restore(target_path: str | os.PathLike | None, uploaded_file_path: str | os.PathLike) -> dict:
     """Replace the database at target_path with a Rapport backup, keeping the old one beside it.
+
+    The upload is copied to a temporary file beside the target, checked and migrated there. A new
+    target is then moved into place with os.replace. An existing target is first copied to
+    <name>.replaced-<stamp>.db, then overwritten in place by SQLite's backup API in one
+    transaction: connections the app still holds see either the old or the new data, and no stale
+    -wal/-shm file can ever be applied to the new content (a file swap under an open WAL connection
+    risks exactly that: the old connection deletes the new file's -wal when it closes).
 
     Returns {"people", "migrated", "kept": path of the replaced copy or None}. Raises ValidationError,
     having touched nothing, when the upload is not a usable Rapport database.
@@ -133,20 +147,39 @@ def restore(target_path: str | os.PathLike | None, uploaded_file_path: str | os.
         with upload.open("rb") as src, tmp.open("wb") as dst:
             while chunk := src.read(1 << 20):
                 dst.write(chunk)
-        info = _prepare(tmp)
+        page_size = _page_size(target) if target.exists() else None
+        info = _prepare(tmp, page_size)
         kept = None
         if target.exists():
             kept = _keep_current(target)
-        os.replace(tmp, target)
-        for suffix in ("-wal", "-shm"):
-            # The checkpoint in _keep_current emptied the WAL: stale files must not meet the new database.
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
+            _overwrite(tmp, target)
+        else:
+            os.replace(tmp, target)
     finally:
-        tmp.unlink(missing_ok=True)
-        for suffix in ("-wal", "-shm", "-journal"):
+        for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{tmp}{suffix}").unlink(missing_ok=True)
     forget_migrated()
     return {**info, "kept": str(kept) if kept else None}
+
+
+def _page_size(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("pragma page_size").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _overwrite(source: Path, target: Path) -> None:
+    """Copy source over the live target in one transaction (SQLite's backup API)."""
+    src = sqlite3.connect(source)
+    live = connect(target)
+    try:
+        src.backup(live.conn)
+        live.execute("pragma wal_checkpoint(PASSIVE)")
+    finally:
+        src.close()
+        live.conn.close()
 
 
 def _keep_current(target: Path) -> Path:
@@ -183,6 +216,11 @@ def restore_bytes(target_path: str | os.PathLike | None, data: bytes) -> dict:
         return restore(target, name)
     finally:
         Path(name).unlink(missing_ok=True)
+
+
+def database_file(db: Database) -> str:
+    """The file a connection has open (for opening a second connection in another thread)."""
+    return db.execute("pragma database_list").fetchone()[2]
 
 
 def schema_summary(db: Database) -> list[dict]:

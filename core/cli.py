@@ -80,6 +80,8 @@ def _parse_map(pairs: list[str] | None) -> dict[str, str] | None:
 def cmd_import(args: argparse.Namespace) -> int:
     from core.importers import apply_import, plan_import
 
+    if args.map and args.kind != "csv":
+        raise UserError("--map only applies to csv imports.")
     data = _read(args.file)
     options: dict = {}
     if args.messages:
@@ -88,8 +90,6 @@ def cmd_import(args: argparse.Namespace) -> int:
         options["owner_url"] = args.owner_url
     if args.kind == "csv":
         options["mapping"] = _parse_map(args.map)
-    elif args.map:
-        raise UserError("--map only applies to csv imports.")
     db = open_db(args.db)
     today = _today(args)
     plan = plan_import(db, args.kind, data, today, options)

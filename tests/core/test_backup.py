@@ -58,10 +58,30 @@ def test_restore_swaps_in_the_backup_and_keeps_the_replaced_database_beside_it(l
     result = restore(path, saved)
     assert result["people"] == 1 and result["migrated"] == 0
     assert names(path) == ["Ines Okafor-Lindqvist"]
+    # The connection the app still holds sees the restored data, and keeps working on it.
+    assert [r["name"] for r in rows(db, "select name from people")] == ["Ines Okafor-Lindqvist"]
+    add_person(db, name="Written after the restore")
+    assert names(path) == ["Ines Okafor-Lindqvist", "Written after the restore"]
     kept = Path(result["kept"])
     assert kept.parent == path.parent and kept.name.startswith("rapport.db.replaced-")
     assert [r[0] for r in sqlite3.connect(kept).execute("select name from people order by id")] == [
         "Ines Okafor-Lindqvist", "Added after the backup"]
+
+
+def test_a_backup_with_another_page_size_restores_into_the_live_database(live, tmp_path):
+    path, db = live
+    other = tmp_path / "big-pages.db"
+    conn = sqlite3.connect(other)
+    conn.execute("pragma page_size = 8192")
+    conn.close()
+    backup(db, other)
+    conn = sqlite3.connect(other)
+    conn.execute("pragma page_size = 8192")
+    conn.execute("vacuum")
+    assert conn.execute("pragma page_size").fetchone()[0] == 8192
+    conn.close()
+    restore(path, other)
+    assert names(path) == ["Ines Okafor-Lindqvist"]
 
 
 def test_restore_keeps_only_the_last_five_replaced_copies(live, tmp_path):

@@ -1,0 +1,162 @@
+"""The command line, run as a user would: `python -m core ...` in a subprocess on a temporary database."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def run(db: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "RAPPORT_TODAY": "2026-11-27", **(env or {})}
+    environment.pop("RAPPORT_DB", None)
+    return subprocess.run([sys.executable, "-m", "core", "--db", str(db), *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def count(db: Path, table: str) -> int:
+    return sqlite3.connect(db).execute(f"select count(*) from {table}").fetchone()[0]
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    path = tmp_path / "cli.db"
+    assert run(path, "init").returncode == 0
+    return path
+
+
+@pytest.fixture
+def loaded(db) -> Path:
+    result = run(db, "import", "linkedin", str(FIXTURES / "Connections.csv"),
+                 "--messages", str(FIXTURES / "messages.csv"))
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+@pytest.mark.parametrize("command", ["init", "demo", "import", "export", "backup", "restore", "due", "contacts",
+                                     "log"])
+def test_every_command_has_help(tmp_path, command):
+    result = run(tmp_path / "x.db", command, "--help")
+    assert result.returncode == 0 and "usage: rapport" in result.stdout
+
+
+def test_import_adds_people_and_says_what_it_did(db):
+    result = run(db, "import", "linkedin", str(FIXTURES / "Connections.csv"))
+    assert result.returncode == 0, result.stderr
+    assert "add 2 people" in result.stdout and "skip line 7" in result.stdout
+    assert "Imported: 2 added, 0 updated, 1 skipped." in result.stdout
+    assert count(db, "people") == 2
+
+
+def test_a_dry_run_writes_nothing(db):
+    result = run(db, "import", "vcard", str(FIXTURES / "apple.vcf"), "--dry-run")
+    assert result.returncode == 0 and "Dry run: nothing was written." in result.stdout
+    assert count(db, "people") == 0
+
+
+def test_a_csv_import_takes_a_column_mapping(db, tmp_path):
+    source = tmp_path / "people.csv"
+    source.write_text("Who,Org\nAna Novak,Globex\n", encoding="utf-8")
+    result = run(db, "import", "csv", str(source), "--map", "Who=name", "--map", "Org=company")
+    assert result.returncode == 0, result.stderr
+    assert sqlite3.connect(db).execute("select p.name, c.name from people p join companies c "
+                                       "on c.id = p.company_id").fetchall() == [("Ana Novak", "Globex")]
+
+
+def test_a_bad_file_fails_with_one_line_on_stderr_and_changes_nothing(loaded, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes("First Name,Last Name\nJosé,Ruiz\n".encode("latin-1"))
+    before = count(loaded, "people")
+    result = run(loaded, "import", "linkedin", str(bad))
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "not UTF-8" in result.stderr
+    assert count(loaded, "people") == before
+
+
+@pytest.mark.parametrize("args,message", [
+    (("import", "linkedin", "missing.csv"), "No such file: missing.csv"),
+    (("import", "vcard", "x.vcf", "--map", "a=b"), "--map only applies to csv"),
+    (("log", "Nobody", "--kind", "give", "--channel", "email"), "No one called 'Nobody'"),
+    (("log", "1", "--kind", "gift", "--channel", "email"), "invalid choice: 'gift'"),
+    (("due", "--on", "someday"), "Invalid isoformat"),
+    (("frobnicate",), "invalid choice"),
+    (("restore", "missing.db"), "No such file"),
+])
+def test_failures_exit_non_zero_with_a_one_line_message(db, args, message):
+    result = run(db, *args)
+    assert result.returncode != 0
+    assert message in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+def test_contacts_lists_score_status_and_reason(loaded):
+    result = run(loaded, "contacts", "--json")
+    assert result.returncode == 0, result.stderr
+    found = {p["name"]: p for p in json.loads(result.stdout)}
+    assert set(found) == {"Ines Okafor-Lindqvist", "Tomás Reyes"}
+    assert found["Ines Okafor-Lindqvist"]["score"] is not None and found["Ines Okafor-Lindqvist"]["reason"]
+    assert found["Tomás Reyes"]["status"] == "not_in_touch"
+    assert "Tomás Reyes" in run(loaded, "contacts").stdout
+
+
+def test_log_records_an_interaction_by_unique_name(loaded):
+    result = run(loaded, "log", "tomás", "--kind", "give", "--channel", "email", "--date", "2026-11-20")
+    assert result.returncode == 0, result.stderr
+    assert sqlite3.connect(loaded).execute(
+        "select p.name, i.day, i.kind, i.channel from interactions i join people p on p.id = i.person_id "
+        "where i.source = 'manual'").fetchall() == [("Tomás Reyes", "2026-11-20", "give", "email")]
+
+
+def test_an_ambiguous_name_is_an_error_listing_the_matches(loaded):
+    run(loaded, "import", "csv", str(FIXTURES / "two_anas.csv"))
+    result = run(loaded, "log", "Ana", "--kind", "ask", "--channel", "phone")
+    assert result.returncode == 1
+    assert "matches 2 people" in result.stderr and "Ana Novak" in result.stderr and "Ana Silva" in result.stderr
+
+
+def test_due_prints_what_is_due_as_json(tmp_path):
+    path = tmp_path / "demo.db"
+    assert run(path, "demo").returncode == 0
+    result = run(path, "due", "--json")
+    assert result.returncode == 0
+    assert all({"id", "due", "title"} <= set(item) for item in json.loads(result.stdout))
+
+
+@pytest.mark.parametrize("fmt,extra,start", [
+    ("csv", (), b"\xef\xbb\xbfid,name"), ("csv", ("--what", "interactions"), b"\xef\xbb\xbfid,day"),
+    ("vcard", (), b"BEGIN:VCARD\r\n"), ("ics", (), b"BEGIN:VCALENDAR\r\n"),
+])
+def test_export_writes_each_format(loaded, tmp_path, fmt, extra, start):
+    out = tmp_path / f"out.{fmt}"
+    result = run(loaded, "export", fmt, str(out), *extra)
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(start)
+
+
+def test_backup_then_restore_round_trips_and_a_bad_restore_changes_nothing(loaded, tmp_path):
+    saved = tmp_path / "backup.db"
+    assert run(loaded, "backup", str(saved)).returncode == 0
+    run(loaded, "log", "1", "--kind", "neutral", "--channel", "phone")
+    before = count(loaded, "interactions")
+    bad = run(loaded, "restore", str(FIXTURES / "apple.vcf"))
+    assert bad.returncode == 1 and "not a SQLite database" in bad.stderr
+    assert count(loaded, "interactions") == before
+    result = run(loaded, "restore", str(saved))
+    assert result.returncode == 0, result.stderr
+    assert "kept as" in result.stdout
+    assert count(loaded, "interactions") == before - 1
+
+
+def test_the_database_comes_from_rapport_db_when_no_db_is_given(tmp_path):
+    path = tmp_path / "env.db"
+    env = {**os.environ, "RAPPORT_DB": str(path)}
+    result = subprocess.run([sys.executable, "-m", "core", "init"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 0 and str(path) in result.stdout and path.exists()
