@@ -19,6 +19,24 @@ from core.errors import UserError
 from core.scoring import band
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _leave_legacy_pages_mode() -> None:
+    """Make sure app.py, with its password gate, runs before any page.
+
+    Until some session has called st.navigation, Streamlit's legacy pages/ discovery serves each
+    file in pages/ directly, without app.py: on a fresh server the very first visit to /targets would
+    bypass the gate. Every page imports this module first, so the first such run lands here: switch
+    Streamlit to st.navigation mode for good and rerun, which runs app.py for the same URL.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_leave_legacy_pages_mode()
 PERSON_PAGE = "pages/person.py"
 BAND_ICONS = {"thriving": "🟢", "warm": "🟡", "cooling": "🟠", "cold": "🔵", "dormant": "⚪", "none": "·"}
 
@@ -101,7 +119,7 @@ def score_label(score: int | None, confidence: str = "high") -> str:
 
 def person_link(person_id: int, name: str, key: str | None = None) -> None:
     """A link to a person's page (the name is shown as plain text)."""
-    st.page_link(PERSON_PAGE, label=str(name), query_params={"id": str(person_id)}, icon=":material/person:")
+    st.page_link(PERSON_PAGE, label=esc(name), query_params={"id": str(person_id)}, icon=":material/person:")
 
 
 def open_person(person_id: int) -> None:

@@ -36,3 +36,22 @@ def test_the_right_password_opens_the_app_and_a_wrong_one_does_not(page, gated_s
     settle(page)
     expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
     expect(page.get_by_text("42 people")).to_be_visible()
+
+
+@pytest.mark.parametrize("path", ["/targets", "/person?id=1"])
+def test_the_first_visit_to_a_fresh_server_cannot_skip_the_gate(page, tmp_path, path):
+    # Streamlit's legacy pages/ discovery serves page files directly until some session has called
+    # st.navigation; a fresh server whose first visitor types a page URL must still ask for the password.
+    from tests.browser.conftest import _stop, start_server
+
+    server = start_server(tmp_path, secrets='password = "pw"\n', demo=True)
+    try:
+        page.goto(server.url + path)
+        wait_for_app(page)
+
+        expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+        body = page.locator("body").inner_text()
+        assert not any(name in body for name in DEMO_NAMES)
+        assert "_ui" not in body and "Targets" not in body
+    finally:
+        _stop(server)
