@@ -150,7 +150,7 @@ def advance_stage(db: Database, person_id: int, at_least: str, day: date) -> Non
         set_stage(db, person_id, at_least, day)
 
 
-def archive_person(db: Database, person_id: int, archived: bool = True) -> None:
+def archive_person(db: Database, person_id: int, archived: bool = True, today: date | None = None) -> None:
     """Archive (hide from lists and stop reminders) or bring back a person. Nothing is deleted."""
     _require_person(db, person_id)
     with transaction(db):
@@ -158,7 +158,7 @@ def archive_person(db: Database, person_id: int, archived: bool = True) -> None:
                    [now_iso() if archived else None, now_iso(), person_id])
         if archived:
             db.execute("update followups set status = 'skipped', closed_on = ? "
-                       "where person_id = ? and status = 'open'", [date.today().isoformat(), person_id])
+                       "where person_id = ? and status = 'open'", [(today or date.today()).isoformat(), person_id])
 
 
 def _require_person(db: Database, person_id: int) -> dict:
@@ -456,20 +456,6 @@ def merge_people(db: Database, keep_id: int, drop_id: int, today: date | None = 
     return moved
 
 
-def find_duplicates(db: Database, limit: int = 50) -> list[dict]:
-    """Pairs of active people who are probably the same: same LinkedIn URL, email, or name."""
-    pairs = rows(db, (
-        "select a.id as keep_id, a.name as keep_name, b.id as drop_id, b.name as drop_name, "
-        "case when a.linkedin_url != '' and a.linkedin_url = b.linkedin_url then 'same LinkedIn profile' "
-        "when a.email != '' and lower(a.email) = lower(b.email) then 'same email' "
-        "else 'same name' end as why "
-        "from people a join people b on a.id < b.id and a.archived_at is null and b.archived_at is null and ("
-        "(a.linkedin_url != '' and a.linkedin_url = b.linkedin_url) "
-        "or (a.email != '' and lower(a.email) = lower(b.email)) "
-        "or (lower(a.name) = lower(b.name))) limit ?"), [limit])
-    return pairs
-
-
 # --- Important dates -------------------------------------------------------------------------
 
 
@@ -507,7 +493,7 @@ _DUPLICATE_KEYS = (("same LinkedIn profile", "linkedin_url"), ("same email", "lo
 
 
 def duplicate_pairs(db: Database, limit: int = 50) -> list[dict]:
-    """Likely duplicates, shaped like find_duplicates, but found by grouping rather than a self-join.
+    """Pairs of active people who are probably the same, found by grouping rather than a self-join.
 
     Same LinkedIn URL first, then same email, then same name (case-insensitive for ASCII, as SQLite's
     lower()). Each group of n people gives n - 1 pairs that fold the later records into the oldest.

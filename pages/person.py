@@ -263,9 +263,9 @@ def more_actions() -> None:
         st.divider()
         if person["archived_at"]:
             if st.button("Bring back from the archive", key="person_unarchive"):
-                attempt(lambda: people.archive_person(db, pid, archived=False), "Back on your list.")
+                attempt(lambda: people.archive_person(db, pid, archived=False, today=today()), "Back on your list.")
         elif st.button("Archive", key="person_archive", help="Hide from lists and stop reminders; nothing is deleted."):
-            attempt(lambda: people.archive_person(db, pid), "Archived.")
+            attempt(lambda: people.archive_person(db, pid, today=today()), "Archived.")
         st.divider()
         st.markdown("**Merge with a duplicate**")
         query = st.text_input("Find the other record", placeholder="Type part of a name", key="person_merge_q")

@@ -178,13 +178,13 @@ def test_merge_with_oneself_or_a_missing_person_changes_nothing(db):
     assert counts(db)["people"] == 1
 
 
-def test_find_duplicates_pairs_same_linkedin_email_or_name(db):
+def test_duplicate_pairs_pairs_same_linkedin_email_or_name(db):
     a = people.add_person(db, name="Ana Silva", linkedin_url="https://www.linkedin.com/in/ana")
     b = people.add_person(db, name="A. Silva", linkedin_url="https://www.linkedin.com/in/ana")
     people.add_person(db, name="Ben", email="b@example.org")
     people.add_person(db, name="Benjamin", email="B@example.org")
 
-    pairs = {(p["keep_id"], p["drop_id"], p["why"]) for p in people.find_duplicates(db)}
+    pairs = {(p["keep_id"], p["drop_id"], p["why"]) for p in people.duplicate_pairs(db)}
 
     assert (a, b, "same LinkedIn profile") in pairs
     assert any(why == "same email" for *_, why in pairs)
