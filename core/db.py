@@ -222,6 +222,12 @@ def m002_message_templates(db: Database) -> None:
     """)
 
 
+@migrations()
+def m003_followups_by_person(db: Database) -> None:
+    # The target list looks up each shown person's next open follow-up.
+    db.execute("create index if not exists followups_person_open on followups (person_id, status, due)")
+
+
 def _run_script(db: Database, script: str) -> None:
     # executescript() would COMMIT the migration's transaction first; run statement by statement.
     for statement in script.split(";"):

@@ -229,17 +229,22 @@ def list_people(db: Database, *, search: str = "", company_id: int | None = None
     order = SORTS.get(sort)
     if order is None:
         raise ValidationError(f"Unknown sort {sort!r}.")
-    base = (
-        "from people p left join companies c on c.id = p.company_id "
-        "left join (select person_id, min(due) as due from followups where status = 'open' "
-        "and person_id is not null group by person_id) f on f.person_id = p.id "
-        f"where {' and '.join(where)}"
-    )
-    total = scalar(db, f"select count(*) {base}", params)
+    # The follow-ups join and the companies join cost a third of the query at 30,000 people: join
+    # them only when a filter or the sort needs them, and look up the page's next dates one by one.
+    needs_due = bool(due) or sort == "due"
+    due_join = ("left join (select person_id, min(due) as due from followups where status = 'open' "
+                "and person_id is not null group by person_id) f on f.person_id = p.id ") if needs_due else ""
+    company_join = "left join companies c on c.id = p.company_id "
+    where_sql = " and ".join(where)
+    count_joins = (company_join if search.strip() else "") + due_join
+    total = scalar(db, f"select count(*) from people p {count_joins}where {where_sql}", params)
+    next_due = "f.due" if needs_due else (
+        "(select min(due) from followups where person_id = p.id and status = 'open')")
     found = rows(db, (
         "select p.id, p.name, p.title, coalesce(c.name, '') as company, p.company_id, p.industry, p.role, "
         "p.seniority, p.stage, p.tier, p.tags, p.score, p.score_status, p.score_confidence, p.score_reason, "
-        f"p.last_touch_on, f.due as next_due, p.email, p.archived_at {base} order by {order} limit ? offset ?"
+        f"p.last_touch_on, {next_due} as next_due, p.email, p.archived_at "
+        f"from people p {company_join}{due_join}where {where_sql} order by {order} limit ? offset ?"
     ), [*params, limit, offset])
     for r in found:
         r["tags"] = v.load_tags(r["tags"])
