@@ -47,10 +47,10 @@ def card(item: dict) -> None:
         st.caption(esc(" · ".join(bits)))
         if item["person_id"]:
             person_link(item["person_id"], item["person"] or "Open person")
-        done, snooze, compose = st.columns(3)
-        if done.button("Done", key=f"board_done_{fid}", icon=":material/check:", width="stretch"):
+        row = st.container(horizontal=True)  # wraps in a narrow column instead of clipping the labels
+        if row.button("Done", key=f"board_done_{fid}", icon=":material/check:", type="tertiary"):
             attempt(lambda: followups.complete(db, fid, day), f"Done: {esc(item['title'])}.")
-        with snooze.popover("Snooze", icon=":material/snooze:", width="stretch"):
+        with row.popover("Snooze", icon=":material/snooze:", type="tertiary"):
             for label, days in followups.SNOOZES.items():
                 if st.button(label, key=f"board_snooze_{fid}_{days}"):
                     new_due = attempt(lambda days=days: followups.snooze(db, fid, days, day), rerun=False)
@@ -58,8 +58,7 @@ def card(item: dict) -> None:
                         st.session_state["_flash"] = f"Snoozed to {new_due:%a %d %b}: {esc(item['title'])}."
                         st.rerun()
         purpose = followups.compose_purpose(item)
-        if purpose and compose.button("Compose", key=f"board_compose_{fid}", icon=":material/edit:",
-                                      width="stretch"):
+        if purpose and row.button("Compose", key=f"board_compose_{fid}", icon=":material/edit:", type="tertiary"):
             st.switch_page("pages/compose.py", query_params={
                 "person": str(item["person_id"]), "purpose": purpose, "followup": str(fid)})
 

@@ -125,12 +125,12 @@ def due_text(item: dict) -> str:
 def week_panel() -> None:
     week = daily.week_activity(db, day)
     st.subheader("This week")
-    touches, minutes, budget = st.columns(3)
-    touches.metric("Touches since Monday", week["touches"])
-    minutes.metric("Time spent", describe_budget(week["minutes"]))
-    budget.metric("Weekly budget", describe_budget(week["budget"]))
-    label = ("Budget met: well done. Anything more is a bonus." if week["met"] else
-             f"{describe_budget(week['left'])} left to spend this week ({week['days_left']} days to go).")
+    touches, minutes = st.columns(2)
+    touches.metric("Touches", week["touches"], help="Everything logged since Monday.")
+    minutes.metric("Time", describe_budget(week["minutes"]), help="Minutes logged since Monday.")
+    budget = describe_budget(week["budget"])
+    label = (f"Your {budget} budget is met: well done. Anything more is a bonus." if week["met"] else
+             f"{describe_budget(week['left'])} of your {budget} budget left ({week['days_left']} days to go).")
     st.progress(week["fraction"], text=label)
     st.caption("Change the weekly budget on Settings.")
 

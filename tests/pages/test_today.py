@@ -124,8 +124,8 @@ def test_the_week_is_measured_against_the_budget(app, db_path):
     at = open_page(app, "today")
 
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Touches since Monday": "1", "Time spent": "1 h 30 min", "Weekly budget": "3 h"}
-    assert at.get("progress")[0].proto.text == "1 h 30 min left to spend this week (2 days to go)."
+    assert metrics == {"Touches": "1", "Time": "1 h 30 min"}
+    assert at.get("progress")[0].proto.text == "1 h 30 min of your 3 h budget left (2 days to go)."
 
 
 def test_a_name_with_html_appears_literally(app, db_path):
