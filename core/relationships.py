@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
+from core.bulk_scoring import score_people
 from core.db import get_setting, now_iso, rows, set_setting, transaction
 from core.scoring import Score, Touch, score
 from core.settings import get_cadences
@@ -20,9 +21,14 @@ from core.settings import get_cadences
 
 def cadence_for(person: dict, cadences: dict[str, int]) -> int | None:
     """Days between check-ins for this person: their own override, else their tier's; None if archived."""
-    if person.get("archived_at") or person.get("tier") == "archived":
+    return _cadence(person.get("tier"), person.get("cadence_days"), person.get("archived_at"), cadences)
+
+
+def _cadence(tier: str | None, cadence_days: int | None, archived_at: str | None,
+             cadences: dict[str, int]) -> int | None:
+    if archived_at or tier == "archived":
         return None
-    return person.get("cadence_days") or cadences.get(person.get("tier") or "network", 90)
+    return cadence_days or cadences.get(tier or "network", 90)
 
 
 def touch_from_row(row: dict) -> Touch:
@@ -45,21 +51,70 @@ def score_person(db: Database, person: dict, today: date) -> Score:
     return score(touches_for(db, person["id"]), cadence, today)
 
 
+# From this many people on, score them all at once with numpy (core.bulk_scoring); below it the
+# per-person path is quicker than setting the arrays up.
+BULK_FROM = 40
+
+
 def refresh_people(db: Database, today: date, person_ids: Iterable[int] | None = None) -> int:
     """Recompute stored scores and check-ins for some people (None: everyone). Returns how many."""
     cadences = get_cadences(db)
+    columns = ("select id, tier, cadence_days, archived_at, score, score_status, score_confidence, score_reason, "
+               "scored_on, last_touch_on from people")
     if person_ids is None:
-        people = rows(db, "select id, tier, cadence_days, archived_at from people")
+        people = db.execute(columns).fetchall()
     else:
         ids = list(person_ids)
         if not ids:
             return 0
         people = []
         for chunk in _chunks(ids, 500):
-            people += rows(db, f"select id, tier, cadence_days, archived_at from people where id in "
-                               f"({','.join('?' * len(chunk))})", chunk)
+            people += db.execute(f"{columns} where id in ({','.join('?' * len(chunk))})", chunk).fetchall()
+    pids = [p[0] for p in people]
+    own_cadence = [_cadence(p[1], p[2], p[3], cadences) for p in people]
+    used = [c or 180 for c in own_cadence]
+    if len(people) >= BULK_FROM:
+        results, hard = score_people(db, today, pids, used, everyone=person_ids is None)
+    else:
+        results, hard = [None] * len(people), range(len(people))
+    if hard:
+        touches = _touches_of(db, [pids[i] for i in hard])
+        for i in hard:
+            s = score(touches.get(pids[i], []), used[i], today)
+            results[i] = (s.value, s.status, s.confidence, s.reason, s.days_since)
+    today_iso = today.isoformat()
+    days_ago: dict[int, tuple[date, str]] = {}
+    full, same_score, checkins = [], [], []
+    for person, cadence, (value, status, confidence, reason, since) in zip(people, own_cadence, results,
+                                                                           strict=True):
+        if since is None:
+            last, last_iso = None, None
+        else:
+            if since not in days_ago:
+                day = today - timedelta(days=since)
+                days_ago[since] = (day, day.isoformat())
+            last, last_iso = days_ago[since]
+        checkins.append((person[0], cadence, last))
+        stored = (status, confidence, reason, today_iso, last_iso)
+        if value != person[4]:
+            full.append((value, *stored, person[0]))
+        elif stored != person[5:]:
+            # Unchanged scores skip the score column, and so the upkeep of its index.
+            same_score.append((*stored, person[0]))
+    with transaction(db):
+        db.conn.executemany(
+            "update people set score = ?, score_status = ?, score_confidence = ?, score_reason = ?, "
+            "scored_on = ?, last_touch_on = ? where id = ?", full)
+        db.conn.executemany(
+            "update people set score_status = ?, score_confidence = ?, score_reason = ?, "
+            "scored_on = ?, last_touch_on = ? where id = ?", same_score)
+        _sync_checkins(db, checkins, today, everyone=person_ids is None)
+    return len(people)
+
+
+def _touches_of(db: Database, person_ids: list[int]) -> dict[int, list[Touch]]:
     touches: dict[int, list[Touch]] = {}
-    for chunk in _chunks([p["id"] for p in people], 500):
+    for chunk in _chunks(person_ids, 500):
         cur = db.execute(
             "select person_id, day, direction, kind, nature, responded, tags from interactions "
             f"where person_id in ({','.join('?' * len(chunk))})", chunk)
@@ -68,52 +123,47 @@ def refresh_people(db: Database, today: date, person_ids: Iterable[int] | None =
             if nature:
                 tagset = tagset | {nature}
             touches.setdefault(pid, []).append(
-                Touch(date.fromisoformat(day), direction, kind, None if responded is None else bool(responded),
-                      tagset))
-    today_iso = today.isoformat()
-    score_rows, checkins = [], []
-    for person in people:
-        mine = touches.get(person["id"], [])
-        cadence = cadence_for(person, cadences)
-        result = score(mine, cadence or 180, today)
-        last = max((t.day for t in mine if t.day <= today), default=None)
-        score_rows.append((result.value, result.status, result.confidence, result.reason, today_iso,
-                           last.isoformat() if last else None, person["id"]))
-        checkins.append((person["id"], cadence, last))
-    with transaction(db):
-        db.conn.executemany(
-            "update people set score = ?, score_status = ?, score_confidence = ?, score_reason = ?, "
-            "scored_on = ?, last_touch_on = ? where id = ?", score_rows)
-        _sync_checkins(db, checkins, today)
-    return len(people)
+                Touch(date.fromisoformat(day), direction, kind or "neutral",
+                      None if responded is None else bool(responded), tagset))
+    return touches
 
 
-def _sync_checkins(db: Database, checkins: list[tuple[int, int | None, date | None]], today: date) -> None:
+def _sync_checkins(db: Database, checkins: list[tuple[int, int | None, date | None]], today: date,
+                   everyone: bool = False) -> None:
     """One check-in row per person, due `cadence` days after the later of their last touch and the
     day the user last marked a check-in done; snoozes hold until something new happens."""
     existing = {}
-    for chunk in _chunks([c[0] for c in checkins], 500):
-        for r in rows(db, "select id, person_id, status, due, anchor_on, closed_on, snoozes from followups "
-                          f"where reason = 'check_in' and person_id in ({','.join('?' * len(chunk))})", chunk):
-            existing[r["person_id"]] = r
+    select = ("select person_id, id, status, due, anchor_on, closed_on, snoozes from followups "
+              "where reason = 'check_in'")
+    if everyone:
+        for r in db.execute(select):
+            existing[r[0]] = r
+    else:
+        for chunk in _chunks([c[0] for c in checkins], 500):
+            for r in db.execute(f"{select} and person_id in ({','.join('?' * len(chunk))})", chunk):
+                existing[r[0]] = r
     inserts, updates, skips = [], [], []
     stamp = now_iso()
+    today_iso = today.isoformat()
+    dues: dict[tuple[date, int], tuple[str, str]] = {}  # (anchor, cadence) -> (due, anchor) as text
     for pid, cadence, last in checkins:
         row = existing.get(pid)
         if cadence is None or last is None:
-            if row and row["status"] == "open":
-                skips.append((today.isoformat(), row["id"]))
+            if row and row[2] == "open":
+                skips.append((today_iso, row[1]))
             continue
         anchor = last
-        if row and row["closed_on"] and row["status"] == "done":
-            anchor = max(anchor, date.fromisoformat(row["closed_on"]))
-        due = (anchor + timedelta(days=cadence)).isoformat()
+        if row and row[5] and row[2] == "done":
+            anchor = max(anchor, date.fromisoformat(row[5]))
+        if (anchor, cadence) not in dues:
+            dues[anchor, cadence] = ((anchor + timedelta(days=cadence)).isoformat(), anchor.isoformat())
+        due, anchor_iso = dues[anchor, cadence]
         if row is None:
-            inserts.append((pid, due, anchor.isoformat(), f"check_in:{pid}", stamp))
-        elif row["status"] != "open" or row["anchor_on"] != anchor.isoformat():
-            updates.append((due, anchor.isoformat(), row["id"]))
-        elif row["due"] != due and row["anchor_on"] == anchor.isoformat() and not row["snoozes"]:
-            updates.append((due, anchor.isoformat(), row["id"]))  # the cadence changed
+            inserts.append((pid, due, anchor_iso, f"check_in:{pid}", stamp))
+        elif row[2] != "open" or row[4] != anchor_iso:
+            updates.append((due, anchor_iso, row[1]))
+        elif row[3] != due and not row[6]:
+            updates.append((due, anchor_iso, row[1]))  # the cadence changed
     db.conn.executemany(
         "insert into followups (person_id, reason, due, status, anchor_on, dedupe_key, created_at) "
         "values (?, 'check_in', ?, 'open', ?, ?, ?)", inserts)

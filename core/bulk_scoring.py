@@ -1,0 +1,423 @@
+"""Scores for thousands of people at once: the same result as core.scoring.score(), computed with numpy.
+
+score() walks one person's touches in Python; at LinkedIn's cap (30,000 people, 300,000 touches)
+that takes seconds. Here every touch of every person is one element of a few numpy arrays, sorted
+by person and then exactly as score() sorts touches (newest first, ties broken the same way). Each
+weighted sum is taken with np.bincount, which adds in array order, so the floats are the very ones
+score()'s left-to-right sum() produces (on Python 3.11; 3.12's compensated sum() may differ in the
+last bit). Values that score() gets from pow() (evidence weights, the Hill curve) are computed by
+score()'s own Python expressions, once per distinct input. The result is the same value, status,
+confidence and reason sentence, and a test holds the two to that on random logs.
+
+Rare cases that would need the full tag set or odd data (a direction or kind outside the vocabulary,
+tags that are not a JSON list, two unthanked favours tied at the top of the list) are scored by
+score() itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from functools import lru_cache
+
+import numpy as np
+from sqlite_utils import Database
+
+from core import scoring
+from core.scoring import PARAMS, STATUS_LABELS, Touch
+
+DIRECTIONS = {"me": 0, "them": 1, "unknown": 2}  # score() sorts these names: me < them < unknown
+KINDS = {"ask": 0, "give": 1, "neutral": 2}  # ask < give < neutral
+ODD = 3  # a direction or kind score() would treat by its name: leave that person to score()
+THANKS, INFO, ODD_TAGS = 1, 2, 4  # tag bits: thank_you, informational_interview, unreadable tags
+NO_TOUCH = (None, "not_in_touch", "low", "Not in touch yet: log a first touch to start a score.", None)
+STATUS_CODES = ("on_track", "due_soon", "overdue", "fading", "dormant")
+# julianday('0001-01-01') is 1721425.5: a date's integer julian day is its ordinal plus this.
+JULIAN_OFFSET = 1721424
+SHIFT_PERSON, SHIFT_DAY = 32, 10
+
+
+def score_logs(logs: Mapping[int, Iterable[Touch]], cadences: Mapping[int, int], today: date
+               ) -> dict[int, tuple]:
+    """Score many people from their touches; returns person -> (value, status, confidence, reason, days_since).
+
+    The same as calling score(touches, cadences[person], today) for each person.
+    """
+    ids = list(logs)
+    lists = [list(logs[p]) for p in ids]
+    idx, age, dirc, kindc, respc, tags = [], [], [], [], [], []
+    for i, touches in enumerate(lists):
+        for t in touches:
+            idx.append(i)
+            age.append((today - t.day).days)
+            dirc.append(DIRECTIONS.get(t.direction, ODD))
+            kindc.append(KINDS.get(t.kind, ODD))
+            respc.append(1 if t.responded is True else 2 if t.responded is False else 0)
+            tags.append(THANKS * ("thank_you" in t.tags) + INFO * ("informational_interview" in t.tags))
+    arrays = [np.array(a, dtype=np.int64) for a in (idx, age, dirc, kindc, respc, tags)]
+    results, fallback = score_arrays(*arrays, [cadences[p] for p in ids])
+    out = {}
+    for i, pid in enumerate(ids):
+        if fallback[i]:
+            s = scoring.score(lists[i], cadences[pid], today)
+            out[pid] = (s.value, s.status, s.confidence, s.reason, s.days_since)
+        else:
+            out[pid] = results[i]
+    return out
+
+
+def fetch_evidence(db: Database, today: date, person_ids: Sequence[int] | None = None) -> np.ndarray:
+    """Every touch (of these people, or of everyone) as one packed integer, read in a single pass.
+
+    Packing in SQL keeps what crosses into Python to one small integer per touch, and joining them
+    into one text that numpy parses spares a Python object per row, which was most of the cost:
+    person_id << 32 | julian day << 10 | direction << 8 | kind << 6 | responded << 4 | tag bits.
+    """
+    db.conn.create_function("rapport_tag_bits", 1, _tag_bits, deterministic=True)
+    code = (
+        f"(person_id << {SHIFT_PERSON}) "
+        f"| (case when length(day) = 10 then coalesce(cast(julianday(day) as integer), 0) else 0 end << {SHIFT_DAY}) "
+        "| (case direction when 'me' then 0 when 'them' then 256 when 'unknown' then 512 else 768 end) "
+        "| (case kind when 'ask' then 0 when 'give' then 64 when 'neutral' then 128 when '' then 128 else 192 end) "
+        "| (case when responded is null then 0 when responded then 16 else 32 end) "
+        "| (case tags when '[]' then 0 when '[\"thank_you\"]' then 1 else rapport_tag_bits(tags) end) "
+        "| (case nature when 'thank_you' then 1 when 'informational_interview' then 2 else 0 end)"
+    )
+    sql = f"select group_concat(code) from (select {code} as code from interactions"
+    if person_ids is None:
+        return _parse(db.execute(sql + ")").fetchone()[0])
+    ids = list(person_ids)
+    parts = [_parse(db.execute(f"{sql} where person_id in ({','.join('?' * len(chunk))}))", chunk).fetchone()[0])
+             for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500))]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _parse(joined: str | None) -> np.ndarray:
+    if not joined:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(joined, dtype=np.int64, sep=",")
+
+
+@lru_cache(maxsize=4096)
+def _tag_bits(tags: str | None) -> int:
+    if not tags:
+        return 0
+    try:
+        found = json.loads(tags)
+    except ValueError:
+        return ODD_TAGS
+    if not isinstance(found, list) or not all(isinstance(t, str) for t in found):
+        return ODD_TAGS
+    return THANKS * ("thank_you" in found) + INFO * ("informational_interview" in found)
+
+
+def score_people(db: Database, today: date, person_ids: Sequence[int], cadences: Sequence[int],
+                 everyone: bool = False) -> tuple[list[tuple], list[int]]:
+    """Score these people from the database; cadences[i] is person_ids[i]'s cadence in days.
+
+    Returns the results in the same order, and the positions that score() must handle instead
+    (their entries in the results are None). everyone=True reads the whole interactions table in
+    one pass instead of looking the people up.
+    """
+    ids = np.asarray(person_ids, dtype=np.int64)
+    packed = fetch_evidence(db, today, None if everyone else person_ids)
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    pid = packed >> SHIFT_PERSON
+    where = np.searchsorted(sorted_ids, pid)
+    where = np.minimum(where, max(len(ids) - 1, 0))
+    known = (sorted_ids[where] == pid) if len(ids) else np.zeros(len(pid), dtype=bool)
+    packed, idx = packed[known], order[where[known]]
+    day = (packed >> SHIFT_DAY) & ((1 << (SHIFT_PERSON - SHIFT_DAY)) - 1)
+    age = (today.toordinal() + JULIAN_OFFSET) - day
+    tags = packed & 15
+    tags[day == 0] |= ODD_TAGS  # a day julianday() could not read: score() will say what is wrong
+    results, fallback = score_arrays(idx, age, (packed >> 8) & 3, (packed >> 6) & 3, (packed >> 4) & 3, tags,
+                                     cadences)
+    return results, [int(i) for i in np.flatnonzero(fallback)]
+
+
+def _first(idx: np.ndarray, values: np.ndarray, n: int, fill: int) -> np.ndarray:
+    """Per person, the value of their first element (idx sorted ascending); fill where they have none."""
+    out = np.full(n, fill, dtype=np.int64)
+    if len(idx):
+        start = np.ones(len(idx), dtype=bool)
+        start[1:] = idx[1:] != idx[:-1]
+        out[idx[start]] = values[start]
+    return out
+
+
+def _count(idx: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    return np.bincount(idx[mask], minlength=n)
+
+
+def _sum(idx: np.ndarray, weights: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    # bincount adds each person's weights in array order: the same floats as score()'s sum().
+    return np.bincount(idx[mask], weights=weights[mask], minlength=n)
+
+
+@lru_cache(maxsize=8)
+def _weights_table(half_life: float, size: int) -> np.ndarray:
+    return np.array([scoring._weight(a) for a in range(size)], dtype=np.float64)
+
+
+def _weights(age: np.ndarray) -> np.ndarray:
+    top = int(age.max()) + 1 if len(age) else 1
+    size = max(1024, 1 << (top - 1).bit_length())  # a few sizes, so the table is cached
+    return _weights_table(PARAMS["evidence_half_life"], size)[age]
+
+
+def _hill(credit: float, ages: np.ndarray, cadences: np.ndarray) -> np.ndarray:
+    """credit / (1 + (age / 2C)^2), evaluated by Python's own arithmetic once per distinct (age, C)."""
+    if not len(ages):
+        return np.zeros(0)
+    top = int(cadences.max()) + 1
+    combos, inverse = np.unique(ages * top + cadences, return_inverse=True)
+    values = [credit / (1.0 + (a / (2.0 * float(c))) ** 2) for a, c in zip(
+        (combos // top).tolist(), (combos % top).tolist(), strict=True)]
+    return np.array(values, dtype=np.float64)[inverse]
+
+
+def _shrink(n: np.ndarray, raw: np.ndarray, k: float) -> np.ndarray:
+    return (n * raw + k * 0.5) / (n + k)
+
+
+def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.ndarray, respc: np.ndarray,
+                 tags: np.ndarray, cadences: Sequence[int]) -> tuple[list[tuple], np.ndarray]:
+    """Score people from one array per touch attribute.
+
+    :param idx: the person each touch belongs to, as a position in `cadences`
+    :param age: days from the touch to today (touches in the future are ignored, as score() does)
+    :param dirc: direction code (DIRECTIONS, or 3); kindc: kind code (KINDS, or 3)
+    :param respc: 0 unknown, 1 replied, 2 no reply; tags: THANKS | INFO | ODD_TAGS bits
+    Returns one (value, status, confidence, reason, days_since) per person (None for the people
+    that score() must handle) and a boolean array marking those people.
+    """
+    P = len(cadences)
+    C_int = np.array([c if isinstance(c, int) else -1 for c in cadences], dtype=np.int64)
+    fallback = C_int <= 0
+    keep = age >= 0
+    idx, age, dirc, kindc, respc, tags = (a[keep] for a in (idx, age, dirc, kindc, respc, tags))
+    odd = (dirc == ODD) | (kindc == ODD) | ((tags & ODD_TAGS) != 0)
+    fallback[idx[odd]] = True
+    C_int = np.where(fallback, 1, C_int)
+    C = C_int.astype(np.float64)
+
+    # score()'s order: newest first, then direction, kind, replied, not replied (each descending).
+    top_age = int(age.max()) + 1 if len(age) else 1
+    resp_rank = np.array([2, 0, 1, 2], dtype=np.int64)[respc]
+    key = idx * (top_age * 36) + age * 36 + (2 - np.minimum(dirc, 2)) * 12 + (2 - np.minimum(kindc, 2)) * 4 \
+        + resp_rank
+    order = np.argsort(key, kind="stable")
+    idx, age, dirc, kindc, respc, tags, key = (a[order] for a in (idx, age, dirc, kindc, respc, tags, key))
+    N = len(idx)
+    pos = np.arange(N, dtype=np.int64)
+    w = _weights(age)
+
+    me, them = dirc == 0, dirc == 1
+    ask, give = kindc == 0, kindc == 1
+    r_yes, r_no = respc == 1, respc == 2
+    thanks, info = (tags & THANKS) != 0, (tags & INFO) != 0
+    has = np.bincount(idx, minlength=P) > 0
+    d = _first(idx, age, P, -1)
+
+    # R and the last touch that earned full credit.
+    c_ask = me & ask
+    c_inbound = them & r_no & (age > PARAMS["inbound_reply_window"])
+    c_full = ~(c_ask | c_inbound)
+    R = np.full(P, -np.inf)
+    for mask, credit in ((c_full, 1.0), (c_ask, PARAMS["ask_credit"]),
+                         (c_inbound, PARAMS["unanswered_inbound_credit"])):
+        best_age = _first(idx[mask], age[mask], P, -1)
+        present = best_age >= 0
+        R[present] = np.maximum(R[present], _hill(credit, best_age[present], C_int[present]))
+    d_rel = _first(idx[c_full], age[c_full], P, -1)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # B: give/ask balance.
+        G = _sum(idx, w, me & give, P)
+        A = _sum(idx, w, me & ask, P)
+        GA = G + A
+        has_B = GA > 0
+        vB = _shrink(GA, np.minimum(1.0, 2 * G / GA), PARAMS["shrink_k"]["B"])
+
+        # F: thank-you follow-through, counting your own touches in the days after each favour.
+        full_days, half_days = PARAMS["thank_you_full"], PARAMS["thank_you_half"]
+        helped = (((them & give) | (me & ask & r_yes)) & (age >= full_days))
+        stride = top_age + half_days + 1
+        here = idx * stride + age
+        h_idx, h_age, h_here = idx[helped], age[helped], here[helped]
+        thank_keys = here[me & thanks]
+        half_keys = here[me & (thanks | ~ask)]
+        lo = idx[helped] * stride + np.maximum(h_age - half_days, 0)
+        n_full = np.searchsorted(thank_keys, h_here, "right") - np.searchsorted(
+            thank_keys, h_here - full_days, "left")
+        n_half = np.searchsorted(half_keys, h_here, "right") - np.searchsorted(half_keys, lo, "left")
+        self_thanks = (me & thanks)[helped]  # an ask that is itself tagged as a thank-you
+        n_full = n_full - self_thanks
+        n_half = n_half - self_thanks
+        credit = np.where(n_full > 0, 1.0, np.where(n_half > 0, 0.5, 0.0))
+        h_w = w[helped]
+        every = np.ones(len(h_idx), dtype=bool)
+        f_num = np.bincount(h_idx, weights=h_w * credit, minlength=P)
+        f_den = _sum(h_idx, h_w, every, P)
+        help_events = _count(h_idx, every, P)
+        thanked_48h = _count(h_idx, credit == 1.0, P)
+        has_F = f_den > 0
+        vF = _shrink(f_den, f_num / f_den, PARAMS["shrink_k"]["F"])
+
+        # The newest favour still waiting for its thank-you, for the reason sentence.
+        pend = (credit == 0.0) & (h_age <= half_days)
+        p_idx, p_key = h_idx[pend], key[helped][pend]
+        p_info = info[helped][pend].astype(np.int64)
+        top_key = _first(p_idx, p_key, P, -1)
+        top_info = _first(p_idx, p_info, P, 0)
+        # Two favours tied in score()'s order except for their tags: let score() pick.
+        tied = (p_key == top_key[p_idx]) & (p_info != top_info[p_idx])
+        fallback[p_idx[tied]] = True
+        pending_age = _first(p_idx, h_age[pend], P, -1)
+        # What the pending thank-you is for: 0 their answer, 1 their help, 2 your informational interview.
+        pending_what = np.where(top_info == 1, 2, (_first(p_idx, dirc[helped][pend], P, 0) == 1) * 1)
+
+        # Q: reply rate.
+        qual = ~(me & give) & (r_yes | (r_no & (age >= PARAMS["reply_window"])))
+        q_den = _sum(idx, w, qual, P)
+        q_num = _sum(idx, w, qual & r_yes, P)
+        q_all = _count(idx, qual, P)
+        q_yes = _count(idx, qual & r_yes, P)
+        has_Q = q_den > 0
+        vQ = _shrink(q_den, q_num / q_den, PARAMS["shrink_k"]["Q"])
+
+        # I: initiation share.
+        mine = _sum(idx, w, me, P)
+        theirs = _sum(idx, w, them, P)
+        MT = mine + theirs
+        has_I = MT > 0
+        s = theirs / MT
+        vI = _shrink(MT, np.minimum(1.0, np.minimum(s, 1 - s) / PARAMS["initiation_full_share"]),
+                     PARAMS["shrink_k"]["I"])
+        started = np.rint(100 * (mine / MT))
+
+        weights = PARAMS["weights"]
+        mask = has_B * 1 + has_F * 2 + has_Q * 4 + has_I * 8
+        total_w, thresholds = _mask_tables()
+        acc = weights["R"] * R
+        for present, value, name in ((has_B, vB, "B"), (has_F, vF, "F"), (has_Q, vQ, "Q"), (has_I, vI, "I")):
+            acc = np.where(present, acc + weights[name] * value, acc)
+        tw = total_w[mask]
+        raw_score = np.rint(100 * acc / tw)
+        losses = np.stack([np.where(present, (100 * weights[name]) * (1 - value) / tw, -np.inf)
+                           for present, value, name in ((has_B, vB, "B"), (has_F, vF, "F"), (has_Q, vQ, "Q"),
+                                                        (has_I, vI, "I"))], axis=1)
+        worst = np.where(mask > 0, np.argmax(losses, axis=1), -1)
+        below = (worst >= 0) & (losses[np.arange(P), np.maximum(worst, 0)]
+                                > thresholds[mask, np.maximum(worst, 0)])
+
+        # Status from the last full-credit touch.
+        ratio = d_rel / C
+    dormant = (d_rel < 0) | (ratio > PARAMS["dormant_ratio"]) | (d_rel > PARAMS["dormant_days"])
+    status = np.where(dormant, 4, np.where(ratio > 2, 3, np.where(ratio > 1, 2, np.where(ratio > 0.75, 1, 0))))
+
+    # Guardrail: your unanswered messages, newest first, until something breaks the run.
+    own = me & ~give
+    waiting = own & (age < PARAMS["reply_window"]) & ~r_yes
+    counted = own & ~waiting & r_no
+    breaks = ~me | (own & ~waiting & ~r_no)
+    first_break = _first(idx[breaks], pos[breaks], P, N)
+    run = _count(idx, counted & (pos < first_break[idx]), P)
+    capped = run >= PARAMS["guardrail_run"]
+    value = np.where(capped, np.minimum(raw_score, PARAMS["guardrail_cap"]), raw_score)
+
+    recent = _count(idx, age <= 365, P)
+    confidence = np.where(recent < 3, 0, np.where(recent < 6, 1, 2))
+    year_me = me & (age <= 365)
+    asks = _count(idx, year_me & ask, P)
+    gives = _count(idx, year_me & give, P)
+    last_ask = _first(idx[c_ask], age[c_ask], P, -1)
+    first_not_them = _first(idx[~them], pos[~them], P, N)
+    ignored = _count(idx, them & r_no & (pos < first_not_them[idx]), P)
+
+    columns = [a.tolist() for a in (
+        has, fallback, np.where(has, value, 0).astype(np.int64),
+        confidence, d, d_rel, status, C_int, last_ask, capped, run, pending_age, pending_what, asks, gives,
+        worst, below, thanked_48h, help_events, q_yes, q_all, ignored, np.where(has_I, started, 0).astype(np.int64))]
+    results = [
+        None if fb else NO_TOUCH if not h else _result(*rest)
+        for h, fb, *rest in zip(*columns, strict=True)
+    ]
+    return results, fallback
+
+
+CONFIDENCES = ("low", "medium", "high")
+PENDING_WHAT = ("their answer", "their help", "your informational interview")
+
+
+def _result(value, conf, d, d_rel, status, C, last_ask, capped, run, pending_age, pending_what, asks, gives,
+            worst, below, thanked_48h, help_events, q_yes, q_all, ignored, started) -> tuple:
+    """The reason sentence, word for word as scoring._explain() writes it."""
+    confidence = CONFIDENCES[conf]
+    status_name = STATUS_CODES[status]
+    shown = f"~{value}" if conf == 0 else str(value)
+    head = f"Score {shown}: last touch " + ("today" if d == 0 else f"{_days(d)} ago")
+    if d_rel < 0:
+        head += " was an ask; no touch yet that wasn't an ask"
+    elif d_rel != d and last_ask == d:
+        head += f" was an ask; last no-ask touch {d_rel}d ago"
+    if status_name == "overdue":
+        detail = f"cadence {C}d, overdue by {d_rel - C}d"
+    else:
+        detail = f"cadence {C}d, {STATUS_LABELS[status_name]}"
+    sentence = f"{head} ({detail})"
+    if capped:
+        reason = f"{sentence}; your last {run} messages went unanswered — pause and offer value."
+        return value, status_name, confidence, reason, d
+    clauses = []
+    if pending_age >= 0:
+        what = PENDING_WHAT[pending_what]
+        clauses.append(f"thank-you for {what} is {pending_age - PARAMS['thank_you_full']}d overdue")
+    if worst < 0:
+        pass
+    elif below:
+        if worst == 0:
+            clauses.append(f"you asked {asks}× and gave {gives}× in the last 12 months")
+        elif worst == 1:
+            clauses.append(f"{thanked_48h}/{help_events} favors thanked within 48h")
+        elif worst == 2:
+            clauses.append(f"you haven't replied to their last {ignored} messages" if ignored >= 2
+                           else f"they replied to {q_yes}/{q_all}")
+        else:
+            clauses.append(f"you started {started}% of conversations")
+    elif asks or gives:
+        clauses.append(f"you gave {gives}× and asked {asks}× in the last 12 months")
+    reason = sentence + "".join(f"; {c}" for c in dict.fromkeys(clauses)) + "."
+    return value, status_name, confidence, reason, d
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def _mask_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Per set of reciprocity components present: score()'s total weight, and the loss each
+    component must exceed to count as below its neutral prior (both by score()'s own sums)."""
+    weights = PARAMS["weights"]
+    key = tuple(sorted(weights.items()))
+    return _mask_tables_for(key)
+
+
+@lru_cache(maxsize=4)
+def _mask_tables_for(weight_items: tuple) -> tuple[np.ndarray, np.ndarray]:
+    weights = dict(weight_items)
+    names = ("B", "F", "Q", "I")
+    total_w = np.zeros(16)
+    thresholds = np.zeros((16, 4))
+    for mask in range(16):
+        present = [n for i, n in enumerate(names) if mask >> i & 1]
+        values = ["R", *present]
+        total_w[mask] = sum(weights[k] for k in values)
+        for i, n in enumerate(names):
+            if n in present:
+                total = sum(weights[k] for k in present) + weights["R"]
+                thresholds[mask, i] = 100 * weights[n] * 0.5 / total
+    return total_w, thresholds
