@@ -60,7 +60,7 @@ def budget_form() -> None:
     with st.form("settings_budget"):
         amount_col, unit_col = st.columns([2, 1])
         amount = amount_col.number_input("Time per week", min_value=0.0, max_value=2400.0,
-                                         value=minutes / 60 if in_hours else float(minutes), step=0.5,
+                                         value=minutes / 60 if in_hours else float(minutes), step=0.5, format="%g",
                                          key="settings_budget_amount")
         unit = unit_col.radio("Unit", list(settings.BUDGET_UNITS), index=0 if in_hours else 1,
                               key="settings_budget_unit", horizontal=True)
@@ -80,7 +80,7 @@ def cadence_form() -> None:
     cadences = settings.get_cadences(db)
     with st.form("settings_cadences"):
         values = {}
-        for column, tier in zip(st.columns(len(DEFAULT_CADENCE)), DEFAULT_CADENCE, strict=True):
+        for column, tier in zip(st.columns(2) + st.columns(2), DEFAULT_CADENCE, strict=True):
             values[tier] = column.number_input(tier.capitalize(), min_value=1, max_value=3650, step=1,
                                                value=cadences[tier], key=f"settings_cadence_{tier}",
                                                help=TIER_HELP[tier])
