@@ -86,8 +86,9 @@ def cadence_form() -> None:
                                                help=TIER_HELP[tier])
         submitted = st.form_submit_button("Save the cadences", key="settings_cadences_save")
     if submitted:
-        attempt(lambda: settings.apply_cadences(db, values, day),
-                "Cadences saved; everyone's next check-in now follows them.")
+        with st.spinner("Moving everyone's next check-in…"):  # rescoring 30,000 people takes about 1.5 s
+            attempt(lambda: settings.apply_cadences(db, values, day),
+                    "Cadences saved; everyone's next check-in now follows them.")
 
 
 def resource_fields(prefix: str, current: dict) -> dict:
