@@ -152,23 +152,24 @@ def _sync_checkins(db: Database, checkins: list[tuple[int, int | None, date | No
             if row and row[2] == "open":
                 skips.append((today_iso, row[1]))
             continue
-        anchor = last
-        if row and row[5] and row[2] == "done":
-            anchor = max(anchor, date.fromisoformat(row[5]))
+        # The day the user last marked this check-in done stays in closed_on when it reopens, so the
+        # next cycle keeps counting from it on later refreshes (a skipped one does not count).
+        done_on = row[5] if row and row[5] and row[2] in ("done", "open") else None
+        anchor = max(last, date.fromisoformat(done_on)) if done_on else last
         if (anchor, cadence) not in dues:
             dues[anchor, cadence] = ((anchor + timedelta(days=cadence)).isoformat(), anchor.isoformat())
         due, anchor_iso = dues[anchor, cadence]
         if row is None:
             inserts.append((pid, due, anchor_iso, f"check_in:{pid}", stamp))
         elif row[2] != "open" or row[4] != anchor_iso:
-            updates.append((due, anchor_iso, row[1]))
+            updates.append((due, anchor_iso, done_on, row[1]))
         elif row[3] != due and not row[6]:
-            updates.append((due, anchor_iso, row[1]))  # the cadence changed
+            updates.append((due, anchor_iso, done_on, row[1]))  # the cadence changed
     db.conn.executemany(
         "insert into followups (person_id, reason, due, status, anchor_on, dedupe_key, created_at) "
         "values (?, 'check_in', ?, 'open', ?, ?, ?)", inserts)
     db.conn.executemany(
-        "update followups set due = ?, anchor_on = ?, status = 'open', closed_on = null, snoozes = 0 "
+        "update followups set due = ?, anchor_on = ?, status = 'open', closed_on = ?, snoozes = 0 "
         "where id = ?", updates)
     db.conn.executemany("update followups set status = 'skipped', closed_on = ? where id = ?", skips)
 
