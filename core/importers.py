@@ -18,6 +18,7 @@ title and company replace the old ones.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -28,6 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import unquote
 
 from sqlite_utils import Database
@@ -103,6 +105,9 @@ _FIELD_LABELS = {"name": "Name", "title": "Title", "company": "Company", "email"
                  "industry": "Industry", "role": "Role", "notes": "Notes"}
 # Text fields an import may fill when they are empty on a matched person.
 _FILLABLE = ("title", "email", "phone", "linkedin_url", "website", "location", "industry", "role", "notes")
+# Every column a new person is inserted with (the rest take the schema's defaults), in one fixed order.
+_BLANK = {"name": "", **dict.fromkeys(_FILLABLE, ""), "source": "", "source_uid": "", "tags": "[]",
+          "connected_on": None, "tier": "network", "stage": "stranger", "how_met": ""}
 
 
 @dataclass
@@ -223,6 +228,7 @@ def _find_header(records: list[tuple[int, list[str]]], required: Iterable[str], 
                           f"expected columns like {expected}.")
 
 
+@lru_cache(maxsize=16_384)  # a 30,000-row export holds a few thousand distinct dates
 def parse_loose_date(value: str) -> date | None:
     """A date as exports write it: 08 Feb 2026, 4-Apr-21 (an Excel re-save), 2026-02-08, 2/8/2026."""
     value = (value or "").strip()
@@ -246,6 +252,7 @@ def parse_loose_date(value: str) -> date | None:
     return None
 
 
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # the same rule as core.validation.email
 _LINKEDIN_PATH = re.compile(r"linkedin\.com(/[^?#]*)", re.IGNORECASE)
 
 
@@ -258,7 +265,9 @@ def linkedin_key(url: str) -> str:
     return (unquote(path) if "%" in path else path).strip("/").lower()
 
 
+@lru_cache(maxsize=65_536)
 def _norm(value: str) -> str:
+    """Case- and space-insensitive form of a name, for matching (cached: company names repeat a lot)."""
     return " ".join((value or "").split()).lower()
 
 
@@ -304,8 +313,10 @@ class _Index:
             return self.by_uid[uid]
         if key and key in self.by_url:
             return self.by_url[key]
-        if email and email.lower() in self.by_email:
+        if email and self.by_email and email.lower() in self.by_email:
             return self.by_email[email.lower()]
+        if not self.by_name_company:
+            return None
         return self.by_name_company.get((_norm(name), _norm(company)))
 
 
@@ -403,12 +414,27 @@ def _person_fields(raw: dict, line: int, plan: ImportPlan) -> dict | None:
     return out
 
 
+def _plain_fields(row: dict) -> dict | None:
+    """The fields of an ordinary LinkedIn row, checked cheaply (30,000 rows); None sends the row
+    through _person_fields, which explains what is wrong."""
+    for key in ("name", "title", "company"):
+        if len(row[key]) > v.MAX_SHORT:
+            return None
+    url = row["linkedin_url"]
+    if url and (not url.startswith("https://") or " " in url or "." not in url[8:]):
+        return None
+    if row["email"] and not _EMAIL.match(row["email"]):
+        return None
+    return {k: value for k, value in row.items() if value}
+
+
 def _add_or_update(plan: ImportPlan, index: _Index, line: int, fields: dict, *, source: str, uid: str = "",
                    tags: list[str] = (), birthday: tuple | None = None, connected_on: date | None = None,
-                   seen: dict, defaults: dict, job_change: bool = False) -> None:
+                   seen: dict, defaults: dict, job_change: bool = False, url_key: str | None = None) -> None:
     company = fields.pop("company", "")
     name = fields["name"]
-    url_key = linkedin_key(fields.get("linkedin_url", ""))
+    if url_key is None:
+        url_key = linkedin_key(fields.get("linkedin_url", ""))
     pid = index.match(uid, url_key, fields.get("email", ""), name, company)
     if pid:
         key: tuple = ("id", pid)
@@ -425,12 +451,11 @@ def _add_or_update(plan: ImportPlan, index: _Index, line: int, fields: dict, *, 
         return
     seen[key] = line
     if pid is None:
-        stamp = defaults["stamp"]
-        record = {**dict.fromkeys(_FILLABLE, ""), **fields, "source": source, "source_uid": uid,
-                  "tags": json.dumps(sorted(set(tags)), ensure_ascii=False) if tags else "[]",
-                  "connected_on": connected_on.isoformat() if connected_on else None,
-                  "tier": defaults["tier"], "stage": "stranger", "how_met": defaults["how_met"],
-                  "created_at": stamp, "updated_at": stamp}
+        record = dict(_BLANK)
+        record.update(fields)
+        record.update(source=source, source_uid=uid, tier=defaults["tier"], how_met=defaults["how_met"],
+                      tags=json.dumps(sorted(set(tags)), ensure_ascii=False) if tags else "[]",
+                      connected_on=connected_on.isoformat() if connected_on else None)
         plan.add.append({"line": line, "person": record, "company": company, "birthday": birthday})
         return
     current = index.people[pid]
@@ -469,7 +494,7 @@ def _plan_connections(plan: ImportPlan, index: _Index, text: str, options: dict)
                                "First Name, Last Name, URL, Email Address, Company, Position, Connected On")
     wanted = {field: columns[col] for col, field in LINKEDIN_COLUMNS.items() if col in columns}
     seen: dict = {}
-    defaults = {"stamp": "", "tier": options.get("tier") or "acquaintance", "how_met": "linkedin"}
+    defaults = {"tier": options.get("tier") or "acquaintance", "how_met": "linkedin"}
     for line, record in records[at + 1:]:
         raw = {f: (record[i].strip() if i < len(record) else "") for f, i in wanted.items()}
         if not any(raw.values()):
@@ -483,11 +508,13 @@ def _plan_connections(plan: ImportPlan, index: _Index, text: str, options: dict)
             plan.warnings.append({"line": line, "name": name, "message":
                                   f"Connected On {raw['connected_on'][:30]!r} is not a date; it was left out."})
         url = raw.get("linkedin_url", "")
-        fields = _person_fields({"name": name, "title": raw.get("title", ""), "company": raw.get("company", ""),
-                                 "email": raw.get("email", ""), "linkedin_url": url}, line, plan)
+        row = {"name": name, "title": raw.get("title", ""), "company": raw.get("company", ""),
+               "email": raw.get("email", ""), "linkedin_url": url}
+        fields = _plain_fields(row) or _person_fields(row, line, plan)
         if fields is None:
             continue
-        _add_or_update(plan, index, line, fields, source="linkedin", uid=linkedin_key(url),
+        key = linkedin_key(fields.get("linkedin_url", ""))
+        _add_or_update(plan, index, line, fields, source="linkedin", uid=key, url_key=key,
                        connected_on=connected, seen=seen, defaults=defaults, job_change=True)
 
 
@@ -687,7 +714,7 @@ def _plan_vcards(plan: ImportPlan, index: _Index, text: str, options: dict) -> N
     except (ValueError, TypeError, KeyError, AttributeError) as e:  # vobject raises these on odd values
         raise ValidationError(f"The vCard file can't be read: {e}.") from None
     seen: dict = {}
-    defaults = {"stamp": "", "tier": options.get("tier") or "network", "how_met": ""}
+    defaults = {"tier": options.get("tier") or "network", "how_met": ""}
     for n, card in enumerate(cards):
         line = starts[n] if n < len(starts) else 0
         if card.name.upper() != "VCARD":
@@ -805,7 +832,7 @@ def _plan_csv(plan: ImportPlan, index: _Index, text: str, options: dict) -> None
                               "every person needs a name.")
     positions = {f: headers.index(h) for h, f in mapping.items() if f}
     seen: dict = {}
-    defaults = {"stamp": "", "tier": options.get("tier") or "network", "how_met": ""}
+    defaults = {"tier": options.get("tier") or "network", "how_met": ""}
     for line, record in records[at + 1:]:
         raw = {f: _unneutralize(record[i].strip()) if i < len(record) else "" for f, i in positions.items()}
         if not any(raw.values()):
@@ -858,16 +885,18 @@ def apply_import(db: Database, plan: ImportPlan, today: date) -> dict:
                                         [u["company"] for u in plan.update if u["company"]], stamp)
         first_id = (scalar(db, "select max(id) from people") or 0) + 1
         new_ids = list(range(first_id, first_id + len(plan.add)))
-        people_columns = None
         people_rows = []
-        for pid, a in zip(new_ids, plan.add, strict=True):
-            record = {**a["person"], "id": pid, "created_at": stamp, "updated_at": stamp,
-                      "company_id": company_ids.get(_norm(a["company"])) if a["company"] else None}
-            people_columns = people_columns or list(record)
-            people_rows.append([record[c] for c in people_columns])
+        if plan.add:
+            fields = list(_BLANK)
+            people_columns = [*fields, "id", "created_at", "updated_at", "company_id"]
+            for pid, a in zip(new_ids, plan.add, strict=True):
+                person = a["person"]
+                people_rows.append((*[person[c] for c in fields], pid, stamp, stamp,
+                                    company_ids.get(_norm(a["company"])) if a["company"] else None))
         if people_rows:
-            db.conn.executemany(f"insert into people ({', '.join(people_columns)}) values "
-                                f"({', '.join('?' * len(people_columns))})", people_rows)
+            with _indexes_rebuilt_if_bulk(db, "people", len(people_rows)):
+                db.conn.executemany(f"insert into people ({', '.join(people_columns)}) values "
+                                    f"({', '.join('?' * len(people_columns))})", people_rows)
         by_columns: dict[tuple, list] = defaultdict(list)
         for u in plan.update:
             changes = dict(u["changes"])
@@ -899,18 +928,31 @@ def apply_import(db: Database, plan: ImportPlan, today: date) -> dict:
     return report
 
 
+@contextlib.contextmanager
+def _indexes_rebuilt_if_bulk(db: Database, table: str, adding: int):
+    """For a bulk load that at least doubles a table, drop its indexes and build them again after:
+    sorting once is much cheaper than 30,000 random index inserts. Runs inside the import's
+    transaction, so an interrupted import rolls the indexes back with everything else."""
+    existing = scalar(db, f"select count(*) from {table}")
+    indexes = db.execute("select name, sql from sqlite_master where type = 'index' and tbl_name = ? "
+                         "and sql is not null", [table]).fetchall() if adding >= max(1000, existing) else []
+    for name, _ in indexes:
+        db.execute(f'drop index "{name}"')
+    yield
+    for _, sql in indexes:
+        db.execute(sql)
+
+
 def _ensure_companies(db: Database, names: list[str], stamp: str) -> dict[str, int]:
     """Ids of these companies by normalised name, creating the missing ones in one statement."""
     existing = {_norm(r[1]): r[0] for r in db.execute("select id, name from companies")}
-    wanted: dict[str, str] = {}
-    for name in names:
-        if name and _norm(name) not in existing:
-            wanted.setdefault(_norm(name), " ".join(name.split()))
+    keys = {_norm(n): n for n in names if n}
+    wanted = {k: " ".join(n.split()) for k, n in keys.items() if k not in existing}
     if wanted:
         db.conn.executemany("insert or ignore into companies (name, created_at, updated_at) values (?, ?, ?)",
                             [(n, stamp, stamp) for n in wanted.values()])
         existing = {_norm(r[1]): r[0] for r in db.execute("select id, name from companies")}
-    return {_norm(n): existing[_norm(n)] for n in names if n}
+    return {k: existing[k] for k in keys}
 
 
 def _apply_interactions(db: Database, plan: ImportPlan, new_ids: list[int]) -> set[int]:
