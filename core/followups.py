@@ -187,18 +187,11 @@ def _decorate(item: dict, today: date) -> dict:
 
 
 def due_board(db: Database, today: date, later_days: int = 60, limit: int = 200) -> dict[str, list[dict]]:
-    """Open follow-ups of active people in columns: overdue, today, this week (next 7 days), later."""
-    found = rows(db, _SELECT + (
-        "where f.status = 'open' and (p.id is null or p.archived_at is null) and f.due <= ? "
-        "order by f.due, f.id limit ?"), [(today + timedelta(days=later_days)).isoformat(), limit * 4])
-    board: dict[str, list[dict]] = {"overdue": [], "today": [], "week": [], "later": []}
-    for item in found:
-        item = _decorate(item, today)
-        left = item["days_left"]
-        column = "overdue" if left < 0 else "today" if left == 0 else "week" if left <= 7 else "later"
-        if len(board[column]) < limit:
-            board[column].append(item)
-    return board
+    """Open follow-ups of active people in columns: overdue, today, this week (next 7 days), later.
+
+    Each column is bounded on its own (see board_columns), so an overdue backlog never hides today.
+    """
+    return {name: column["items"] for name, column in board_columns(db, today, limit, later_days).items()}
 
 
 def due_on(db: Database, day: date) -> list[dict]:
@@ -284,8 +277,8 @@ BOARD_COLUMNS = ("overdue", "today", "week", "later")
 def board_columns(db: Database, today: date, limit: int = 50, later_days: int = 60) -> dict[str, dict]:
     """The board's columns, each bounded on its own: {column: {"items": [...], "total": n}}.
 
-    Overdue is the most overdue first; the others soonest first. Unlike due_board, a backlog of
-    overdue items cannot crowd out today and this week.
+    Overdue is the most overdue first; the others soonest first. A backlog of overdue items
+    cannot crowd out today and this week.
     """
     d = today.isoformat()
     windows = {

@@ -219,3 +219,16 @@ def test_thank_you_window_lists_only_open_thank_yous(db, ana):
     window = followups.thank_you_window(db, TODAY)
 
     assert [(i["title"], i["window_left_hours"]) for i in window] == [("Thank Ana", 24)]
+
+
+def test_an_overdue_backlog_never_hides_what_is_due_today(db):
+    for i in range(30):
+        pid = people.add_person(db, name=f"Old {i:02d}", tier="active")
+        log_interaction(db, pid, day="2026-09-01", channel="email", today=TODAY)
+    ben = people.add_person(db, name="Ben")
+    log_interaction(db, ben, day="2026-11-25", channel="video", today=TODAY)
+
+    board = followups.due_board(db, TODAY, limit=5)
+
+    assert len(board["overdue"]) == 5
+    assert [i["title"] for i in board["today"]] == ["Thank Ben"]
