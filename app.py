@@ -80,16 +80,11 @@ if not signed_in():
     st.navigation([st.Page(sign_in_page, title="Sign in", icon=":material/lock:")], position="hidden").run()
     st.stop()
 
-# TEMPORARY while the pages are being written in parallel: list only the page files that exist.
-from pathlib import Path  # noqa: E402
-
-_here = Path(__file__).parent
-page = st.navigation({section: [st.Page(path, title=title, icon=icon, **extra)
-                                for path, title, icon, extra in pages if (_here / path).exists()]
+page = st.navigation({section: [st.Page(path, title=title, icon=icon, **extra) for path, title, icon, extra in pages]
                       for section, pages in PAGES.items()})
 
 db = get_db()
-from core.relationships import daily_refresh  # noqa: E402
+from core.relationships import daily_refresh
 
 daily_refresh(db, today())
 
