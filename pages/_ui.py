@@ -38,7 +38,6 @@ def _leave_legacy_pages_mode() -> None:
 
 _leave_legacy_pages_mode()
 PERSON_PAGE = "pages/person.py"
-BAND_ICONS = {"thriving": "🟢", "warm": "🟡", "cooling": "🟠", "cold": "🔵", "dormant": "⚪", "none": "·"}
 
 
 def secret(key: str, default: Any = None) -> Any:
@@ -112,9 +111,10 @@ def show_flash() -> None:
 def score_label(score: int | None, confidence: str = "high") -> str:
     b = band(score)
     if score is None:
-        return f"{BAND_ICONS['none']} not in touch yet"
+        return "not in touch yet"
     shown = f"~{score}" if confidence == "low" else str(score)
-    return f"{BAND_ICONS[b]} {shown} · {b}"
+    # Words, not coloured emoji: they read the same in a table, a screen reader and any font.
+    return f"{shown} · {b}"
 
 
 def person_link(person_id: int, name: str, key: str | None = None) -> None:
