@@ -119,7 +119,8 @@ def open_followups() -> None:
         left = f["days_left"]
         when = "today" if left == 0 else f"{-left} days overdue" if left < 0 else f"in {left} days"
         st.markdown(f"**{esc(f['title'])}** · {esc(f['reason_label'])} · due {f['due']} ({when})")
-        c = st.columns([2, 3, 2, 3])
+        row = st.container(horizontal=True)
+        c = [row, row, row]
         if c[0].button("Done", key=f"person_fu_done_{f['id']}", icon=":material/check:"):
             attempt(lambda f=f: followups.complete(db, f["id"], today()), "Marked done.")
         with c[1].popover("Snooze", icon=":material/snooze:"):
