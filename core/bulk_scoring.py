@@ -67,7 +67,7 @@ def score_logs(logs: Mapping[int, Iterable[Touch]], cadences: Mapping[int, int],
     return out
 
 
-def fetch_evidence(db: Database, today: date, person_ids: Sequence[int] | None = None) -> np.ndarray:
+def fetch_evidence(db: Database, person_ids: Sequence[int] | None = None) -> np.ndarray:
     """Every touch (of these people, or of everyone) as one packed integer, read in a single pass.
 
     Packing in SQL keeps what crosses into Python to one small integer per touch, and joining them
@@ -120,8 +120,57 @@ def score_people(db: Database, today: date, person_ids: Sequence[int], cadences:
     (their entries in the results are None). everyone=True reads the whole interactions table in
     one pass instead of looking the people up.
     """
+    idx, day, *codes = _evidence(db, person_ids, everyone)
+    results, fallback = score_arrays(idx, _julian(today) - day, *codes, cadences)
+    return results, [int(i) for i in np.flatnonzero(fallback)]
+
+
+def values_on(db: Database, days: Sequence[date], person_ids: Sequence[int], cadences: Sequence[int],
+              everyone: bool = False) -> dict[date, list[int | None]]:
+    """Each person's score value as it stood on each of these days (later touches ignored).
+
+    The same as score(touches, cadences[i], day).value for every person and day, with the log read
+    once: for charts of how relationships moved over time. None where someone had no touch yet.
+    """
+    idx, day, *codes = _evidence(db, person_ids, everyone)
+    out: dict[date, list[int | None]] = {}
+    for when in days:
+        values, fallback = score_arrays(idx, _julian(when) - day, *codes, cadences, reasons=False)
+        hard = np.flatnonzero(fallback).tolist()
+        if hard:
+            touches = touches_of(db, [person_ids[i] for i in hard])
+            for i in hard:
+                values[i] = scoring.score(touches.get(person_ids[i], []), cadences[i], when).value
+        out[when] = values
+    return out
+
+
+def touches_of(db: Database, person_ids: Sequence[int]) -> dict[int, list[Touch]]:
+    """These people's touches as score() takes them, by person."""
+    touches: dict[int, list[Touch]] = {}
+    ids = list(person_ids)
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        cur = db.execute(
+            "select person_id, day, direction, kind, nature, responded, tags from interactions "
+            f"where person_id in ({','.join('?' * len(chunk))})", chunk)
+        for pid, day, direction, kind, nature, responded, tags in cur:
+            tagset = frozenset(json.loads(tags)) if tags and tags != "[]" else frozenset()
+            if nature:
+                tagset = tagset | {nature}
+            touches.setdefault(pid, []).append(
+                Touch(date.fromisoformat(day), direction, kind or "neutral",
+                      None if responded is None else bool(responded), tagset))
+    return touches
+
+
+def _julian(day: date) -> int:
+    return day.toordinal() + JULIAN_OFFSET
+
+
+def _evidence(db: Database, person_ids: Sequence[int], everyone: bool) -> tuple[np.ndarray, ...]:
+    """The touches of these people as arrays: person position, julian day, direction, kind, reply, tags."""
     ids = np.asarray(person_ids, dtype=np.int64)
-    packed = fetch_evidence(db, today, None if everyone else person_ids)
+    packed = fetch_evidence(db, None if everyone else person_ids)
     order = np.argsort(ids, kind="stable")
     sorted_ids = ids[order]
     pid = packed >> SHIFT_PERSON
@@ -130,12 +179,9 @@ def score_people(db: Database, today: date, person_ids: Sequence[int], cadences:
     known = (sorted_ids[where] == pid) if len(ids) else np.zeros(len(pid), dtype=bool)
     packed, idx = packed[known], order[where[known]]
     day = (packed >> SHIFT_DAY) & ((1 << (SHIFT_PERSON - SHIFT_DAY)) - 1)
-    age = (today.toordinal() + JULIAN_OFFSET) - day
     tags = packed & 15
     tags[day == 0] |= ODD_TAGS  # a day julianday() could not read: score() will say what is wrong
-    results, fallback = score_arrays(idx, age, (packed >> 8) & 3, (packed >> 6) & 3, (packed >> 4) & 3, tags,
-                                     cadences)
-    return results, [int(i) for i in np.flatnonzero(fallback)]
+    return idx, day, (packed >> 8) & 3, (packed >> 6) & 3, (packed >> 4) & 3, tags
 
 
 def _first(idx: np.ndarray, values: np.ndarray, n: int, fill: int) -> np.ndarray:
@@ -153,8 +199,9 @@ def _count(idx: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
 
 
 def _sum(idx: np.ndarray, weights: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
-    # bincount adds each person's weights in array order: the same floats as score()'s sum().
-    return np.bincount(idx[mask], weights=weights[mask], minlength=n)
+    # bincount adds each person's weights in array order: the same floats as score()'s sum(). The
+    # masked-out ones add 0.0, which changes no sum (and is quicker than selecting the others).
+    return np.bincount(idx, weights=weights * mask, minlength=n)
 
 
 @lru_cache(maxsize=8)
@@ -184,7 +231,7 @@ def _shrink(n: np.ndarray, raw: np.ndarray, k: float) -> np.ndarray:
 
 
 def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.ndarray, respc: np.ndarray,
-                 tags: np.ndarray, cadences: Sequence[int]) -> tuple[list[tuple], np.ndarray]:
+                 tags: np.ndarray, cadences: Sequence[int], reasons: bool = True) -> tuple[list, np.ndarray]:
     """Score people from one array per touch attribute.
 
     :param idx: the person each touch belongs to, as a position in `cadences`
@@ -192,32 +239,39 @@ def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.n
     :param dirc: direction code (DIRECTIONS, or 3); kindc: kind code (KINDS, or 3)
     :param respc: 0 unknown, 1 replied, 2 no reply; tags: THANKS | INFO | ODD_TAGS bits
     Returns one (value, status, confidence, reason, days_since) per person (None for the people
-    that score() must handle) and a boolean array marking those people.
+    that score() must handle) and a boolean array marking those people. reasons=False returns
+    only each value (None for no touch yet), which skips the sentences.
     """
     P = len(cadences)
     C_int = np.array([c if isinstance(c, int) else -1 for c in cadences], dtype=np.int64)
     fallback = C_int <= 0
     keep = age >= 0
-    idx, age, dirc, kindc, respc, tags = (a[keep] for a in (idx, age, dirc, kindc, respc, tags))
-    odd = (dirc == ODD) | (kindc == ODD) | ((tags & ODD_TAGS) != 0)
+    odd = keep & ((dirc == ODD) | (kindc == ODD) | ((tags & ODD_TAGS) != 0))
     fallback[idx[odd]] = True
     C_int = np.where(fallback, 1, C_int)
     C = C_int.astype(np.float64)
 
     # score()'s order: newest first, then direction, kind, replied, not replied (each descending).
+    # Everything goes into one integer per touch, sorted once and taken apart again:
+    # ((person, age, 12 * direction + 4 * kind + reply), tags), the first part being score()'s order.
     top_age = int(age.max()) + 1 if len(age) else 1
     resp_rank = np.array([2, 0, 1, 2], dtype=np.int64)[respc]
-    key = idx * (top_age * 36) + age * 36 + (2 - np.minimum(dirc, 2)) * 12 + (2 - np.minimum(kindc, 2)) * 4 \
-        + resp_rank
-    order = np.argsort(key, kind="stable")
-    idx, age, dirc, kindc, respc, tags, key = (a[order] for a in (idx, age, dirc, kindc, respc, tags, key))
+    sub = (2 - np.minimum(dirc, 2)) * 12 + (2 - np.minimum(kindc, 2)) * 4 + resp_rank
+    packed = ((((idx * top_age + age) * 36 + sub) << 4) | tags)[keep]
+    packed.sort()
+    tags = packed & 15
+    key = packed >> 4
+    sub = key % 36
+    idx, age = np.divmod(key // 36, top_age)
+    dirc = 2 - sub // 12
+    kindc = 2 - (sub % 12) // 4
     N = len(idx)
     pos = np.arange(N, dtype=np.int64)
     w = _weights(age)
 
     me, them = dirc == 0, dirc == 1
     ask, give = kindc == 0, kindc == 1
-    r_yes, r_no = respc == 1, respc == 2
+    r_yes, r_no = sub % 4 == 0, sub % 4 == 1
     thanks, info = (tags & THANKS) != 0, (tags & INFO) != 0
     has = np.bincount(idx, minlength=P) > 0
     d = _first(idx, age, P, -1)
@@ -338,14 +392,14 @@ def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.n
     first_not_them = _first(idx[~them], pos[~them], P, N)
     ignored = _count(idx, them & r_no & (pos < first_not_them[idx]), P)
 
+    if not reasons:
+        return [None if v < 0 else v for v in np.where(has & ~fallback, value, -1).astype(np.int64).tolist()], \
+            fallback
     columns = [a.tolist() for a in (
         has, fallback, np.where(has, value, 0).astype(np.int64),
         confidence, d, d_rel, status, C_int, last_ask, capped, run, pending_age, pending_what, asks, gives,
         worst, below, thanked_48h, help_events, q_yes, q_all, ignored, np.where(has_I, started, 0).astype(np.int64))]
-    results = [
-        None if fb else NO_TOUCH if not h else _result(*rest)
-        for h, fb, *rest in zip(*columns, strict=True)
-    ]
+    results = _results(columns)
     return results, fallback
 
 
@@ -353,49 +407,58 @@ CONFIDENCES = ("low", "medium", "high")
 PENDING_WHAT = ("their answer", "their help", "your informational interview")
 
 
-def _result(value, conf, d, d_rel, status, C, last_ask, capped, run, pending_age, pending_what, asks, gives,
-            worst, below, thanked_48h, help_events, q_yes, q_all, ignored, started) -> tuple:
-    """The reason sentence, word for word as scoring._explain() writes it."""
-    confidence = CONFIDENCES[conf]
-    status_name = STATUS_CODES[status]
-    shown = f"~{value}" if conf == 0 else str(value)
-    head = f"Score {shown}: last touch " + ("today" if d == 0 else f"{_days(d)} ago")
-    if d_rel < 0:
-        head += " was an ask; no touch yet that wasn't an ask"
-    elif d_rel != d and last_ask == d:
-        head += f" was an ask; last no-ask touch {d_rel}d ago"
-    if status_name == "overdue":
-        detail = f"cadence {C}d, overdue by {d_rel - C}d"
-    else:
-        detail = f"cadence {C}d, {STATUS_LABELS[status_name]}"
-    sentence = f"{head} ({detail})"
-    if capped:
-        reason = f"{sentence}; your last {run} messages went unanswered — pause and offer value."
-        return value, status_name, confidence, reason, d
-    clauses = []
-    if pending_age >= 0:
-        what = PENDING_WHAT[pending_what]
-        clauses.append(f"thank-you for {what} is {pending_age - PARAMS['thank_you_full']}d overdue")
-    if worst < 0:
-        pass
-    elif below:
-        if worst == 0:
-            clauses.append(f"you asked {asks}× and gave {gives}× in the last 12 months")
-        elif worst == 1:
-            clauses.append(f"{thanked_48h}/{help_events} favors thanked within 48h")
-        elif worst == 2:
-            clauses.append(f"you haven't replied to their last {ignored} messages" if ignored >= 2
-                           else f"they replied to {q_yes}/{q_all}")
+def _results(columns: list[list]) -> list[tuple | None]:
+    """Each person's (value, status, confidence, reason, days_since), the reason word for word as
+    scoring._explain() writes it. One loop with no call per person: this is most of the Python time."""
+    out: list[tuple | None] = []
+    append = out.append
+    full_days = PARAMS["thank_you_full"]
+    details: dict[tuple[int, int], str] = {}
+    for (h, fb, value, conf, d, d_rel, status, C, last_ask, capped, run, pending_age, pending_what, asks, gives,
+         worst, below, thanked_48h, help_events, q_yes, q_all, ignored, started) in zip(*columns, strict=True):
+        if fb:
+            append(None)
+            continue
+        if not h:
+            append(NO_TOUCH)
+            continue
+        when = "today" if d == 0 else "1 day ago" if d == 1 else f"{d} days ago"
+        if d_rel < 0:
+            when += " was an ask; no touch yet that wasn't an ask"
+        elif d_rel != d and last_ask == d:
+            when += f" was an ask; last no-ask touch {d_rel}d ago"
+        if status == 2:
+            detail = f"cadence {C}d, overdue by {d_rel - C}d"
         else:
-            clauses.append(f"you started {started}% of conversations")
-    elif asks or gives:
-        clauses.append(f"you gave {gives}× and asked {asks}× in the last 12 months")
-    reason = sentence + "".join(f"; {c}" for c in dict.fromkeys(clauses)) + "."
-    return value, status_name, confidence, reason, d
-
-
-def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
+            detail = details.get((C, status))
+            if detail is None:
+                detail = details[C, status] = f"cadence {C}d, {STATUS_LABELS[STATUS_CODES[status]]}"
+        shown = f"~{value}" if conf == 0 else value
+        if capped:
+            reason = (f"Score {shown}: last touch {when} ({detail}); "
+                      f"your last {run} messages went unanswered — pause and offer value.")
+            append((value, STATUS_CODES[status], CONFIDENCES[conf], reason, d))
+            continue
+        tail = ""
+        if pending_age >= 0:
+            tail = f"; thank-you for {PENDING_WHAT[pending_what]} is {pending_age - full_days}d overdue"
+        if worst < 0:
+            pass
+        elif below:
+            if worst == 0:
+                tail += f"; you asked {asks}× and gave {gives}× in the last 12 months"
+            elif worst == 1:
+                tail += f"; {thanked_48h}/{help_events} favors thanked within 48h"
+            elif worst == 2:
+                tail += (f"; you haven't replied to their last {ignored} messages" if ignored >= 2
+                         else f"; they replied to {q_yes}/{q_all}")
+            else:
+                tail += f"; you started {started}% of conversations"
+        elif asks or gives:
+            tail += f"; you gave {gives}× and asked {asks}× in the last 12 months"
+        append((value, STATUS_CODES[status], CONFIDENCES[conf], f"Score {shown}: last touch {when} ({detail}){tail}.",
+                d))
+    return out
 
 
 def _mask_tables() -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from core.bulk_scoring import score_people
+from core.bulk_scoring import score_people, touches_of
 from core.db import get_setting, now_iso, rows, set_setting, transaction
 from core.scoring import Score, Touch, score
 from core.settings import get_cadences
@@ -59,8 +59,7 @@ BULK_FROM = 40
 def refresh_people(db: Database, today: date, person_ids: Iterable[int] | None = None) -> int:
     """Recompute stored scores and check-ins for some people (None: everyone). Returns how many."""
     cadences = get_cadences(db)
-    columns = ("select id, tier, cadence_days, archived_at, score, score_status, score_confidence, score_reason, "
-               "scored_on, last_touch_on from people")
+    columns = "select id, tier, cadence_days, archived_at, score from people"
     if person_ids is None:
         people = db.execute(columns).fetchall()
     else:
@@ -78,7 +77,7 @@ def refresh_people(db: Database, today: date, person_ids: Iterable[int] | None =
     else:
         results, hard = [None] * len(people), range(len(people))
     if hard:
-        touches = _touches_of(db, [pids[i] for i in hard])
+        touches = touches_of(db, [pids[i] for i in hard])
         for i in hard:
             s = score(touches.get(pids[i], []), used[i], today)
             results[i] = (s.value, s.status, s.confidence, s.reason, s.days_since)
@@ -95,12 +94,11 @@ def refresh_people(db: Database, today: date, person_ids: Iterable[int] | None =
                 days_ago[since] = (day, day.isoformat())
             last, last_iso = days_ago[since]
         checkins.append((person[0], cadence, last))
-        stored = (status, confidence, reason, today_iso, last_iso)
         if value != person[4]:
-            full.append((value, *stored, person[0]))
-        elif stored != person[5:]:
-            # Unchanged scores skip the score column, and so the upkeep of its index.
-            same_score.append((*stored, person[0]))
+            full.append((value, status, confidence, reason, today_iso, last_iso, person[0]))
+        else:
+            # An unchanged score skips the score column, and so the upkeep of its index.
+            same_score.append((status, confidence, reason, today_iso, last_iso, person[0]))
     with transaction(db):
         db.conn.executemany(
             "update people set score = ?, score_status = ?, score_confidence = ?, score_reason = ?, "
@@ -110,22 +108,6 @@ def refresh_people(db: Database, today: date, person_ids: Iterable[int] | None =
             "scored_on = ?, last_touch_on = ? where id = ?", same_score)
         _sync_checkins(db, checkins, today, everyone=person_ids is None)
     return len(people)
-
-
-def _touches_of(db: Database, person_ids: list[int]) -> dict[int, list[Touch]]:
-    touches: dict[int, list[Touch]] = {}
-    for chunk in _chunks(person_ids, 500):
-        cur = db.execute(
-            "select person_id, day, direction, kind, nature, responded, tags from interactions "
-            f"where person_id in ({','.join('?' * len(chunk))})", chunk)
-        for pid, day, direction, kind, nature, responded, tags in cur:
-            tagset = frozenset(json.loads(tags)) if tags and tags != "[]" else frozenset()
-            if nature:
-                tagset = tagset | {nature}
-            touches.setdefault(pid, []).append(
-                Touch(date.fromisoformat(day), direction, kind or "neutral",
-                      None if responded is None else bool(responded), tagset))
-    return touches
 
 
 def _sync_checkins(db: Database, checkins: list[tuple[int, int | None, date | None]], today: date,

@@ -182,3 +182,24 @@ def test_a_subset_is_scored_in_bulk_and_the_rest_left_alone(db):
     assert all(scores[pid][0] is not None for pid in range(1, 51))
     assert all(scores[pid][0] is None for pid in range(51, 61))
     assert {pid: scores[pid] for pid in range(1, 51)} == {pid: v for pid, v in reference(db).items() if pid <= 50}
+
+
+def test_values_on_past_days_are_the_scores_as_they_stood_then():
+    from core.bulk_scoring import touches_of, values_on
+    from core.relationships import cadence_for
+    from core.settings import get_cadences
+
+    db = memory_db()
+    generate_demo(db, TODAY, people=150, touches_per_person=6, span_days=300)
+    db.execute("update interactions set direction = 'sideways' where id % 97 = 0")  # left to score()
+    people = rows(db, "select id, tier, cadence_days, archived_at from people")
+    ids = [p["id"] for p in people]
+    cadences = [cadence_for(p, get_cadences(db)) or 180 for p in people]
+    days = [TODAY - timedelta(days=n) for n in (0, 31, 95, 250, 400)]
+    touches = touches_of(db, ids)
+
+    got = values_on(db, days, ids, cadences, everyone=True)
+
+    assert got == {day: [score(touches.get(pid, []), c, day).value for pid, c in zip(ids, cadences, strict=True)]
+                   for day in days}
+    assert got[days[-1]].count(None) > got[days[0]].count(None)  # fewer people were in touch back then
