@@ -129,8 +129,12 @@ def gated_server(tmp_path_factory) -> Iterator[Server]:
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:
-    """Wait until the app is connected, its script has finished and no skeleton is left."""
+    """Wait until the app is connected, its script has finished and stayed finished (a run that
+    ends in st.rerun is followed by another), and no skeleton is left."""
     page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
+    for _ in range(2):
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+        page.wait_for_timeout(250)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
     page.wait_for_function("document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0",
                            timeout=timeout)
