@@ -424,7 +424,11 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(per_person(Path(args.per_person))))
         return
     # AppTest runs pages outside a server; Streamlit says so once per run. It is not news here.
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    import streamlit.runtime.scriptrunner_utils.script_run_context  # noqa: F401  (creates its logger)
+
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
     os.environ["RAPPORT_TODAY"] = TODAY.isoformat()
     os.environ.pop("RAPPORT_HOSTED", None)
