@@ -1,15 +1,17 @@
 """Insights on small hand-built logs whose numbers are known: the self-audit, neglect, charts, victories."""
 
 import math
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
 
 from core import insights as ins
-from core.db import scalar
+from core.db import rows, scalar
 from core.events import add_event, add_person_met
 from core.interactions import log_interaction
 from core.people import add_person, set_stage
+from core.scoring import band, score
 from core.settings import save_budget_minutes
 
 TODAY = date(2026, 11, 27)
@@ -368,3 +370,50 @@ def test_the_fingerprint_changes_when_the_log_changes(db, today):
     update_interaction(db, iid, responded=True, today=today)
 
     assert len({before, after, ins.log_fingerprint(db)}) == 3
+
+
+# --- Reading only what the audit needs (30,000 people) ---------------------------------------------
+
+
+@pytest.mark.parametrize("days_back", [0, 40, 200])
+def test_the_audit_reads_less_but_says_the_same_as_over_everyones_whole_history(days_back):
+    from core.db import memory_db
+    from core.demo import generate_demo
+
+    db = memory_db()
+    generate_demo(db, date(2026, 11, 27), people=300, touches_per_person=8, span_days=600)
+    on = date(2026, 11, 27) - timedelta(days=days_back)
+    db.execute("update interactions set kind = 'ask' where direction = 'me' and id % 3 = 0")  # asks-only runs
+
+    for window in (90, 30):
+        full = ins.audit_log(ins._touch_rows(db, on - timedelta(days=2 * window + ins.COVERAGE_DAYS)),
+                             ins._people(db), on, window)
+        assert ins.audit(db, on, window) == full
+    assert ins.audit(db, on)["ready"]
+
+
+def test_victories_read_only_the_window_and_count_the_same(demo_db, today, monkeypatch):
+    fast = ins.victories(demo_db, today)
+    monkeypatch.setattr(ins, "_touches_since", lambda db, since: ins._touch_rows(db, since))
+
+    assert ins.victories(demo_db, today) == fast
+    assert fast["conversations"] > 0
+
+
+def test_bands_over_time_are_score_as_it_stood_at_each_month_end(demo_db, today):
+    from core.bulk_scoring import touches_of
+    from core.relationships import cadence_for
+    from core.settings import get_cadences
+
+    people = rows(demo_db, "select id, tier, cadence_days, archived_at from people where archived_at is null")
+    touches = touches_of(demo_db, [p["id"] for p in people])
+    expected = Counter()
+    for cp in ins.month_ends(today, 6):
+        for p in people:
+            log = [t for t in touches.get(p["id"], []) if t.day <= cp]
+            if log:
+                expected[cp.isoformat(), band(score(log, cadence_for(p, get_cadences(demo_db)) or 180, cp).value)] += 1
+
+    got = {(r["month"], r["band"]): r["people"] for r in ins.bands_over_time(demo_db, today) if r["people"]}
+
+    assert got == dict(expected)
