@@ -45,7 +45,7 @@ DETAILS = ["Daughter just started school", "Training for a triathlon in June", "
 TAGS = ["warm-intro", "hiring", "mentor", "alumni", "recruiter", "speaker", "climate", "data"]
 
 
-def generate_demo(db: Database, today: date, *, people: int = 40, touches_per_person: float = 3.9,
+def generate_demo(db: Database, today: date, *, people: int = 40, touches_per_person: float = 3.5,
                   span_days: int = 90, seed: int = 7) -> dict:
     """Fill an empty database with a deterministic demo; returns counts of what it made.
 
@@ -115,7 +115,8 @@ def _generate(db: Database, today: date, people: int, touches_per_person: float,
         interactions = []
         natures = list(NATURES)
         # What rng.choices(population, weights)[0] does, without its per-call setup: the same draw.
-        nature_cum = list(itertools.accumulate([6, 3, 3, 4, 2, 2, 4, 3, 6, 8, 8, 5]))
+        # Thank-yous mostly follow help (below), so few are drawn at random.
+        nature_cum = list(itertools.accumulate([6, 3, 3, 4, 2, 2, 4, 3, 1, 8, 8, 5]))
         channels = ["email", "linkedin", "video", "phone", "in_person", "text"]
         channel_cum = list(itertools.accumulate([5, 4, 3, 2, 2, 1]))
         nature_total, channel_total = nature_cum[-1] + 0.0, channel_cum[-1] + 0.0
@@ -140,6 +141,17 @@ def _generate(db: Database, today: date, people: int, touches_per_person: float,
                     None if responded is None else int(responded),
                     '["thank_you"]' if nature == "thank_you" else "[]",
                     CHANNEL_MINUTES[channel], "", "", None, "demo", "", stamp))
+                # A believable job seeker mostly thanks people for their help, mostly on time.
+                helped = (direction == "me" and NATURES[nature] == "ask" and responded) or (
+                    direction == "them" and NATURES[nature] == "give")
+                if helped and random_() < 0.8:
+                    later = ago - (rng.randint(0, 2) if random_() < 0.85 else rng.randint(3, 6))
+                    if later >= 0:
+                        if later not in day_text:
+                            day_text[later] = (today - timedelta(days=later)).isoformat()
+                        interactions.append((
+                            pid, day_text[later], "email", "me", "neutral", "thank_you", None, '["thank_you"]',
+                            CHANNEL_MINUTES["email"], "", "", None, "demo", "", stamp))
                 if responded or channel in ("video", "phone", "in_person"):
                     stage = "conversed"
             if stage == "conversed" and n >= 4:

@@ -59,4 +59,4 @@ def test_demo_scales_for_benchmarks():
     generate_demo(db, TODAY, people=1000, touches_per_person=10, span_days=720)
 
     assert db.table("people").count == 1002
-    assert 8000 <= db.table("interactions").count <= 12000
+    assert 8000 <= db.table("interactions").count <= 14000  # ~10 touches each, plus thank-yous after help
