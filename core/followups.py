@@ -201,11 +201,24 @@ def due_on(db: Database, day: date) -> list[dict]:
         "order by f.due, f.id"), [day.isoformat()])]
 
 
-def thank_you_window(db: Database, today: date) -> list[dict]:
-    """Open thank-yous and event follow-ups: the 48 hours after a conversation."""
+THANK_REASONS = ("thank_you", "event_followup")
+
+
+def thank_you_window(db: Database, today: date, limit: int | None = None) -> list[dict]:
+    """Open thank-yous and event follow-ups: the 48 hours after a conversation (the first `limit`, soonest due)."""
     return [_decorate(r, today) for r in rows(db, _SELECT + (
         "where f.status = 'open' and f.reason in ('thank_you', 'event_followup') "
-        "and p.archived_at is null order by f.due, f.id"))]
+        "and p.archived_at is null order by f.due, f.id" + (" limit ?" if limit is not None else "")),
+        [limit] if limit is not None else [])]
+
+
+def thank_you_counts(db: Database, today: date) -> dict[str, int]:
+    """How many thank-yous are open ({total}) and how many of them are due today or overdue ({due})."""
+    total, due = db.execute(
+        "select count(*), coalesce(sum(f.due <= ?), 0) from followups f left join people p on p.id = f.person_id "
+        "where f.status = 'open' and f.reason in ('thank_you', 'event_followup') and p.archived_at is null",
+        [today.isoformat()]).fetchone()
+    return {"total": total, "due": due}
 
 
 def upcoming_dates(db: Database, today: date, days: int = 14) -> list[dict]:
@@ -289,14 +302,25 @@ def board_columns(db: Database, today: date, limit: int = 50, later_days: int = 
                                                (today + timedelta(days=later_days)).isoformat()], "f.due, f.id"),
     }
     active = "f.status = 'open' and (p.id is null or p.archived_at is null)"
+    totals = _column_totals(db, windows)
     columns = {}
     for name in BOARD_COLUMNS:
         where, params, order = windows[name]
-        total = scalar(db, f"select count(*) from followups f left join people p on p.id = f.person_id "
-                           f"where {active} and {where}", params)
         items = rows(db, _SELECT + f"where {active} and {where} order by {order} limit ?", [*params, limit])
-        columns[name] = {"items": [_decorate(r, today) for r in items], "total": total}
+        columns[name] = {"items": [_decorate(r, today) for r in items], "total": totals[name]}
     return columns
+
+
+def _column_totals(db: Database, windows: dict) -> dict[str, int]:
+    """Each column's count: open follow-ups in its window (from the index alone), less those of archived
+    people (few, found from the people side). Counting through the people join cost 80 ms at 30,000."""
+    buckets = ", ".join(f"coalesce(sum({where.replace('f.due', 'due')}), 0)" for where, _, _ in windows.values())
+    params = [p for _, ps, _ in windows.values() for p in ps]
+    open_counts = db.execute(f"select {buckets} from followups where status = 'open'", params).fetchone()
+    archived = db.execute(
+        f"select {buckets.replace('due', 'f.due')} from people p join followups f on f.person_id = p.id "
+        "and f.status = 'open' where p.archived_at is not null", params).fetchone()
+    return {name: n - a for name, n, a in zip(windows, open_counts, archived, strict=True)}
 
 
 def reminder_people(db: Database, search: str = "", limit: int = 50) -> tuple[list[dict], int]:

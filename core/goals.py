@@ -119,9 +119,12 @@ def progress(db: Database, goal: dict, with_people: bool = True) -> dict:
         where.append(f"p.stage in ({','.join('?' * len(reached))})")
         params += list(reached)
         base = f"from people p where {' and '.join(where)}"
-        current = scalar(db, f"select count(*) {base}", params)
-        people = rows(db, f"select p.id, p.name, p.stage, p.score {base} order by p.name limit 100",
-                      params) if with_people else []
+        if with_people:  # one pass: the count rides along with the first 100 names
+            people = rows(db, f"select p.id, p.name, p.stage, p.score, count(*) over () as counted {base} "
+                              "order by p.name limit 100", params)
+            current = people[0]["counted"] if people else 0
+        else:
+            current, people = scalar(db, f"select count(*) {base}", params), []
     else:
         where += ["i.day between ? and ?"]
         params += [goal["start_on"], goal["due_on"]]
@@ -132,9 +135,15 @@ def progress(db: Database, goal: dict, with_people: bool = True) -> dict:
             where.append("i.nature = ?")
             params.append(goal["interaction_nature"])
         base = f"from interactions i join people p on p.id = i.person_id where {' and '.join(where)}"
-        current = scalar(db, f"select count(*) {base}", params)
-        people = rows(db, f"select p.id, p.name, p.stage, p.score, count(*) as touches {base} "
-                          "group by p.id order by p.name limit 100", params) if with_people else []
+        if with_people:
+            people = rows(db, f"select p.id, p.name, p.stage, p.score, count(*) as touches, "
+                              f"sum(count(*)) over () as counted {base} group by p.id order by p.name limit 100",
+                          params)
+            current = people[0]["counted"] if people else 0
+        else:
+            current, people = scalar(db, f"select count(*) {base}", params), []
+    for person in people:
+        del person["counted"]
     target = goal["target"]
     return {"current": current, "target": target, "fraction": min(1.0, current / target), "people": people,
             "met": current >= target}

@@ -172,18 +172,18 @@ if daily.is_first_run(db):
     st.stop()
 
 board = followups.board_columns(db, day, limit=SHOWN * 3)
-thanks = followups.thank_you_window(db, day)
-thank_ids = {t["id"] for t in thanks}
-due_now = [i for i in board["overdue"]["items"] + board["today"]["items"] if i["id"] not in thank_ids]
-due_total = board["overdue"]["total"] + board["today"]["total"] - sum(1 for t in thanks if t["days_left"] <= 0)
+thanks = followups.thank_you_window(db, day, limit=SHOWN)  # the rest wait on the board, counted
+thank_count = followups.thank_you_counts(db, day)
+due_now = [i for i in board["overdue"]["items"] + board["today"]["items"] if i["reason"] not in followups.THANK_REASONS]
+due_total = board["overdue"]["total"] + board["today"]["total"] - thank_count["due"]
 dates = followups.upcoming_dates(db, day)
 dates = [d for d in dates if d["id"] not in {i["id"] for i in due_now}]
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.subheader(f"Thank-yous to send ({len(thanks):,})")
+    st.subheader(f"Thank-yous to send ({thank_count['total']:,})")
     followup_rows(thanks, "thanks", "No thank-you is waiting. Log a conversation and its thank-you appears here, "
-                  "due within 48 hours.", thank_you_text, done_label="Sent")
+                  "due within 48 hours.", thank_you_text, done_label="Sent", total=thank_count["total"])
     st.subheader(f"Overdue and due today ({due_total:,})")
     followup_rows(due_now, "due", "Nothing overdue or due today. The week ahead is on the follow-up board.", due_text,
                   total=due_total)

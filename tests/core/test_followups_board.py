@@ -118,3 +118,33 @@ def test_calendar_feed_leaves_out_archived_people(db):
     people.archive_person(db, pid)
 
     assert followups.calendar_feed(db, TODAY) == []
+
+
+def test_board_totals_are_the_open_follow_ups_of_active_people_in_each_window(demo_db):
+    for pid in (3, 5, 8, 13):
+        people.archive_person(demo_db, pid)
+    windows = {"overdue": ("0001-01-01", "2026-11-26"), "today": ("2026-11-27", "2026-11-27"),
+               "week": ("2026-11-28", "2026-12-04"), "later": ("2026-12-05", "2027-01-26")}
+
+    board = followups.board_columns(demo_db, TODAY)
+
+    for name, (start, end) in windows.items():
+        expected = demo_db.execute(
+            "select count(*) from followups f left join people p on p.id = f.person_id where f.status = 'open' "
+            "and (p.id is null or p.archived_at is null) and f.due between ? and ?", [start, end]).fetchone()[0]
+        assert board[name]["total"] == expected, name
+    assert board["overdue"]["total"] > 0
+
+
+def test_the_thank_you_window_can_be_bounded_and_counted(db):
+    ana = people.add_person(db, name="Ana")
+    ben = people.add_person(db, name="Ben")
+    for n, day in enumerate((date(2026, 11, 20), date(2026, 11, 26), date(2026, 11, 27))):
+        log_interaction(db, ana if n else ben, day=day, channel="video", today=day)
+    people.archive_person(db, ben)
+
+    everything = followups.thank_you_window(db, TODAY)
+
+    assert [t["id"] for t in followups.thank_you_window(db, TODAY, limit=1)] == [everything[0]["id"]]
+    assert followups.thank_you_counts(db, TODAY) == {"total": len(everything), "due": 0}
+    assert followups.thank_you_counts(db, date(2026, 11, 28)) == {"total": 2, "due": 1}
