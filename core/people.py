@@ -187,6 +187,36 @@ def person_choices(db: Database, include_archived: bool = False) -> list[tuple[i
         f"from people p left join companies c on c.id = p.company_id {where} order by p.name collate nocase"))]
 
 
+def count_people(db: Database, include_archived: bool = False) -> int:
+    """How many people there are (active ones unless include_archived): pickers list everyone only when few."""
+    return scalar(db, "select count(*) from people" + ("" if include_archived else " where archived_at is null"))
+
+
+def company_choices(db: Database) -> list[tuple[int, str]]:
+    """(id, name) of every active company, by name: for pickers, without list_companies' counts."""
+    return [(r[0], r[1]) for r in db.execute(
+        "select id, name from companies where archived_at is null order by name collate nocase")]
+
+
+def data_version(db: Database) -> str:
+    """A cheap summary that changes when people or companies change: a cache key for pages.
+
+    Counts, highest ids and latest edit stamps, plus sums over the columns that filters, company
+    tables and scores show (an edit within the same second as the last one still changes a sum).
+    About 20 ms at 30,000 people, against 100+ ms for what it guards.
+    """
+    return repr((
+        db.execute("pragma database_list").fetchall(),  # which file: two databases never share an entry
+        db.execute("select count(*), max(id), max(updated_at), total(score), count(archived_at), total(company_id), "
+                   "total(length(tags)), total(length(industry) + 3 * length(role) + 7 * length(seniority)), "
+                   "total(length(stage) * id), total(length(tags) * id), total(length(name) * id) "
+                   "from people").fetchone(),
+        db.execute("select count(*), max(id), max(updated_at), count(archived_at), total(length(name) * id), "
+                   "total(length(industry) * id), total((checked_website + 2 * checked_news + 4 * checked_social) "
+                   "* id) from companies").fetchone(),
+    ))
+
+
 def list_people(db: Database, *, search: str = "", company_id: int | None = None, industry: str = "",
                 role: str = "", seniority: str = "", stage: str = "", tag: str = "", band: str = "",
                 due: str = "", include_archived: bool = False, sort: str = "score", limit: int = 200,

@@ -7,12 +7,20 @@ import streamlit as st
 from core import people
 from core.errors import NotFound
 from core.scoring import STATUS_LABELS
-from pages._ui import PERSON_PAGE, attempt, esc, get_db, header, score_label, show_flash
+from pages._ui import PERSON_PAGE, attempt, esc, get_db, header, open_person, score_label, show_flash
 
 CHECKLIST = {"checked_website": "Read their website", "checked_news": "Read recent news about them",
              "checked_social": "Looked at their social media"}
 
+SHOWN = 20  # people listed with their state on a company's page; the rest are in a table below
+
 db = get_db()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def companies_list(version: str, search: str) -> list[dict]:
+    """list_companies, recomputed only when people or companies change (version) or the search does."""
+    return people.list_companies(get_db(), search=search)
 
 
 def show_list() -> None:
@@ -33,7 +41,7 @@ def show_list() -> None:
                 st.query_params["id"] = str(new_id)
                 st.rerun()
     search = st.text_input("Search", placeholder="Company name or industry", key="companies_search")
-    found = people.list_companies(db, search=search)
+    found = companies_list(people.data_version(db), search)
     if not found:
         if search.strip():
             st.info("No company matches that search.", icon=":material/search_off:")
@@ -62,6 +70,20 @@ def back_to_list() -> None:
     st.rerun()
 
 
+def everyone(known: list[dict]) -> None:
+    """Everyone you know at a big company, warmest first, as one table: select a row to open the person."""
+    st.caption(f"The {SHOWN} warmest of {len(known):,} people above; everyone is in this table (select a row "
+               "to open the person).")
+    data = [{"Name": p["name"], "Title": p["title"], "Stage": p["stage"],
+             "Score": score_label(p["score"]) if p["score"] is not None else "not in touch yet",
+             "Status": STATUS_LABELS.get(p["score_status"], p["score_status"] or ""),
+             "Last touch": p["last_touch_on"] or ""} for p in known]
+    event = st.dataframe(data, on_select="rerun", selection_mode="single-row", key="companies_people_table",
+                         hide_index=True, width="stretch", height=420)
+    if event.selection.rows:
+        open_person(known[event.selection.rows[0]]["id"])
+
+
 def show_company(company: dict) -> None:
     cid = company["id"]
     header(esc(company["name"]), esc(company["industry"]) or "A company on your list: research it, and see "
@@ -80,13 +102,15 @@ def show_company(company: dict) -> None:
         if not known:
             st.caption("No one yet. Add a person with this company on Targets, or meet someone from here at "
                        "an event.")
-        for p in known:
+        for p in known[:SHOWN]:
             st.page_link(PERSON_PAGE, label=esc(p["name"]), query_params={"id": str(p["id"])},
                          icon=":material/person:")
             bits = [esc(p["title"]), f"stage **{p['stage']}**"]
             if p["score"] is not None:
                 bits += [score_label(p["score"]), esc(STATUS_LABELS.get(p["score_status"], p["score_status"]))]
             st.caption(" · ".join(b for b in [*bits, esc(p["score_reason"])] if b))
+        if len(known) > SHOWN:
+            everyone(known)
     with right:
         st.subheader("Research checklist")
         with st.form("companies_checklist"):
@@ -110,7 +134,7 @@ def show_company(company: dict) -> None:
             attempt(lambda: people.update_company(db, cid, **values), "Saved.")
 
     with st.expander("Merge with a duplicate company", icon=":material/merge:"):
-        others = {c["id"]: c["name"] for c in people.list_companies(db) if c["id"] != cid}
+        others = {i: name for i, name in people.company_choices(db) if i != cid}
         if not others:
             st.caption("There is no other company to merge with.")
             return

@@ -59,8 +59,14 @@ def add_person_form(expanded: bool) -> None:
             open_person(new_id)
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def filter_options(version: str) -> dict[str, list]:
+    """The filters' choices, read again only when people or companies change (version)."""
+    return people.filter_options(get_db())
+
+
 def filters() -> dict:
-    options = people.filter_options(db)
+    options = filter_options(people.data_version(db))
     company_names = dict(options["companies"])
     search = st.text_input("Search", placeholder="Name, title, company or email", key="targets_search")
     c = st.columns(4)
