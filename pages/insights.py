@@ -24,16 +24,25 @@ header("Insights", "Your own habits, measured from your log: the next thing to d
 
 @st.cache_data(max_entries=8, show_spinner="Reading your log…")
 def compute(fingerprint: str, day_iso: str) -> dict:
-    """Everything the page shows; recomputed only when the log changes (bands over time cost seconds at 10k people)."""
+    """The audit, neglect signs and victories; recomputed only when the log changes (seconds at 30,000 people)."""
     cdb = get_db()
     return {
         "audit": insights.audit(cdb, day),
         "neglect": insights.neglect(cdb, day),
+        "victories": insights.victories(cdb, day),
+    }
+
+
+@st.cache_data(max_entries=8, show_spinner="Drawing the charts…")
+def compute_charts(fingerprint: str, day_iso: str) -> dict:
+    """The charts over time: asked for with a toggle, since scoring everyone at seven month ends costs
+    a second or two at 30,000 people; then kept until the log changes."""
+    cdb = get_db()
+    return {
         "bands": insights.bands_over_time(cdb, day),
         "gives_asks": insights.gives_asks_by_month(cdb, day),
         "weeks": insights.weekly_touches(cdb, day),
         "funnel": insights.stage_funnel(cdb),
-        "victories": insights.victories(cdb, day),
     }
 
 
@@ -146,8 +155,13 @@ if not insights.has_log(db):
             icon=":material/insights:")
     st.page_link("pages/targets.py", label="Go to your targets", icon=":material/groups:")
 else:
-    data = compute(insights.log_fingerprint(db), day.isoformat())
+    fingerprint = insights.log_fingerprint(db)
+    data = compute(fingerprint, day.isoformat())
     audit_section(data["audit"])
     victories_section(data["victories"])
     neglect_section(data["neglect"])
-    charts_section(data)
+    if st.toggle("Show the charts over time", key="insights_charts",
+                 help="Relationships by band at each month end, gives against asks, time per week and the "
+                      "ladder as a funnel. Scoring everyone as they stood at each month end takes a moment "
+                      "with many people, so they wait until you ask."):
+        charts_section(compute_charts(fingerprint, day.isoformat()))

@@ -35,8 +35,13 @@ def test_the_demo_shows_the_ratio_the_four_signs_as_actions_and_the_charts(app, 
     nexts = [plain(m.value) for m in at.markdown if m.value.startswith("**Next:**")]
     assert len(nexts) >= 5  # the headline and the four signs
     assert any("You only reach out to people when you need a job or a favor" in plain(m.value) for m in at.markdown)
-    assert len(at.get("vega_lite_chart")) == 5
+    assert len(at.get("vega_lite_chart")) == 1  # the channels; the charts over time wait for the toggle
     assert any("Met, never followed up" in plain(m.value) for m in at.markdown)
+
+    at.toggle(key="insights_charts").set_value(True).run()
+
+    assert len(at.get("vega_lite_chart")) == 5
+    assert any("Relationships by band" in plain(m.value) for m in at.markdown)
 
 
 def test_below_five_touches_it_says_how_many_more_are_needed_and_updates(app, db_path, today):
