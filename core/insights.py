@@ -362,21 +362,28 @@ def neglect(db: Database, today: date, limit: int = 10) -> dict:
         f"  select person_id, day from interactions where channel in ({conv}) or nature in ({natures})"
         "   union all select ep.person_id, e.day from event_people ep join events e on e.id = ep.event_id"
         ") group by person_id) "
-        "select p.id as person_id, p.name, m.met_on from met m join people p on p.id = m.person_id "
+        "select p.id as person_id, p.name, m.met_on, count(*) over () as total "
+        "from met m join people p on p.id = m.person_id "
         "where p.archived_at is null and m.met_on <= ? and not exists (select 1 from interactions i "
         "  where i.person_id = m.person_id and i.direction = 'me' and (i.day > m.met_on or (i.day = m.met_on "
         "  and (i.nature = 'thank_you' or i.tags like '%thank_you%')))) "
-        "order by m.met_on desc, p.name collate nocase"),
-        [(today - timedelta(days=THANK_YOU_DAYS)).isoformat()])
+        "order by m.met_on desc, p.name collate nocase limit ?"),
+        [(today - timedelta(days=THANK_YOU_DAYS)).isoformat(), limit])
+    met_count = met[0]["total"] if met else 0
     for m in met:
         m["days_ago"] = (today - date.fromisoformat(m["met_on"])).days
+        del m["total"]
+    # Most important tier first, then the longest overdue, then by name; counted and bounded in SQL.
+    tier_rank = "case p.tier " + " ".join(f"when '{t}' then {i}" for t, i in TIER_ORDER.items()) + " else 5 end"
     overdue = rows(db, (
-        "select p.id as person_id, p.name, p.tier, f.due from followups f join people p on p.id = f.person_id "
-        "where f.reason = 'check_in' and f.status = 'open' and f.due < ? and p.archived_at is null"),
-        [today.isoformat()])
+        "select p.id as person_id, p.name, p.tier, f.due, count(*) over () as total "
+        "from followups f join people p on p.id = f.person_id "
+        "where f.reason = 'check_in' and f.status = 'open' and f.due < ? and p.archived_at is null "
+        f"order by {tier_rank}, f.due, p.name limit ?"), [today.isoformat(), limit])
+    overdue_count = overdue[0]["total"] if overdue else 0
     for o in overdue:
         o["days_overdue"] = (today - date.fromisoformat(o["due"])).days
-    overdue.sort(key=lambda o: (TIER_ORDER.get(o["tier"], 5), -o["days_overdue"], o["name"]))
+        del o["total"]
 
     since = today - timedelta(days=WINDOW - 1)
     by_channel = Counter()
@@ -403,8 +410,8 @@ def neglect(db: Database, today: date, limit: int = 10) -> dict:
     else:
         action = ""
     return {
-        "never_followed_up": met[:limit], "never_followed_up_count": len(met),
-        "past_cadence": overdue[:limit], "past_cadence_count": len(overdue),
+        "never_followed_up": met, "never_followed_up_count": met_count,
+        "past_cadence": overdue, "past_cadence_count": overdue_count,
         "channels": [{"channel": ch, "label": CHANNEL_LABELS.get(ch, ch), "touches": n}
                      for ch, n in by_channel.most_common()],
         "channel_groups": dict(groups), "top_channel": top, "top_share": top_share, "variety_flag": variety_flag,

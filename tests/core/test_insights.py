@@ -417,3 +417,14 @@ def test_bands_over_time_are_score_as_it_stood_at_each_month_end(demo_db, today)
     got = {(r["month"], r["band"]): r["people"] for r in ins.bands_over_time(demo_db, today) if r["people"]}
 
     assert got == dict(expected)
+
+
+def test_neglect_lists_a_bounded_few_but_counts_everyone(demo_db, today):
+    everyone = ins.neglect(demo_db, today, limit=100_000)
+    few = ins.neglect(demo_db, today, limit=2)
+
+    assert few["never_followed_up"] == everyone["never_followed_up"][:2]
+    assert few["past_cadence"] == everyone["past_cadence"][:2]
+    assert (few["never_followed_up_count"], few["past_cadence_count"]) == (
+        len(everyone["never_followed_up"]), len(everyone["past_cadence"]))
+    assert few["past_cadence_count"] > 2
