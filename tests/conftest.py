@@ -58,3 +58,16 @@ def app(db_path):
     from streamlit.testing.v1 import AppTest
 
     return AppTest.from_file(APP, default_timeout=30)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Count the browser tests on their own line, so a CI log shows they ran (and did not skip)."""
+    counts = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        counts[outcome] = sum(1 for r in terminalreporter.stats.get(outcome, [])
+                              if "tests/browser/" in getattr(r, "nodeid", "") and getattr(r, "when", "call") in (
+                                  "call", "setup"))
+    if any(counts.values()):
+        terminalreporter.write_line(
+            f"browser tests (Chromium): {counts['passed']} passed, {counts['failed'] + counts['error']} failed, "
+            f"{counts['skipped']} skipped")
