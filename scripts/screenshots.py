@@ -55,14 +55,16 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "docs"))
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=860)
+    parser.add_argument("--empty", action="store_true", help="photograph an empty database instead of the demo")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.db"
         env = {**os.environ, "RAPPORT_DB": str(db), "RAPPORT_TODAY": TODAY}
-        subprocess.run([sys.executable, "-m", "core", "--db", str(db), "demo", "--today", TODAY], cwd=ROOT,
-                       env=env, check=True)
+        if not args.empty:
+            subprocess.run([sys.executable, "-m", "core", "--db", str(db), "demo", "--today", TODAY], cwd=ROOT,
+                           env=env, check=True)
         (Path(tmp) / "secrets.toml").write_text("")
         port = free_port()
         server = subprocess.Popen(
