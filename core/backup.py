@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from core.db import connect, forget_migrated, is_rapport_db, migrations, resolve_path
+from core.db import bump_data_version, connect, forget_migrated, is_rapport_db, migrations, resolve_path
 from core.errors import ValidationError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -113,6 +113,8 @@ def _prepare(candidate: Path, page_size: int | None = None) -> dict:
         except sqlite3.DatabaseError as e:
             raise ValidationError(f"That backup could not be brought up to date ({e}); nothing was restored.") \
                 from None
+        # Its history is not the live file's: make sure no page cache keyed on the counter is reused.
+        bump_data_version(db)
         if page_size and db.execute("pragma page_size").fetchone()[0] != page_size:
             db.execute(f"pragma page_size = {int(page_size)}")
             db.execute("vacuum")

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from core.bulk_scoring import values_on
-from core.db import rows
+from core.db import data_version, rows
 from core.people import stage_counts
 from core.relationships import cadence_for
 from core.scoring import BANDS, band
@@ -561,17 +561,5 @@ def has_log(db: Database) -> bool:
 
 
 def log_fingerprint(db: Database) -> str:
-    """A cheap summary that changes whenever anything the insights read changes (a cache key for pages)."""
-    parts = [
-        db.execute("pragma database_list").fetchall(),  # which file: two databases never share an entry
-        db.execute("select count(*), max(id), sum(id * julianday(day)), sum(id * coalesce(responded, 2)), "
-                   "sum(id * length(kind)) from interactions").fetchone(),
-        db.execute("select count(*), max(updated_at), sum(id * length(tier)), count(archived_at) "
-                   "from people").fetchone(),
-        db.execute("select count(*), max(id) from stage_changes").fetchone(),
-        db.execute("select count(*), sum(id * length(status)), max(due) from followups").fetchone(),
-        db.execute("select count(*), max(rowid) from event_people").fetchone(),
-        db.execute("select group_concat(key || '=' || value) from settings "
-                   "where key in ('weekly_budget_minutes', 'cadences')").fetchone(),
-    ]
-    return repr(parts)
+    """A key that changes whenever anything the insights read changes (a cache key for pages)."""
+    return data_version(db)

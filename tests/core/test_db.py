@@ -149,3 +149,34 @@ def test_only_the_newest_copies_are_kept(tmp_path):
 
     assert sorted(coredb.kept_copies(path)) == sorted(made[-coredb.KEEP_COPIES:])
     assert coredb.db_file(db) == path.resolve()
+
+
+def test_every_write_changes_the_data_version(db):
+    from core.people import add_person, update_person
+
+    seen = [coredb.data_version(db)]
+    pid = add_person(db, name="Ana", tags="a")
+    seen.append(coredb.data_version(db))
+    update_person(db, pid, tags="b")  # same length, same sums: a summary would miss it
+    seen.append(coredb.data_version(db))
+    db.execute("delete from people where id = ?", [pid])
+    seen.append(coredb.data_version(db))
+
+    assert len(set(seen)) == 4
+    assert coredb.data_version(db) == seen[-1]  # reading changes nothing
+
+
+def test_a_restored_database_never_reuses_an_old_data_version(tmp_path):
+    from core.backup import backup, restore
+    from core.people import add_person
+
+    path = tmp_path / "r.db"
+    db = open_db(path)
+    backup(db, tmp_path / "b.db")
+    before = coredb.data_version(db)
+    db.conn.close()
+
+    restore(path, tmp_path / "b.db")
+
+    assert coredb.data_version(open_db(path)) != before
+    add_person(open_db(path), name="Ana")
