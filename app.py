@@ -84,13 +84,14 @@ page = st.navigation({section: [st.Page(path, title=title, icon=icon, **extra) f
                       for section, pages in PAGES.items()})
 
 db = get_db()
+from core.people import totals
 from core.relationships import daily_refresh
 
 daily_refresh(db, today())
 
 with st.sidebar:
-    people = db.table("people").count
-    st.caption(f"{people:,} people · {db.table('interactions').count:,} interactions")
+    counts = totals(db)
+    st.caption(f"{counts['people']:,} people · {counts['interactions']:,} interactions")
     if is_hosted():
         st.warning("Hosted copy: the disk is wiped on restart. Download a backup from **Your data**.",
                    icon=":material/cloud_off:")

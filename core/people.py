@@ -541,3 +541,9 @@ def duplicate_pairs(db: Database, limit: int = 50) -> list[dict]:
                 if len(pairs) >= limit:
                     return pairs
     return pairs
+
+
+def totals(db: Database) -> dict[str, int]:
+    """How many people (not archived) and interactions there are: the sidebar's line."""
+    return {"people": scalar(db, "select count(*) from people where archived_at is null"),
+            "interactions": scalar(db, "select count(*) from interactions")}

@@ -260,3 +260,12 @@ def test_merging_keeps_a_copy_of_the_database_first(tmp_path):
     (copy,) = kept_copies(path)
     assert copy.name.startswith("r.before-merge.")
     assert open_db(copy).table("people").count == 2
+
+
+def test_totals_count_active_people_and_every_interaction(db):
+    ana = people.add_person(db, name="Ana")
+    ben = people.add_person(db, name="Ben")
+    log_interaction(db, ben, day=TODAY, channel="email", today=TODAY)
+    people.archive_person(db, ana, today=TODAY)
+
+    assert people.totals(db) == {"people": 1, "interactions": 1}
