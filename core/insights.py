@@ -544,12 +544,6 @@ def _touch_rows(db: Database, since: date) -> list[dict]:
         [since.isoformat()]))
 
 
-def _touches_since(db: Database, since: date) -> list[dict]:
-    """Every touch on or after `since`, oldest first."""
-    return _as_touches(rows(db, f"select {TOUCH_COLUMNS} from interactions where day >= ? order by day, id",
-                            [since.isoformat()]))
-
-
 
 # --- Neglect -----------------------------------------------------------------------------------
 
@@ -586,13 +580,21 @@ def neglect(db: Database, today: date, limit: int = 10) -> dict:
         o["days_overdue"] = (today - date.fromisoformat(o["due"])).days
         del o["total"]
 
+    # Your messages in the window by channel, and the person you wrote to most with no call or meeting: in
+    # SQL; ties go to what came first in the log (day, then id), as a Counter over the log would have it.
     since = today - timedelta(days=WINDOW - 1)
-    by_channel = Counter()
-    per_person: dict[int, Counter] = defaultdict(Counter)
-    for r in rows(db, "select i.person_id, i.channel, p.name from interactions i join people p on p.id = i.person_id "
-                      "where i.direction = 'me' and i.day between ? and ?", [since.isoformat(), today.isoformat()]):
-        by_channel[r["channel"]] += 1
-        per_person[(r["person_id"], r["name"])][CHANNEL_GROUPS.get(r["channel"], "written")] += 1
+    window = "from interactions not indexed where direction = 'me' and day between ? and ?"
+    span = [since.isoformat(), today.isoformat()]
+    first = f"min(({DAY_NUMBER.format('day')}) * 4294967296 + id)"
+    by_channel = Counter(dict(db.execute(f"select channel, count(*) as n {window} group by channel "
+                                         f"order by n desc, {first}", span).fetchall()))
+    voice = ",".join(f"'{c}'" for c, g in CHANNEL_GROUPS.items() if g == "voice")
+    in_person = ",".join(f"'{c}'" for c, g in CHANNEL_GROUPS.items() if g == "in person")
+    writer = db.execute(
+        f"select w.person_id, p.name from (select person_id, sum(channel not in ({voice}, {in_person})) as written, "
+        f"sum(channel in ({voice}, {in_person})) as spoken, {first} as first {window} group by person_id) w "
+        "join people p on p.id = w.person_id where w.written >= 2 and w.spoken = 0 "
+        "order by w.written desc, p.name, w.first limit 1", span).fetchone()
     total = sum(by_channel.values())
     groups = Counter()
     for ch, n in by_channel.items():
@@ -600,11 +602,8 @@ def neglect(db: Database, today: date, limit: int = 10) -> dict:
     top, top_n = (by_channel.most_common(1)[0] if by_channel else ("", 0))
     top_share = top_n / total if total else None
     variety_flag = total >= MIN_INITIATED and (top_share > 0.7 or len(groups) < 2)
-    written_only = sorted(((pid, nm) for (pid, nm), c in per_person.items()
-                           if c["written"] >= 2 and not c["voice"] and not c["in person"]),
-                          key=lambda x: (-per_person[x]["written"], x[1]))
-    if variety_flag and written_only:
-        action = (f"Try a call or a coffee with {written_only[0][1]}: so far it has all been in writing. The article: "
+    if variety_flag and writer:
+        action = (f"Try a call or a coffee with {writer[1]}: so far it has all been in writing. The article: "
                   "vary email, phone, social and in person.")
     elif variety_flag:
         action = "Vary how you reach people: mix email with a call, a comment on social, or a coffee."
@@ -616,7 +615,7 @@ def neglect(db: Database, today: date, limit: int = 10) -> dict:
         "channels": [{"channel": ch, "label": CHANNEL_LABELS.get(ch, ch), "touches": n}
                      for ch, n in by_channel.most_common()],
         "channel_groups": dict(groups), "top_channel": top, "top_share": top_share, "variety_flag": variety_flag,
-        "variety_action": action, "variety_person_id": written_only[0][0] if variety_flag and written_only else None,
+        "variety_action": action, "variety_person_id": writer[0] if variety_flag and writer else None,
     }
 
 
@@ -725,20 +724,19 @@ def victories(db: Database, today: date) -> dict:
         "join people p on p.id = s.person_id where s.day >= ? and p.archived_at is null "
         "order by s.day desc, s.id desc"), [since.isoformat()])
         if rank.get(m["to_stage"], 0) > rank.get(m["from_stage"], 0) and m["to_stage"] != "contacted"]
+    # Conversations in the window (not thank-yous themselves) and whether you thanked them within 48 hours:
+    # integer columns from the window on (thanks come after what they thank for), matched with numpy.
     start = today - timedelta(days=WINDOW - 1)
-    log = _touches_since(db, start)  # what counts is in the window, and thanks come after what they thank for
-    by_person: dict[int, list[dict]] = defaultdict(list)
-    for t in log:
-        by_person[t["person_id"]].append(t)
-    conversations = on_time = 0
-    for t in log:
-        if not (start <= t["day"] <= today) or _is_thank_you(t):
-            continue
-        if t["channel"] in CONVERSATION_CHANNELS or t["nature"] in CONVERSATION_NATURES:
-            conversations += 1
-            on_time += any(u["direction"] == "me" and _is_thank_you(u)
-                           and t["day"] <= u["day"] <= t["day"] + timedelta(days=THANK_YOU_DAYS)
-                           for u in by_person[t["person_id"]])
+    conv = ",".join(f"'{c}'" for c in sorted(CONVERSATION_CHANNELS))
+    natures = ",".join(f"'{n}'" for n in sorted(CONVERSATION_NATURES))
+    found = _int_columns(db, ["person_id", DAY_NUMBER.format("day"), (
+        f"(channel in ({conv}) or nature in ({natures})) + 2 * (nature = 'thank_you' or instr(tags, '\"thank_you\"') > 0) "
+        "+ 4 * (direction = 'me')")], "from interactions not indexed where day >= ?", [start.isoformat()])
+    key, code = found[:, 0] * SPAN + found[:, 1], found[:, 2]
+    talks = (code & 1).astype(bool) & ~(code & 2).astype(bool) & (found[:, 1] <= today.toordinal())
+    thanks = np.sort(key[(code & 6) == 6])
+    conversations = int(talks.sum())
+    on_time = int((_within(thanks, key[talks], key[talks] + THANK_YOU_DAYS) > 0).sum())
     messages = []
     if current >= 1:
         messages.append(f"{current} week{'s' if current != 1 else ''} in a row within your networking budget.")

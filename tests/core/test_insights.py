@@ -413,12 +413,48 @@ def test_the_bulk_audit_equals_the_reference_on_the_demo_with_every_sign_at_work
         assert ins.audit(demo_db, on, window) == full
 
 
-def test_victories_read_only_the_window_and_count_the_same(demo_db, today, monkeypatch):
+def test_victories_read_only_the_window_and_count_the_same(demo_db, today):
     fast = ins.victories(demo_db, today)
-    monkeypatch.setattr(ins, "_touches_since", lambda db, since: ins._touch_rows(db, since))
 
-    assert ins.victories(demo_db, today) == fast
+    assert fast == reference_victories(demo_db, today)
     assert fast["conversations"] > 0
+    assert fast["thank_yous_on_time"] > 0
+
+
+@pytest.mark.parametrize("days_back", [0, 25, 120])
+def test_victories_and_neglect_equal_the_reference_on_a_varied_demo(demo_db, today, days_back):
+    on = today - timedelta(days=days_back)
+    demo_db.execute("update interactions set nature = 'thank_you' where direction = 'me' and id % 4 = 0")
+    demo_db.execute("""update interactions set tags = '["thank_you"]' where id % 7 = 0""")
+    demo_db.execute("update interactions set channel = 'phone' where id % 5 = 0")
+    demo_db.execute("update people set archived_at = '2026-01-01' where id % 9 = 0")
+
+    assert ins.victories(demo_db, on) == reference_victories(demo_db, on)
+    for limit in (3, 10, 1000):
+        assert ins.neglect(demo_db, on, limit) == reference_neglect(demo_db, on, limit)
+
+
+def test_a_demo_written_mostly_by_email_names_the_same_person_to_call_as_the_reference(demo_db, today):
+    demo_db.execute("update interactions set channel = 'email' where id % 10 != 0")
+    demo_db.execute("update people set name = 'Same Name' where id % 2 = 0")  # ties on name: the log decides
+
+    found = ins.neglect(demo_db, today)
+
+    assert found["variety_flag"] is True
+    assert found["variety_person_id"] is not None
+    assert found == reference_neglect(demo_db, today)
+
+
+def test_between_equal_writers_the_one_written_to_first_is_named(db, today):
+    for name in ("Zed", "Ann", "Ann"):
+        pid = add_person(db, name=name)
+        for age in (5, 3):
+            log_interaction(db, pid, day=today - timedelta(days=age + pid), channel="email", today=today)
+
+    found = ins.neglect(db, today)
+
+    assert found["variety_person_id"] == 3  # Ann and Ann tie: 3 was written to first (8 days ago)
+    assert found == reference_neglect(db, today)
 
 
 def test_bands_over_time_are_score_as_it_stood_at_each_month_end(demo_db, today):
@@ -665,3 +701,110 @@ def reference_people(db) -> dict[int, dict]:
     return {p["id"]: {"name": p["name"], "tier": p["tier"], "archived": bool(p["archived_at"]),
                       "cadence": cadence_for(p, cadences)}
             for p in rows(db, "select id, name, tier, cadence_days, archived_at from people")}
+
+
+def reference_neglect(db, today: date, limit: int = 10) -> dict:
+    """The article's neglect signs: people met and never followed up, past their cadence, channel variety."""
+    conv = ",".join(f"'{c}'" for c in sorted(ins.CONVERSATION_CHANNELS))
+    natures = ",".join(f"'{n}'" for n in sorted(ins.CONVERSATION_NATURES))
+    met = rows(db, (
+        "with met as (select person_id, max(day) as met_on from ("
+        f"  select person_id, day from interactions where channel in ({conv}) or nature in ({natures})"
+        "   union all select ep.person_id, e.day from event_people ep join events e on e.id = ep.event_id"
+        ") group by person_id) "
+        "select p.id as person_id, p.name, m.met_on, count(*) over () as total "
+        "from met m join people p on p.id = m.person_id "
+        "where p.archived_at is null and m.met_on <= ? and not exists (select 1 from interactions i "
+        "  where i.person_id = m.person_id and i.direction = 'me' and (i.day > m.met_on or (i.day = m.met_on "
+        "  and (i.nature = 'thank_you' or i.tags like '%thank_you%')))) "
+        "order by m.met_on desc, p.name collate nocase limit ?"),
+        [(today - timedelta(days=ins.THANK_YOU_DAYS)).isoformat(), limit])
+    met_count = met[0]["total"] if met else 0
+    for m in met:
+        m["days_ago"] = (today - date.fromisoformat(m["met_on"])).days
+        del m["total"]
+    # Most important tier first, then the longest overdue, then by name; counted and bounded in SQL.
+    tier_rank = "case p.tier " + " ".join(f"when '{t}' then {i}" for t, i in ins.TIER_ORDER.items()) + " else 5 end"
+    overdue = rows(db, (
+        "select p.id as person_id, p.name, p.tier, f.due, count(*) over () as total "
+        "from followups f join people p on p.id = f.person_id "
+        "where f.reason = 'check_in' and f.status = 'open' and f.due < ? and p.archived_at is null "
+        f"order by {tier_rank}, f.due, p.name limit ?"), [today.isoformat(), limit])
+    overdue_count = overdue[0]["total"] if overdue else 0
+    for o in overdue:
+        o["days_overdue"] = (today - date.fromisoformat(o["due"])).days
+        del o["total"]
+
+    since = today - timedelta(days=ins.WINDOW - 1)
+    by_channel = Counter()
+    per_person: dict[int, Counter] = defaultdict(Counter)
+    for r in rows(db, "select i.person_id, i.channel, p.name from interactions i join people p on p.id = i.person_id "
+                      "where i.direction = 'me' and i.day between ? and ?", [since.isoformat(), today.isoformat()]):
+        by_channel[r["channel"]] += 1
+        per_person[(r["person_id"], r["name"])][ins.CHANNEL_GROUPS.get(r["channel"], "written")] += 1
+    total = sum(by_channel.values())
+    groups = Counter()
+    for ch, n in by_channel.items():
+        groups[ins.CHANNEL_GROUPS.get(ch, "written")] += n
+    top, top_n = (by_channel.most_common(1)[0] if by_channel else ("", 0))
+    top_share = top_n / total if total else None
+    variety_flag = total >= ins.MIN_INITIATED and (top_share > 0.7 or len(groups) < 2)
+    written_only = sorted(((pid, nm) for (pid, nm), c in per_person.items()
+                           if c["written"] >= 2 and not c["voice"] and not c["in person"]),
+                          key=lambda x: (-per_person[x]["written"], x[1]))
+    if variety_flag and written_only:
+        action = (f"Try a call or a coffee with {written_only[0][1]}: so far it has all been in writing. The article: "
+                  "vary email, phone, social and in person.")
+    elif variety_flag:
+        action = "Vary how you reach people: mix email with a call, a comment on social, or a coffee."
+    else:
+        action = ""
+    return {
+        "never_followed_up": met, "never_followed_up_count": met_count,
+        "past_cadence": overdue, "past_cadence_count": overdue_count,
+        "channels": [{"channel": ch, "label": ins.CHANNEL_LABELS.get(ch, ch), "touches": n}
+                     for ch, n in by_channel.most_common()],
+        "channel_groups": dict(groups), "top_channel": top, "top_share": top_share, "variety_flag": variety_flag,
+        "variety_action": action, "variety_person_id": written_only[0][0] if variety_flag and written_only else None,
+    }
+
+
+def reference_victories(db, today: date) -> dict:
+    """Small victories worth celebrating: budget streaks, people who moved up, thank-yous on time."""
+    current, best = ins.streaks(ins.weekly_touches(db, today, weeks=26))
+    since = today - timedelta(days=29)
+    rank = {s: i for i, s in enumerate(ins.STAGES)}
+    moved = [m for m in rows(db, (
+        "select s.person_id, p.name, s.day, s.from_stage, s.to_stage from stage_changes s "
+        "join people p on p.id = s.person_id where s.day >= ? and p.archived_at is null "
+        "order by s.day desc, s.id desc"), [since.isoformat()])
+        if rank.get(m["to_stage"], 0) > rank.get(m["from_stage"], 0) and m["to_stage"] != "contacted"]
+    start = today - timedelta(days=ins.WINDOW - 1)
+    log = ins._touch_rows(db, start)  # what counts is in the window, and thanks come after what they thank for
+    by_person: dict[int, list[dict]] = defaultdict(list)
+    for t in log:
+        by_person[t["person_id"]].append(t)
+    conversations = on_time = 0
+    for t in log:
+        if not (start <= t["day"] <= today) or ins._is_thank_you(t):
+            continue
+        if t["channel"] in ins.CONVERSATION_CHANNELS or t["nature"] in ins.CONVERSATION_NATURES:
+            conversations += 1
+            on_time += any(u["direction"] == "me" and ins._is_thank_you(u)
+                           and t["day"] <= u["day"] <= t["day"] + timedelta(days=ins.THANK_YOU_DAYS)
+                           for u in by_person[t["person_id"]])
+    messages = []
+    if current >= 1:
+        messages.append(f"{current} week{'s' if current != 1 else ''} in a row within your networking budget.")
+    elif best:
+        messages.append(f"Your best run: {best} week{'s' if best != 1 else ''} in a row within your budget.")
+    if moved:
+        names = ", ".join(m["name"] for m in moved[:3])
+        more = f" and {len(moved) - 3} more" if len(moved) > 3 else ""
+        messages.append(f"{len(moved)} relationship{'s' if len(moved) != 1 else ''} moved up a stage this month: "
+                        f"{names}{more}.")
+    if on_time:
+        messages.append(f"{on_time} of {conversations} conversations thanked within 48 hours in the last "
+                        f"{ins.WINDOW} days.")
+    return {"streak": current, "best_streak": best, "moved_up": moved, "thank_yous_on_time": on_time,
+            "conversations": conversations, "messages": messages}
