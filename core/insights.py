@@ -553,14 +553,18 @@ def neglect(db: Database, today: date, limit: int = 10) -> dict:
     conv = ",".join(f"'{c}'" for c in sorted(CONVERSATION_CHANNELS))
     natures = ",".join(f"'{n}'" for n in sorted(CONVERSATION_NATURES))
     met = rows(db, (
-        "with met as (select person_id, max(day) as met_on from ("
-        f"  select person_id, day from interactions where channel in ({conv}) or nature in ({natures})"
-        "   union all select ep.person_id, e.day from event_people ep join events e on e.id = ep.event_id"
+        # Each person's last meeting: one scan of the table grouped by person (faster than the index and
+        # its lookups); then only their touches from that day on, through the (person_id, day) index.
+        "with met as materialized (select person_id, max(met_on) as met_on from ("
+        f"  select person_id, max(day) as met_on from interactions not indexed where channel in ({conv}) "
+        f"  or nature in ({natures}) group by person_id union all select ep.person_id, max(e.day) "
+        "   from event_people ep join events e on e.id = ep.event_id group by ep.person_id"
         ") group by person_id) "
         "select p.id as person_id, p.name, m.met_on, count(*) over () as total "
         "from met m join people p on p.id = m.person_id "
         "where p.archived_at is null and m.met_on <= ? and not exists (select 1 from interactions i "
-        "  where i.person_id = m.person_id and i.direction = 'me' and (i.day > m.met_on or (i.day = m.met_on "
+        "  where i.person_id = m.person_id and i.day >= m.met_on and i.direction = 'me' "
+        "  and (i.day > m.met_on or (i.day = m.met_on "
         "  and (i.nature = 'thank_you' or i.tags like '%thank_you%')))) "
         "order by m.met_on desc, p.name collate nocase limit ?"),
         [(today - timedelta(days=THANK_YOU_DAYS)).isoformat(), limit])
@@ -586,15 +590,18 @@ def neglect(db: Database, today: date, limit: int = 10) -> dict:
     window = "from interactions not indexed where direction = 'me' and day between ? and ?"
     span = [since.isoformat(), today.isoformat()]
     first = f"min(({DAY_NUMBER.format('day')}) * 4294967296 + id)"
-    by_channel = Counter(dict(db.execute(f"select channel, count(*) as n {window} group by channel "
-                                         f"order by n desc, {first}", span).fetchall()))
-    voice = ",".join(f"'{c}'" for c, g in CHANNEL_GROUPS.items() if g == "voice")
-    in_person = ",".join(f"'{c}'" for c, g in CHANNEL_GROUPS.items() if g == "in person")
-    writer = db.execute(
-        f"select w.person_id, p.name from (select person_id, sum(channel not in ({voice}, {in_person})) as written, "
-        f"sum(channel in ({voice}, {in_person})) as spoken, {first} as first {window} group by person_id) w "
-        "join people p on p.id = w.person_id where w.written >= 2 and w.spoken = 0 "
-        "order by w.written desc, p.name, w.first limit 1", span).fetchone()
+    spoken = ",".join(f"'{c}'" for c, g in CHANNEL_GROUPS.items() if g != "written")
+    found = db.execute(
+        f"with w as materialized (select person_id, channel, count(*) as n, {first} as first {window} "
+        "group by person_id, channel) "
+        "select 'channel', channel, sum(n), min(first) from w group by channel union all "
+        "select * from (select 'writer', p.name, w.person_id, 0 from (select person_id, min(first) as first, "
+        f"sum(iif(channel in ({spoken}), 0, n)) as written, sum(iif(channel in ({spoken}), n, 0)) as spoken "
+        "from w group by person_id) w join people p on p.id = w.person_id where w.written >= 2 and w.spoken = 0 "
+        "order by w.written desc, p.name, w.first limit 1)", span).fetchall()
+    by_channel = Counter({ch: n for _, ch, n, _ in sorted((r for r in found if r[0] == "channel"),
+                                                          key=lambda r: (-r[2], r[3]))})
+    writer = next(((r[2], r[1]) for r in found if r[0] == "writer"), None)
     total = sum(by_channel.values())
     groups = Counter()
     for ch, n in by_channel.items():
