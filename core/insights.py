@@ -724,7 +724,6 @@ def streaks(weeks: list[dict]) -> tuple[int, int]:
 
 def victories(db: Database, today: date) -> dict:
     """Small victories worth celebrating: budget streaks, people who moved up, thank-yous on time."""
-    current, best = streaks(weekly_touches(db, today, weeks=26))
     since = today - timedelta(days=29)
     rank = {s: i for i, s in enumerate(STAGES)}
     moved = [m for m in rows(db, (
@@ -732,17 +731,26 @@ def victories(db: Database, today: date) -> dict:
         "join people p on p.id = s.person_id where s.day >= ? and p.archived_at is null "
         "order by s.day desc, s.id desc"), [since.isoformat()])
         if rank.get(m["to_stage"], 0) > rank.get(m["from_stage"], 0) and m["to_stage"] != "contacted"]
-    # Conversations in the window (not thank-yous themselves) and whether you thanked them within 48 hours:
-    # integer columns from the window on (thanks come after what they thank for), matched with numpy.
+    # One scan of the last 26 weeks as integer columns, matched with numpy: the weeks within your budget
+    # (as weekly_touches counts them), and the conversations in the window (not thank-yous themselves)
+    # that you thanked within 48 hours.
+    weeks = 26
+    first_week = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
     start = today - timedelta(days=WINDOW - 1)
     conv = ",".join(f"'{c}'" for c in sorted(CONVERSATION_CHANNELS))
     natures = ",".join(f"'{n}'" for n in sorted(CONVERSATION_NATURES))
-    found = _int_columns(db, ["person_id", DAY_NUMBER.format("day"), (
+    found = _int_columns(db, ["person_id", DAY_NUMBER.format("day"), "minutes", (
         f"(channel in ({conv}) or nature in ({natures})) + 2 * (nature = 'thank_you' or instr(tags, '\"thank_you\"') > 0) "
-        "+ 4 * (direction = 'me')")], "from interactions not indexed where day >= ?", [start.isoformat()])
-    key, code = found[:, 0] * SPAN + found[:, 1], found[:, 2]
-    talks = (code & 1).astype(bool) & ~(code & 2).astype(bool) & (found[:, 1] <= today.toordinal())
-    thanks = np.sort(key[(code & 6) == 6])
+        "+ 4 * (direction = 'me')")], "from interactions not indexed where day >= ?",
+        [min(start, first_week).isoformat()])
+    day, minutes, code = found[:, 1], found[:, 2], found[:, 3]
+    mine = ((code & 4) > 0) & (day >= first_week.toordinal()) & (day <= today.toordinal())
+    spent = np.bincount((day[mine] - first_week.toordinal()) // 7, weights=minutes[mine], minlength=weeks)
+    current, best = streaks([{"met": bool(m >= get_budget_minutes(db))} for m in spent])
+    later = day >= start.toordinal()
+    key = found[:, 0] * SPAN + day
+    talks = later & ((code & 3) == 1) & (day <= today.toordinal())
+    thanks = np.sort(key[later & ((code & 6) == 6)])
     conversations = int(talks.sum())
     on_time = int((_within(thanks, key[talks], key[talks] + THANK_YOU_DAYS) > 0).sum())
     messages = []

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -24,21 +22,16 @@ header("Insights", "Your own habits, measured from your log: the next thing to d
        "article, who is slipping away, and what went well.")
 
 
-def _read(name: str) -> dict:
-    """One of the insights, on its own connection (SQLite connections stay in the thread that opened them)."""
-    return getattr(insights, name)(get_db(), day)
-
-
 @st.cache_data(max_entries=8, show_spinner="Reading your log…")
 def compute(fingerprint: str, day_iso: str) -> dict:
-    """The audit, neglect signs and victories; recomputed only when the log changes.
-
-    They run side by side: SQLite and numpy let go of Python's lock while they work, so on two cores the
-    first run after a write costs about the slowest of the three (a few hundred ms at 30,000 people).
-    """
-    names = ("audit", "neglect", "victories")
-    with ThreadPoolExecutor(max_workers=len(names)) as pool:
-        return dict(zip(names, pool.map(_read, names), strict=True))
+    """The audit, neglect signs and victories; recomputed only when the log changes (about 1 s at 30,000
+    people: each reads compact integer columns in bulk, see core/insights.py)."""
+    cdb = get_db()
+    return {
+        "audit": insights.audit(cdb, day),
+        "neglect": insights.neglect(cdb, day),
+        "victories": insights.victories(cdb, day),
+    }
 
 
 @st.cache_data(max_entries=8, show_spinner="Drawing the charts…")
