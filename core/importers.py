@@ -35,7 +35,7 @@ from urllib.parse import unquote
 from sqlite_utils import Database
 
 from core import validation as v
-from core.db import get_setting, now_iso, rows, scalar, set_setting, transaction
+from core.db import data_version, get_setting, now_iso, rows, scalar, set_setting, transaction
 from core.errors import ValidationError
 from core.vocab import CHANNEL_MINUTES, STAGES
 
@@ -128,7 +128,7 @@ class ImportPlan:
     interactions: list[dict] = field(default_factory=list)
     interaction_updates: list[tuple[int, int]] = field(default_factory=list)  # (responded, id)
     warnings: list[dict] = field(default_factory=list)
-    fingerprint: tuple = ()
+    fingerprint: str = ""
     owner_url: str = ""
 
     def summary(self) -> dict[str, int]:
@@ -320,10 +320,9 @@ class _Index:
         return self.by_name_company.get((_norm(name), _norm(company)))
 
 
-def _fingerprint(db: Database) -> tuple:
-    return tuple(db.execute(
-        "select (select count(*) from people), (select max(id) from people), (select max(updated_at) from people), "
-        "(select count(*) from interactions), (select count(*) from companies)").fetchone())
+def _fingerprint(db: Database) -> str:
+    """Changes with every write (core.db.data_version): a preview is only applied to the data it saw."""
+    return data_version(db)
 
 
 def plan_import(db: Database, kind: str, data: bytes, today: date, options: dict | None = None) -> ImportPlan:
