@@ -124,3 +124,29 @@ def person_link(person_id: int, name: str, key: str | None = None) -> None:
 
 def open_person(person_id: int) -> None:
     st.switch_page(PERSON_PAGE, query_params={"id": str(person_id)})
+
+
+def followup_actions(db, item: dict, day: date, key: str, done_label: str = "Done",
+                     button_type: str = "secondary") -> st.delta_generator.DeltaGenerator:
+    """Done, snooze and compose for one follow-up, in a row that wraps; returns the row.
+
+    Widget keys are `<key>_done_<id>`, `<key>_snooze_<id>_<days>` and `<key>_compose_<id>`.
+    """
+    from core import followups
+
+    fid = item["id"]
+    row = st.container(horizontal=True)  # wraps in a narrow column instead of clipping the labels
+    if row.button(done_label, key=f"{key}_done_{fid}", icon=":material/check:", type=button_type):
+        attempt(lambda: followups.complete(db, fid, day), f"Done: {esc(item['title'])}.")
+    with row.popover("Snooze", icon=":material/snooze:", type=button_type):
+        for label, days in followups.SNOOZES.items():
+            if st.button(label, key=f"{key}_snooze_{fid}_{days}"):
+                new_due = attempt(lambda days=days: followups.snooze(db, fid, days, day), rerun=False)
+                if new_due:
+                    st.session_state["_flash"] = f"Snoozed to {new_due:%a %d %b}: {esc(item['title'])}."
+                    st.rerun()
+    purpose = followups.compose_purpose(item)
+    if purpose and row.button("Compose", key=f"{key}_compose_{fid}", icon=":material/edit:", type=button_type):
+        st.switch_page("pages/compose.py", query_params={
+            "person": str(item["person_id"]), "purpose": purpose, "followup": str(fid)})
+    return row

@@ -11,7 +11,7 @@ from core.errors import NotFound
 from core.today import stage_moves
 from core.vocab import STAGES
 from pages._calendar import followup_calendar
-from pages._ui import attempt, esc, get_db, header, open_person, person_link, show_flash, today
+from pages._ui import attempt, esc, followup_actions, get_db, header, open_person, person_link, show_flash, today
 
 COLUMNS = {"overdue": "Overdue", "today": "Today", "week": "This week", "later": "Later"}
 VIEWS = ["Board", "Calendar", "Stage ladder"]
@@ -36,7 +36,6 @@ def due_text(days_left: int) -> str:
 
 
 def card(item: dict) -> None:
-    fid = item["id"]
     with st.container(border=True):
         st.markdown(f"**{esc(item['title'])}**")
         bits = [item["reason_label"], due_text(item["days_left"])]
@@ -47,20 +46,7 @@ def card(item: dict) -> None:
         st.caption(esc(" · ".join(bits)))
         if item["person_id"]:
             person_link(item["person_id"], item["person"] or "Open person")
-        row = st.container(horizontal=True)  # wraps in a narrow column instead of clipping the labels
-        if row.button("Done", key=f"board_done_{fid}", icon=":material/check:", type="tertiary"):
-            attempt(lambda: followups.complete(db, fid, day), f"Done: {esc(item['title'])}.")
-        with row.popover("Snooze", icon=":material/snooze:", type="tertiary"):
-            for label, days in followups.SNOOZES.items():
-                if st.button(label, key=f"board_snooze_{fid}_{days}"):
-                    new_due = attempt(lambda days=days: followups.snooze(db, fid, days, day), rerun=False)
-                    if new_due:
-                        st.session_state["_flash"] = f"Snoozed to {new_due:%a %d %b}: {esc(item['title'])}."
-                        st.rerun()
-        purpose = followups.compose_purpose(item)
-        if purpose and row.button("Compose", key=f"board_compose_{fid}", icon=":material/edit:", type="tertiary"):
-            st.switch_page("pages/compose.py", query_params={
-                "person": str(item["person_id"]), "purpose": purpose, "followup": str(fid)})
+        followup_actions(db, item, day, "board", button_type="tertiary")
 
 
 def board_view() -> None:

@@ -8,7 +8,6 @@ import streamlit as st
 
 from core import followups, interactions, people
 from core.errors import NotFound
-from core.followups import SNOOZES
 from core.scoring import STATUS_LABELS
 from core.vocab import (
     CHANNEL_LABELS,
@@ -23,7 +22,7 @@ from core.vocab import (
     STAGES,
     TIERS,
 )
-from pages._ui import attempt, esc, get_db, header, open_person, score_label, show_flash, today
+from pages._ui import attempt, esc, followup_actions, get_db, header, open_person, score_label, show_flash, today
 
 PURPOSES = {
     "introduction": "Introduce myself", "info_interview": "Ask for an informational interview",
@@ -31,8 +30,6 @@ PURPOSES = {
     "share_resource": "Share a resource", "event_followup": "Follow up after an event",
     "double_intro": "Introduce them to someone",
 }
-FOLLOWUP_PURPOSE = {"thank_you": "thank_you", "event_followup": "event_followup", "check_in": "check_in",
-                    "date": "congratulations", "custom": "check_in"}
 QUICK_TOUCHES = {  # button label -> (channel, who started it)
     "Met today": ("in_person", "unknown"),
     "Emailed": ("email", "me"),
@@ -119,19 +116,7 @@ def open_followups() -> None:
         left = f["days_left"]
         when = "today" if left == 0 else f"{-left} days overdue" if left < 0 else f"in {left} days"
         st.markdown(f"**{esc(f['title'])}** · {esc(f['reason_label'])} · due {f['due']} ({when})")
-        row = st.container(horizontal=True)
-        c = [row, row, row]
-        if c[0].button("Done", key=f"person_fu_done_{f['id']}", icon=":material/check:"):
-            attempt(lambda f=f: followups.complete(db, f["id"], today()), "Marked done.")
-        with c[1].popover("Snooze", icon=":material/snooze:"):
-            for label, days in SNOOZES.items():
-                if st.button(label, key=f"person_fu_snooze_{f['id']}_{days}"):
-                    attempt(lambda f=f, days=days: followups.snooze(db, f["id"], days, today()),
-                            f"Snoozed for {label}.")
-        if c[2].button("Write", key=f"person_fu_compose_{f['id']}", icon=":material/edit_note:"):
-            st.switch_page("pages/compose.py", query_params={
-                "person": str(pid), "purpose": FOLLOWUP_PURPOSE.get(f["reason"], "check_in"),
-                "followup": str(f["id"])})
+        followup_actions(db, f, today(), "person_fu")
 
 
 def timeline() -> None:

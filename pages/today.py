@@ -10,7 +10,7 @@ from core import followups, goals
 from core import today as daily
 from core.demo import generate_demo
 from core.settings import describe_budget
-from pages._ui import attempt, esc, get_db, header, person_link, show_flash, today
+from pages._ui import attempt, esc, followup_actions, get_db, header, person_link, show_flash, today
 
 SHOWN = 10  # rows per section: Today is a short list, the board holds the rest
 
@@ -68,21 +68,7 @@ def when(item: dict) -> str:
 
 def actions(item: dict, section: str, done_label: str = "Done") -> None:
     """The row of actions for one follow-up: done, snooze, compose, open the person."""
-    fid = item["id"]
-    row = st.container(horizontal=True)
-    if row.button(done_label, key=f"today_{section}_done_{fid}", icon=":material/check:"):
-        attempt(lambda: followups.complete(db, fid, day), f"Done: {esc(item['title'])}.")
-    with row.popover("Snooze", icon=":material/snooze:"):
-        for label, days in followups.SNOOZES.items():
-            if st.button(label, key=f"today_{section}_snooze_{fid}_{days}"):
-                new_due = attempt(lambda days=days: followups.snooze(db, fid, days, day), rerun=False)
-                if new_due:
-                    st.session_state["_flash"] = f"Snoozed to {new_due:%a %d %b}: {esc(item['title'])}."
-                    st.rerun()
-    purpose = followups.compose_purpose(item)
-    if purpose and row.button("Compose", key=f"today_{section}_compose_{fid}", icon=":material/edit:"):
-        st.switch_page("pages/compose.py", query_params={
-            "person": str(item["person_id"]), "purpose": purpose, "followup": str(fid)})
+    row = followup_actions(db, item, day, f"today_{section}", done_label=done_label)
     if item["person_id"]:
         with row:
             person_link(item["person_id"], item["person"] or "Open person")
