@@ -11,3 +11,21 @@ def open_page(at, page: str, **query):
     at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+TEXT_KINDS = ("title", "subheader", "markdown", "caption", "info", "warning", "success", "error")
+
+
+def shown_items(at) -> list[str]:
+    """Every text element the page rendered (titles, markdown, captions, alerts), in order of kind."""
+    return [e.value for kind in TEXT_KINDS for e in at.get(kind)]
+
+
+def shown_text(at) -> str:
+    """shown_items joined into one string, for `in` checks."""
+    return "\n".join(shown_items(at))
+
+
+def plain(text: str) -> str:
+    """Markdown source without its escapes, as the reader sees it."""
+    return text.replace("\\", "")

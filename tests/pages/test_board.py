@@ -6,13 +6,9 @@ from datetime import date
 from core import followups, people
 from core.db import open_db
 from core.interactions import log_interaction
-from tests.helpers import open_page
+from tests.helpers import open_page, shown_text
 
 TODAY = date(2026, 11, 27)
-
-
-def texts(at) -> str:
-    return "\n".join(e.value for kind in ("markdown", "caption", "subheader", "info", "success") for e in at.get(kind))
 
 
 def calendar_args(at) -> dict:
@@ -40,7 +36,7 @@ def test_the_demo_board_has_four_columns_of_cards(app, demo_path):
         f"{title} ({columns[key]['total']})" for key, title in
         (("overdue", "Overdue"), ("today", "Today"), ("week", "This week"), ("later", "Later"))]
     assert all(columns[key]["total"] > 0 for key in columns)
-    assert columns["overdue"]["items"][0]["title"] in texts(at)
+    assert columns["overdue"]["items"][0]["title"] in shown_text(at)
 
 
 def test_done_closes_a_thank_you(app, demo_path):
@@ -146,7 +142,7 @@ def test_the_stage_ladder_counts_each_rung_and_names_recent_moves(app, demo_path
     counts = people.stage_counts(open_db(demo_path))
     assert {m.label: m.value for m in at.metric} == {stage.capitalize(): str(n) for stage, n in counts.items()}
     assert counts["stranger"] > 0 and counts["conversed"] > 0
-    assert "Ama Owusu went from stranger to conversed" in texts(at)
+    assert "Ama Owusu went from stranger to conversed" in shown_text(at)
 
 
 def test_add_a_reminder_about_a_person(app, db_path):

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from core import people
 from core.db import open_db
-from tests.helpers import open_page
-
-
-def _all_text(at) -> str:
-    return "\n".join(e.value for kind in ("markdown", "caption", "info", "error", "success")
-                     for e in getattr(at, kind))
+from tests.helpers import open_page, shown_text
 
 
 def test_an_empty_list_says_what_to_do(app):
@@ -70,8 +65,8 @@ def test_a_company_page_shows_who_i_know_there_with_their_state(app, db_path):
     at = open_page(app, "companies", id=cid)
 
     assert [link.label for link in at.get("page_link")] == ["Ana Reyes", "Mei Chen"]
-    assert "stage **stranger**" in _all_text(at)
-    assert "Not in touch yet" in _all_text(at)
+    assert "stage **stranger**" in shown_text(at)
+    assert "Not in touch yet" in shown_text(at)
 
 
 def test_the_research_checklist_and_fields_are_saved(app, db_path):

@@ -6,7 +6,7 @@ from core import composer
 from core.db import open_db, rows, scalar
 from core.interactions import log_interaction
 from core.people import add_person
-from tests.helpers import open_page
+from tests.helpers import open_page, plain, shown_items
 
 HOSTILE = "<b>x</b> <script>alert(1)</script>"
 
@@ -18,16 +18,6 @@ def add_met_yesterday(path, today, name="Ana Reyes"):
                      common_ground="Both ran the Berlin half-marathon")
     log_interaction(db, pid, day=today - timedelta(days=1), channel="video", details="Loves dbt", today=today)
     return pid
-
-
-def plain(text: str) -> str:
-    """Markdown source without its escapes, as the reader sees it."""
-    return text.replace("\\", "")
-
-
-def markdownish(at) -> list[str]:
-    return [e.value for kind in ("markdown", "caption", "warning", "info", "success", "error")
-            for e in getattr(at, kind)]
 
 
 def test_the_empty_composer_says_to_add_someone_first(app):
@@ -45,7 +35,7 @@ def test_with_the_demo_a_link_preselects_the_person_and_purpose(app, demo_path, 
     assert at.selectbox(key="compose_purpose").value == "thank_you"
     assert at.text_input(key="compose_subject").value == expected["subject"]
     assert at.text_area(key="compose_body").value == expected["body"]
-    assert any("Personal detail → Gratitude" in plain(c) for c in markdownish(at))
+    assert any("Personal detail → Gratitude" in plain(c) for c in shown_items(at))
 
 
 def test_every_purpose_renders_on_the_demo(app, demo_path):
@@ -204,7 +194,7 @@ def test_a_hostile_name_is_shown_literally(app, db_path, today):
     at.text_input(key="compose_subject").input("Hello")
     at.text_area(key="compose_body").input("Hello there.").run()
 
-    assert not any("<b>" in text or "<script>" in text for text in markdownish(at))
+    assert not any("<b>" in text or "<script>" in text for text in shown_items(at))
     assert any("about \\<b\\>x\\</b\\> in particular" in w.value for w in at.warning)
 
 

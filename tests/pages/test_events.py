@@ -6,12 +6,7 @@ from datetime import date, timedelta
 
 from core import events, followups, people, settings
 from core.db import open_db
-from tests.helpers import open_page
-
-
-def _all_text(at) -> str:
-    return "\n".join(e.value for kind in ("markdown", "caption", "info", "error", "success")
-                     for e in getattr(at, kind))
+from tests.helpers import open_page, shown_text
 
 
 def test_an_empty_list_says_what_to_do(app):
@@ -75,7 +70,7 @@ def test_two_people_met_each_get_a_follow_up_the_next_day(app, db_path, today):
         due = [(f["reason"], f["due"]) for f in followups.for_person(db, p["id"], today)]
         assert ("event_followup", today.isoformat()) in due
     assert [link.label for link in at.get("page_link")] == ["Ana Reyes", "Kwame Mensah"]
-    assert "Hiring analysts" in _all_text(at)
+    assert "Hiring analysts" in shown_text(at)
 
 
 def test_someone_already_on_the_list_can_be_added(app, db_path, today):

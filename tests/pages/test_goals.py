@@ -4,13 +4,9 @@ from datetime import date
 
 from core import goals, people
 from core.db import open_db
-from tests.helpers import open_page
+from tests.helpers import open_page, shown_text
 
 TODAY = date(2026, 11, 27)
-
-
-def texts(at) -> str:
-    return "\n".join(e.value for kind in ("markdown", "caption", "info", "success") for e in at.get(kind))
 
 
 def add_goal(db, **fields) -> int:
@@ -88,7 +84,7 @@ def test_progress_is_a_bar_with_current_over_target_and_the_people_who_count(app
     table = at.dataframe[0].value
     assert list(table["name"]) == ["Ana", "Ben", "Cy"]
     assert list(table["company"]) == ["Globex", "Globex", "Initech"]
-    assert "Companies\\: Globex \\(2\\), Initech \\(1\\)" in texts(at)
+    assert "Companies\\: Globex \\(2\\), Initech \\(1\\)" in shown_text(at)
 
 
 def test_edit_a_goal_changes_its_number(app, db_path):

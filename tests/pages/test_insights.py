@@ -5,18 +5,9 @@ from datetime import timedelta
 from core.db import open_db
 from core.interactions import log_interaction
 from core.people import add_person
-from tests.helpers import open_page
+from tests.helpers import open_page, plain, shown_items
 
 HOSTILE = "<b>x</b> <script>alert(1)</script>"
-
-
-def plain(text: str) -> str:
-    return text.replace("\\", "")
-
-
-def texts(at) -> list[str]:
-    return [e.value for kind in ("markdown", "caption", "warning", "info", "success", "error")
-            for e in getattr(at, kind)]
 
 
 def test_the_empty_page_says_what_to_log_first(app):
@@ -79,5 +70,5 @@ def test_a_hostile_name_is_shown_literally(app, db_path, today):
 
     at = open_page(app, "insights")
 
-    assert not any("<b>" in t or "<script>" in t for t in texts(at))
-    assert any("\\<b\\>x\\</b\\>" in t for t in texts(at))
+    assert not any("<b>" in t or "<script>" in t for t in shown_items(at))
+    assert any("\\<b\\>x\\</b\\>" in t for t in shown_items(at))

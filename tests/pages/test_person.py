@@ -8,7 +8,7 @@ import pytest
 
 from core import followups, interactions, people
 from core.db import open_db
-from tests.helpers import open_page
+from tests.helpers import open_page, shown_text
 
 
 @pytest.fixture
@@ -17,11 +17,6 @@ def ana(db_path):
     return people.add_person(db, name="Ana Reyes", title="Head of Data", company="Northwind",
                              common_ground="Both ran the Berlin half", needs="Hiring two analysts",
                              details="Daughter just started school")
-
-
-def _all_text(at) -> str:
-    return "\n".join(e.value for kind in ("markdown", "caption", "info", "error", "success", "warning")
-                     for e in getattr(at, kind))
 
 
 @pytest.mark.parametrize("query", [{}, {"id": "abc"}, {"id": "999"}])
@@ -35,7 +30,7 @@ def test_the_page_shows_the_person_with_their_score_and_reason(app, ana):
     at = open_page(app, "person", id=ana)
 
     assert at.title[0].value == "Ana Reyes"
-    text = _all_text(at)
+    text = shown_text(at)
     assert "not in touch yet" in text
     assert "Not in touch yet" in text  # the stored reason
     assert "Both ran the Berlin half" in text
@@ -73,7 +68,7 @@ def test_met_today_moves_them_to_conversed_and_asks_for_a_thank_you(app, ana, db
     db = open_db(db_path)
     assert people.get_person(db, ana)["stage"] == "conversed"
     assert "thank_you" in [f["reason"] for f in followups.for_person(db, ana, today)]
-    assert "Thank Ana Reyes" in _all_text(at)
+    assert "Thank Ana Reyes" in shown_text(at)
 
 
 def test_the_detailed_form_logs_nature_reply_date_and_details(app, ana, db_path):
@@ -95,7 +90,7 @@ def test_the_detailed_form_logs_nature_reply_date_and_details(app, ana, db_path)
     assert (i["day"], i["channel"], i["kind"], i["nature"], i["responded"], i["direction"], i["notes"],
             i["details"]) == ("2026-11-20", "video", "ask", "advice", True, "them", "Talked about dbt",
                               "Moving to Porto in March")
-    assert "Moving to Porto in March" in _all_text(at)
+    assert "Moving to Porto in March" in shown_text(at)
 
 
 def test_deleting_a_touch_removes_it(app, ana, db_path, today):
@@ -149,7 +144,7 @@ def test_dates_can_be_added_without_a_year_and_removed(app, ana, db_path):
 
     [d] = people.list_dates(open_db(db_path), ana)
     assert (d["label"], d["month"], d["day"], d["year"]) == ("birthday", 3, 14, None)
-    assert "Birthday: 14 March" in _all_text(at)
+    assert "Birthday: 14 March" in shown_text(at)
 
     at.button(key=f"person_date_del_{d['id']}").click().run()
     assert people.list_dates(open_db(db_path), ana) == []

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from core import people
 from core.db import open_db
-from tests.helpers import open_page
-
-
-def _texts(at) -> str:
-    return "\n".join(e.value for kind in ("markdown", "caption", "info", "error", "success")
-                     for e in getattr(at, kind))
+from tests.helpers import open_page, shown_text
 
 
 def test_an_empty_list_says_how_to_get_people_in(app):
@@ -26,7 +21,7 @@ def test_the_demo_list_renders_with_scores_and_reasons(app, demo_path):
     total = people.list_people(open_db(demo_path), limit=0)[1]
     assert len(table) == min(total, 50)
     assert {"Name", "Company", "Stage", "Score", "Status", "Why"} <= set(table.columns)
-    assert f"{total:,} people" in _texts(at)
+    assert f"{total:,} people" in shown_text(at)
 
 
 def test_adding_a_person_stores_them_with_a_new_company_and_opens_their_page(app, db_path):
@@ -116,7 +111,7 @@ def test_the_list_pages_through_many_people(app, db_path):
 
     table = at.dataframe[0].value
     assert list(table["Name"]) == [f"Person {n:03d}" for n in range(100, 120)]
-    assert "120 people · showing 101-120" in _texts(at)
+    assert "120 people · showing 101-120" in shown_text(at)
 
 
 def test_merging_suggested_duplicates_keeps_one_record(app, db_path):

@@ -5,13 +5,9 @@ from datetime import date
 from core import followups, goals, people
 from core.db import open_db
 from core.interactions import log_interaction
-from tests.helpers import open_page
+from tests.helpers import open_page, shown_text
 
 TODAY = date(2026, 11, 27)
-
-
-def texts(at) -> str:
-    return "\n".join(e.value for kind in ("markdown", "caption", "subheader", "info", "success") for e in at.get(kind))
 
 
 def test_an_empty_database_shows_the_first_run_panel_with_its_four_first_steps(app):
@@ -19,7 +15,7 @@ def test_an_empty_database_shows_the_first_run_panel_with_its_four_first_steps(a
 
     assert [b.label for b in at.button] == ["Load the demo data", "Import LinkedIn connections", "Add a goal",
                                             "Add a person"]
-    assert "Nobody is in your network here yet" in texts(at)
+    assert "Nobody is in your network here yet" in shown_text(at)
 
 
 def test_a_goal_alone_keeps_the_first_run_panel_and_marks_that_step_done(app, db_path):
@@ -28,7 +24,7 @@ def test_a_goal_alone_keeps_the_first_run_panel_and_marks_that_step_done(app, db
     at = open_page(app, "today")
 
     assert at.button(key="today_goal").label == "Add another goal"
-    assert "✓ 1 goal set. Next, the people who can help you reach it." in texts(at)
+    assert "✓ 1 goal set. Next, the people who can help you reach it." in shown_text(at)
 
 
 def test_load_the_demo_data_fills_the_database_in_one_click(app, db_path):
@@ -39,7 +35,7 @@ def test_load_the_demo_data_fills_the_database_in_one_click(app, db_path):
     assert not at.exception
     assert open_db(db_path).table("people").count > 30
     assert at.success[0].value.startswith("The demo is loaded")
-    assert "Thank-yous to send" in texts(at)
+    assert "Thank-yous to send" in shown_text(at)
 
 
 def test_add_a_goal_from_the_first_run_panel_opens_the_goals_page(app):
@@ -67,7 +63,7 @@ def test_the_demo_day_shows_every_section_with_its_items(app, demo_path):
     dates = followups.upcoming_dates(db, TODAY)
     at = open_page(app, "today")
 
-    shown = texts(at)
+    shown = shown_text(at)
     for section in (f"Thank-yous to send ({len(thanks)})", "Overdue and due today",
                     f"Dates in the next two weeks ({len(dates)})", "Goals to revisit", "This week",
                     "Small victories this week"):
@@ -139,7 +135,7 @@ def test_a_name_with_html_appears_literally(app, db_path):
     log_interaction(db, pid, day="2026-11-26", channel="phone", today=TODAY)
     at = open_page(app, "today")
 
-    shown = texts(at)
+    shown = shown_text(at)
     assert "Thank \\<b\\>Bold\\</b\\> \\<script\\>alert\\(1\\)\\</script\\>" in shown
     assert "<b>" not in shown.replace("\\<b\\>", "")
     assert "\\<b\\>Bold\\</b\\> \\<script\\>alert\\(1\\)\\</script\\>" in [link.label for link in at.get("page_link")]
