@@ -25,12 +25,14 @@ import numpy as np
 from sqlite_utils import Database
 
 from core import scoring
+from core.db import evidence_sql
 from core.scoring import PARAMS, STATUS_LABELS, Touch
 
 DIRECTIONS = {"me": 0, "them": 1, "unknown": 2}  # score() sorts these names: me < them < unknown
 KINDS = {"ask": 0, "give": 1, "neutral": 2}  # ask < give < neutral
 ODD = 3  # a direction or kind score() would treat by its name: leave that person to score()
 THANKS, INFO, ODD_TAGS = 1, 2, 4  # tag bits: thank_you, informational_interview, unreadable tags
+CONVERSATION = 8
 NO_TOUCH = (None, "not_in_touch", "low", "Not in touch yet: log a first touch to start a score.", None)
 STATUS_CODES = ("on_track", "due_soon", "overdue", "fading", "dormant")
 # julianday('0001-01-01') is 1721425.5: a date's integer julian day is its ordinal plus this.
@@ -70,20 +72,10 @@ def score_logs(logs: Mapping[int, Iterable[Touch]], cadences: Mapping[int, int],
 def fetch_evidence(db: Database, person_ids: Sequence[int] | None = None) -> np.ndarray:
     """Every touch (of these people, or of everyone) as one packed integer, read in a single pass.
 
-    Packing in SQL keeps what crosses into Python to one small integer per touch, and joining them
-    into one text that numpy parses spares a Python object per row, which was most of the cost:
-    person_id << 32 | julian day << 10 | direction << 8 | kind << 6 | responded << 4 | tag bits.
+    person_id << 32 | the touch's `evidence` column (see core.db.evidence_sql; computed here should a
+    row lack it). Joining the integers into one text that numpy parses spares a Python object per row.
     """
-    db.conn.create_function("rapport_tag_bits", 1, _tag_bits, deterministic=True)
-    code = (
-        f"(person_id << {SHIFT_PERSON}) "
-        f"| (case when length(day) = 10 then coalesce(cast(julianday(day) as integer), 0) else 0 end << {SHIFT_DAY}) "
-        "| (case direction when 'me' then 0 when 'them' then 256 when 'unknown' then 512 else 768 end) "
-        "| (case kind when 'ask' then 0 when 'give' then 64 when 'neutral' then 128 when '' then 128 else 192 end) "
-        "| (case when responded is null then 0 when responded then 16 else 32 end) "
-        "| (case tags when '[]' then 0 when '[\"thank_you\"]' then 1 else rapport_tag_bits(tags) end) "
-        "| (case nature when 'thank_you' then 1 when 'informational_interview' then 2 else 0 end)"
-    )
+    code = f"(person_id << {SHIFT_PERSON}) | coalesce(evidence, {evidence_sql()})"
     sql = f"select group_concat(code) from (select {code} as code from interactions"
     if person_ids is None:
         return _parse(db.execute(sql + ")").fetchone()[0])
@@ -97,19 +89,6 @@ def _parse(joined: str | None) -> np.ndarray:
     if not joined:
         return np.zeros(0, dtype=np.int64)
     return np.fromstring(joined, dtype=np.int64, sep=",")
-
-
-@lru_cache(maxsize=4096)
-def _tag_bits(tags: str | None) -> int:
-    if not tags:
-        return 0
-    try:
-        found = json.loads(tags)
-    except ValueError:
-        return ODD_TAGS
-    if not isinstance(found, list) or not all(isinstance(t, str) for t in found):
-        return ODD_TAGS
-    return THANKS * ("thank_you" in found) + INFO * ("informational_interview" in found)
 
 
 def score_people(db: Database, today: date, person_ids: Sequence[int], cadences: Sequence[int],
@@ -179,7 +158,7 @@ def _evidence(db: Database, person_ids: Sequence[int], everyone: bool) -> tuple[
     known = (sorted_ids[where] == pid) if len(ids) else np.zeros(len(pid), dtype=bool)
     packed, idx = packed[known], order[where[known]]
     day = (packed >> SHIFT_DAY) & ((1 << (SHIFT_PERSON - SHIFT_DAY)) - 1)
-    tags = packed & 15
+    tags = packed & 7  # bit 3 marks a conversation, which the score does not read
     tags[day == 0] |= ODD_TAGS  # a day julianday() could not read: score() will say what is wrong
     return idx, day, (packed >> 8) & 3, (packed >> 6) & 3, (packed >> 4) & 3, tags
 
@@ -259,7 +238,7 @@ def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.n
     sub = (2 - np.minimum(dirc, 2)) * 12 + (2 - np.minimum(kindc, 2)) * 4 + resp_rank
     packed = ((((idx * top_age + age) * 36 + sub) << 4) | tags)[keep]
     packed.sort()
-    tags = packed & 15
+    tags = packed & 7  # bit 3 marks a conversation, which the score does not read
     key = packed >> 4
     sub = key % 36
     idx, age = np.divmod(key // 36, top_age)

@@ -87,8 +87,9 @@ def add_person_met(db: Database, event_id: int, *, today: date, person_id: int |
 def people_met(db: Database, event_id: int) -> list[dict]:
     """Who was met at an event and where each relationship stands now."""
     return rows(db, (
-        "select p.id, p.name, p.title, coalesce(c.name, '') as company, p.stage, p.score, p.score_status, "
-        "p.score_reason, ep.note from event_people ep join people p on p.id = ep.person_id "
+        "select p.id, p.name, p.title, coalesce(c.name, '') as company, p.stage, s.score, s.score_status, "
+        "s.score_reason, ep.note from event_people ep join people p on p.id = ep.person_id "
+        "join scores s on s.person_id = p.id "
         "left join companies c on c.id = p.company_id where ep.event_id = ? order by p.name"), [event_id])
 
 

@@ -59,7 +59,8 @@ def _csv_bytes(columns: tuple[str, ...], records: list[dict]) -> bytes:
 def people_csv(db: Database, include_archived: bool = True) -> bytes:
     """Everyone on the list as CSV (UTF-8 with BOM), tags comma-joined."""
     where = "" if include_archived else "where p.archived_at is null"
-    found = rows(db, "select p.*, coalesce(c.name, '') as company from people p "
+    found = rows(db, "select p.*, s.score, s.score_status, s.score_reason, s.last_touch_on, "
+                     "coalesce(c.name, '') as company from people p left join scores s on s.person_id = p.id "
                      f"left join companies c on c.id = p.company_id {where} order by p.id")
     for r in found:
         r["tags"] = ", ".join(json.loads(r["tags"] or "[]"))
@@ -226,7 +227,8 @@ def calendar_ics(db: Database, today: date, stamp: datetime | None = None) -> by
     cal.add("x-wr-calname", "Rapport follow-ups")
     for f in rows(db, (
             "select f.id, f.reason, f.due, f.title, p.name as person, coalesce(c.name, '') as company, "
-            "p.last_touch_on, p.score_reason from followups f left join people p on p.id = f.person_id "
+            "s.last_touch_on, s.score_reason from followups f left join people p on p.id = f.person_id "
+            "left join scores s on s.person_id = f.person_id "
             "left join companies c on c.id = p.company_id where f.status = 'open' and f.reason != 'date' "
             "and (p.id is null or p.archived_at is null) order by f.due, f.id")):
         label = FOLLOWUP_REASONS.get(f["reason"], "Reminder")

@@ -166,9 +166,10 @@ def snooze(db: Database, followup_id: int, days: int, today: date) -> date:
 
 _SELECT = (
     "select f.id, f.person_id, f.reason, f.due, f.title, f.status, f.snoozes, f.interaction_id, f.event_id, "
-    "p.name as person, coalesce(c.name, '') as company, p.score, p.score_status, p.score_reason, p.email, "
+    "p.name as person, coalesce(c.name, '') as company, s.score, s.score_status, s.score_reason, p.email, "
     "i.day as interaction_day, i.channel as interaction_channel "
-    "from followups f left join people p on p.id = f.person_id left join companies c on c.id = p.company_id "
+    "from followups f left join people p on p.id = f.person_id left join scores s on s.person_id = f.person_id "
+    "left join companies c on c.id = p.company_id "
     "left join interactions i on i.id = f.interaction_id "
 )
 

@@ -111,6 +111,9 @@ def _segment_sql(goal: dict) -> tuple[list[str], list]:
     return where, params
 
 
+SCORE = "(select score from scores where person_id = p.id)"  # the counts themselves need no join
+
+
 def progress(db: Database, goal: dict, with_people: bool = True) -> dict:
     """Compute a goal's progress: {current, target, fraction, people} (people who count toward it)."""
     where, params = _segment_sql(goal)
@@ -120,7 +123,7 @@ def progress(db: Database, goal: dict, with_people: bool = True) -> dict:
         params += list(reached)
         base = f"from people p where {' and '.join(where)}"
         if with_people:  # one pass: the count rides along with the first 100 names
-            people = rows(db, f"select p.id, p.name, p.stage, p.score, count(*) over () as counted {base} "
+            people = rows(db, f"select p.id, p.name, p.stage, {SCORE} as score, count(*) over () as counted {base} "
                               "order by p.name limit 100", params)
             current = people[0]["counted"] if people else 0
         else:
@@ -136,7 +139,7 @@ def progress(db: Database, goal: dict, with_people: bool = True) -> dict:
             params.append(goal["interaction_nature"])
         base = f"from interactions i join people p on p.id = i.person_id where {' and '.join(where)}"
         if with_people:
-            people = rows(db, f"select p.id, p.name, p.stage, p.score, count(*) as touches, "
+            people = rows(db, f"select p.id, p.name, p.stage, {SCORE} as score, count(*) as touches, "
                               f"sum(count(*)) over () as counted {base} group by p.id order by p.name limit 100",
                           params)
             current = people[0]["counted"] if people else 0

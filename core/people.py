@@ -43,12 +43,15 @@ COMPANY_FIELDS: dict[str, tuple[str, str]] = {
     "hiring_notes": ("Hiring notes", "long"),
     "notes": ("Notes", "long"),
 }
+# A person's stored score lives in the scores table (one row each, see core/db.py m006).
+SCORED = "join scores s on s.person_id = p.id "
+SCORE_FIELDS = "s.score, s.score_status, s.score_confidence, s.score_reason, s.last_touch_on"
 SORTS = {
-    "score": "p.score is null, p.score desc, p.name collate nocase",
-    "score_low": "p.score is null, p.score asc, p.name collate nocase",
+    "score": "s.score is null, s.score desc, p.name collate nocase",
+    "score_low": "s.score is null, s.score asc, p.name collate nocase",
     "due": "f.due is null, f.due, p.name collate nocase",
     "name": "p.name collate nocase",
-    "recent": "p.last_touch_on is null, p.last_touch_on desc, p.name collate nocase",
+    "recent": "s.last_touch_on is null, s.last_touch_on desc, p.name collate nocase",
     "stage": "case p.stage " + " ".join(f"when '{s}' then {i}" for i, s in enumerate(STAGES))
              + " end desc, p.name collate nocase",
 }
@@ -171,8 +174,8 @@ def _require_person(db: Database, person_id: int) -> dict:
 
 def get_person(db: Database, person_id: int) -> dict:
     """A person with their company's name and their tags as a list."""
-    person = one(db, "select p.*, c.name as company from people p left join companies c on c.id = p.company_id "
-                     "where p.id = ?", [person_id])
+    person = one(db, f"select p.*, {SCORE_FIELDS}, s.scored_on, c.name as company from people p {SCORED}"
+                     "left join companies c on c.id = p.company_id where p.id = ?", [person_id])
     if not person:
         raise NotFound("That person does not exist (any more).")
     person["tags"] = v.load_tags(person["tags"])
@@ -253,15 +256,14 @@ def list_people(db: Database, *, search: str = "", company_id: int | None = None
                 "and person_id is not null group by person_id) f on f.person_id = p.id ") if needs_due else ""
     company_join = "left join companies c on c.id = p.company_id "
     where_sql = " and ".join(where)
-    count_joins = (company_join if search.strip() else "") + due_join
+    count_joins = (company_join if search.strip() else "") + (SCORED if band else "") + due_join
     total = scalar(db, f"select count(*) from people p {count_joins}where {where_sql}", params)
     next_due = "f.due" if needs_due else (
         "(select min(due) from followups where person_id = p.id and status = 'open')")
     found = rows(db, (
         "select p.id, p.name, p.title, coalesce(c.name, '') as company, p.company_id, p.industry, p.role, "
-        "p.seniority, p.stage, p.tier, p.tags, p.score, p.score_status, p.score_confidence, p.score_reason, "
-        f"p.last_touch_on, {next_due} as next_due, p.email, p.archived_at "
-        f"from people p {company_join}{due_join}where {where_sql} order by {order} limit ? offset ?"
+        f"p.seniority, p.stage, p.tier, p.tags, {SCORE_FIELDS}, {next_due} as next_due, p.email, p.archived_at "
+        f"from people p {SCORED}{company_join}{due_join}where {where_sql} order by {order} limit ? offset ?"
     ), [*params, limit, offset])
     for r in found:
         r["tags"] = v.load_tags(r["tags"])
@@ -269,12 +271,12 @@ def list_people(db: Database, *, search: str = "", company_id: int | None = None
 
 
 _BAND_SQL = {
-    "thriving": "p.score >= 80",
-    "warm": "p.score >= 60 and p.score < 80",
-    "cooling": "p.score >= 40 and p.score < 60",
-    "cold": "p.score >= 20 and p.score < 40",
-    "dormant": "p.score < 20",
-    "none": "p.score is null",
+    "thriving": "s.score >= 80",
+    "warm": "s.score >= 60 and s.score < 80",
+    "cooling": "s.score >= 40 and s.score < 60",
+    "cold": "s.score >= 20 and s.score < 40",
+    "dormant": "s.score < 20",
+    "none": "s.score is null",
 }
 
 
@@ -310,9 +312,9 @@ def stage_ladder(db: Database, limit_per_stage: int = 50) -> dict[str, list[dict
     ladder = {}
     for stage in STAGES:
         ladder[stage] = rows(db, (
-            "select p.id, p.name, coalesce(c.name, '') as company, p.score, p.score_status from people p "
+            f"select p.id, p.name, coalesce(c.name, '') as company, s.score, s.score_status from people p {SCORED}"
             "left join companies c on c.id = p.company_id where p.stage = ? and p.archived_at is null "
-            "order by p.score is null, p.score desc, p.name collate nocase limit ?"), [stage, limit_per_stage])
+            "order by s.score is null, s.score desc, p.name collate nocase limit ?"), [stage, limit_per_stage])
     return ladder
 
 
@@ -377,17 +379,19 @@ def list_companies(db: Database, *, search: str = "", include_archived: bool = F
     return rows(db, (
         "select c.id, c.name, c.industry, c.website, "
         "c.checked_website + c.checked_news + c.checked_social as research_done, "
-        "count(p.id) as people, max(p.score) as best_score, "
+        "count(p.id) as people, max(s.score) as best_score, "
         "sum(case when p.stage in ('conversed', 'connected', 'ally') then 1 else 0 end) as conversed "
         "from companies c left join people p on p.company_id = c.id and p.archived_at is null "
+        "left join scores s on s.person_id = p.id "
         f"where {' and '.join(where)} group by c.id order by c.name collate nocase"), params)
 
 
 def company_people(db: Database, company_id: int) -> list[dict]:
     """Who do I know here? Each person with their stage, score and status."""
     return rows(db, (
-        "select id, name, title, stage, score, score_status, score_reason, last_touch_on from people "
-        "where company_id = ? and archived_at is null order by score is null, score desc, name"), [company_id])
+        f"select p.id, p.name, p.title, p.stage, s.score, s.score_status, s.score_reason, s.last_touch_on from people p "
+        f"{SCORED}where p.company_id = ? and p.archived_at is null order by s.score is null, s.score desc, p.name"),
+        [company_id])
 
 
 def merge_companies(db: Database, keep_id: int, drop_id: int) -> None:

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.bulk_scoring import score_logs
-from core.db import memory_db, rows
+from core.db import evidence_sql, memory_db, rows, scalar
 from core.demo import generate_demo
 from core.relationships import BULK_FROM, refresh_people, score_person
 from core.scoring import Touch, score
@@ -109,14 +109,14 @@ def test_two_unthanked_favours_tied_at_the_top_are_left_to_score():
 
 
 def stored(db):
-    return {r["id"]: (r["score"], r["score_status"], r["score_confidence"], r["score_reason"])
-            for r in rows(db, "select * from people")}
+    return {r["person_id"]: (r["score"], r["score_status"], r["score_confidence"], r["score_reason"])
+            for r in rows(db, "select * from scores")}
 
 
-def reference(db):
+def reference(db, today=TODAY):
     out = {}
     for person in rows(db, "select * from people"):
-        s = score_person(db, person, TODAY)
+        s = score_person(db, person, today)
         out[person["id"]] = (s.value, s.status, s.confidence, s.reason)
     return out
 
@@ -141,15 +141,15 @@ def add_people(db, n):
           "created_at": "2026-01-01", "updated_at": "2026-01-01"} for i in range(1, n + 1)])
 
 
-def test_odd_rows_in_the_database_are_scored_as_score_would_score_them(db):
+def add_odd_log(db, n, seed=5):
     # Rows an import or a hand edit could leave: unknown directions and kinds, an empty kind, tags
     # beyond the known ones, tags that are not a list, natures that count as tags, future days.
-    rng = random.Random(5)
-    add_people(db, 120)
+    rng = random.Random(seed)
+    add_people(db, n)
     db.execute("update people set cadence_days = 3 where id % 7 = 0")
     db.execute("update people set archived_at = '2026-01-01' where id % 11 = 0")
     records = []
-    for pid in range(1, 121):
+    for pid in range(1, n + 1):
         for _ in range(rng.randint(0, 12)):
             odd = pid % 10 == 0
             records.append({
@@ -165,8 +165,53 @@ def test_odd_rows_in_the_database_are_scored_as_score_would_score_them(db):
                 "created_at": "2026-01-01"})
     db.table("interactions").insert_all(records)
 
+
+def test_odd_rows_in_the_database_are_scored_as_score_would_score_them(db):
+    add_odd_log(db, 120)
+
     assert refresh_people(db, TODAY) == 120
     assert stored(db) == reference(db)
+
+
+def test_the_stored_evidence_follows_every_edit_and_is_recomputed_where_missing(db):
+    add_odd_log(db, 80, seed=9)
+    db.execute("update interactions set day = date(day, '-30 days'), tags = '[\"thank_you\"]' where id % 3 = 0")
+    db.execute("update interactions set direction = 'them', responded = null where id % 5 = 0")
+    db.execute("update interactions set nature = 'informational_interview', channel = 'video' where id % 7 = 0")
+
+    assert scalar(db, f"select count(*) from interactions where evidence is not {evidence_sql()}") == 0
+    refresh_people(db, TODAY)
+    assert stored(db) == reference(db)
+
+    db.execute("update interactions set evidence = null where id % 2 = 0")  # as if a trigger had been lost
+    refresh_people(db, TODAY + timedelta(days=3))
+    assert stored(db) == reference(db, TODAY + timedelta(days=3))
+
+
+def python_tag_bits(tags):
+    """What score() makes of a tags text, as the evidence's tag bits."""
+    if not tags:
+        return 0
+    try:
+        found = json.loads(tags)
+    except ValueError:
+        return 4
+    if not isinstance(found, list) or not all(isinstance(t, str) for t in found):
+        return 4
+    return ("thank_you" in found) + 2 * ("informational_interview" in found)
+
+
+@pytest.mark.parametrize("tags", [
+    "[]", "[ ]", "", '["thank_you"]', '["informational_interview", "thank_you"]', '["x", "informational_interview"]',
+    '["thank_you_later"]', "not json", '"thank_you"', "[1]", '["thank_you", 2]', '{"thank_you": 1}', "[null]",
+    '["th\\u0061nk_you"]', "[[\"thank_you\"]]",
+])
+def test_the_tag_bits_in_sql_are_what_python_reads(db, tags):
+    db.table("people").insert({"id": 1, "name": "A", "created_at": "x", "updated_at": "x"})
+    db.table("interactions").insert({"person_id": 1, "day": "2026-11-20", "channel": "email", "direction": "me",
+                                     "kind": "give", "tags": tags, "created_at": "x"})
+
+    assert scalar(db, "select evidence & 7 from interactions") == python_tag_bits(tags)
 
 
 def test_a_subset_is_scored_in_bulk_and_the_rest_left_alone(db):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core import db as coredb
-from core.db import forget_migrated, is_rapport_db, open_db, transaction
+from core.db import SCORE_COLUMNS, forget_migrated, is_rapport_db, open_db, transaction
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -59,9 +59,20 @@ def test_a_first_migration_database_with_data_upgrades_with_every_row_intact(tmp
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
     conn.executescript((FIXTURES / "rapport_v1.sql").read_text())
+    # A file that has been scored: m006 moves the scores to their own table.
+    conn.execute("update people set score = 63, score_status = 'overdue', score_confidence = 'high', "
+                 "score_reason = 'Score 63: last touch 40 days ago.', last_touch_on = '2026-10-18', "
+                 "scored_on = '2026-11-27' where id = 1")
+    conn.commit()
     conn.close()
-    before = {t: sqlite3.connect(path).execute(f"select * from {t} order by 1").fetchall()
-              for t in ("people", "companies", "interactions", "important_dates", "followups", "goals", "settings")}
+    old = sqlite3.connect(path)
+    before = {}  # each table's columns as they were (columns added later are checked on their own)
+    for table in ("people", "companies", "interactions", "important_dates", "followups", "goals", "settings"):
+        kept = ", ".join(c for c in (r[1] for r in old.execute(f"pragma table_info({table})"))
+                         if table != "people" or c not in SCORE_COLUMNS)
+        before[table] = (kept, old.execute(f"select {kept} from {table} order by 1").fetchall())
+    scores = old.execute(f"select id, {', '.join(SCORE_COLUMNS)} from people order by 1").fetchall()
+    old.close()
     forget_migrated()
 
     db = open_db(path)
@@ -69,8 +80,12 @@ def test_a_first_migration_database_with_data_upgrades_with_every_row_intact(tmp
     assert "templates" in db.table_names()
     assert [r[0] for r in db.execute("select name from _sqlite_migrations order by id")] == [
         m.name for m in coredb.migrations._migrations]
-    for table, rows in before.items():
-        assert db.execute(f"select * from {table} order by 1").fetchall() == rows, table
+    for table, (columns, rows) in before.items():
+        assert db.execute(f"select {columns} from {table} order by 1").fetchall() == rows, table
+    assert db.execute("select count(*) from interactions where evidence is null").fetchone()[0] == 0
+    assert db.execute(f"select person_id, {', '.join(SCORE_COLUMNS)} from scores order by 1").fetchall() == scores
+    assert scores[0][1:3] == ("2026-10-18", 63)
+    assert not set(SCORE_COLUMNS) & set(db.table("people").columns_dict)
 
 
 def test_a_failed_transaction_writes_nothing(db):
@@ -180,3 +195,15 @@ def test_a_restored_database_never_reuses_an_old_data_version(tmp_path):
 
     assert coredb.data_version(open_db(path)) != before
     add_person(open_db(path), name="Ana")
+
+
+def test_every_person_has_exactly_one_scores_row_however_they_come_and_go(db):
+    db.execute("insert into people (name, created_at, updated_at) values ('Shell', 'x', 'x')")  # like sqlite3's shell
+    ana = db.table("people").insert({"name": "Ana", "created_at": "x", "updated_at": "x"}).last_pk
+    assert db.execute("select person_id, score, score_status from scores order by 1").fetchall() == [
+        (1, None, "not_in_touch"), (ana, None, "not_in_touch")]
+
+    db.execute("pragma foreign_keys = off")  # the trigger holds even where foreign keys are not enforced
+    db.execute("delete from people where id = 1")
+
+    assert db.execute("select person_id from scores").fetchall() == [(ana,)]

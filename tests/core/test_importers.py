@@ -80,7 +80,7 @@ def test_an_excel_resave_with_short_dates_and_credentials_in_the_last_name_impor
 def test_the_connection_date_is_kept_but_is_not_an_interaction(db):
     import_file(db, "linkedin", fixture("Connections.csv"), TODAY)
     assert db.table("interactions").count == 0
-    assert scalar(db, "select count(*) from people where score is not null") == 0
+    assert scalar(db, "select count(*) from scores where score is not null") == 0
 
 
 def test_companies_are_created_once_and_linked(db):
@@ -211,7 +211,8 @@ def test_messages_become_interactions_with_direction_and_reply(db):
 
 def test_messages_give_the_score_real_evidence_and_move_the_person_up_the_ladder(db):
     import_file(db, "linkedin", fixture("Connections.csv"), TODAY, {"messages": fixture("messages.csv")})
-    ines = rows(db, "select stage, score, last_touch_on from people where name like 'Ines%'")[0]
+    ines = rows(db, "select stage, score, last_touch_on from people join scores on person_id = id "
+                    "where name like 'Ines%'")[0]
     assert ines["stage"] == "conversed" and ines["score"] is not None and ines["last_touch_on"] == "2026-02-21"
     assert rows(db, "select from_stage, to_stage, day from stage_changes") == [
         {"from_stage": "stranger", "to_stage": "conversed", "day": "2026-02-20"}]

@@ -26,8 +26,8 @@ def test_the_cadence_is_the_persons_own_else_their_tiers(person, expected):
 
 
 def snapshot(db):
-    people = rows(db, "select id, score, score_status, score_confidence, score_reason, scored_on, last_touch_on "
-                      "from people order by id")
+    people = rows(db, "select person_id, score, score_status, score_confidence, score_reason, scored_on, "
+                      "last_touch_on from scores order by person_id")
     checkins = rows(db, "select person_id, due, status, anchor_on, closed_on from followups "
                         "where reason = 'check_in' order by person_id")
     return people, checkins
@@ -93,12 +93,12 @@ def test_archiving_closes_the_check_in_and_a_refresh_does_not_reopen_it():
 
 def test_a_score_that_did_not_change_still_records_the_day_it_was_scored():
     db = small_demo()
-    before = dict(db.execute("select id, score from people").fetchall())
+    before = dict(db.execute("select person_id, score from scores").fetchall())
 
     refresh_people(db, TODAY + timedelta(days=1))
 
-    after = rows(db, "select id, score, scored_on from people")
-    assert any(before[r["id"]] == r["score"] for r in after)
+    after = rows(db, "select person_id, score, scored_on from scores")
+    assert any(before[r["person_id"]] == r["score"] for r in after)
     assert {r["scored_on"] for r in after} == {(TODAY + timedelta(days=1)).isoformat()}
 
 
@@ -110,5 +110,5 @@ def test_the_daily_refresh_runs_once_a_day_unless_forced(demo_db):
     assert daily_refresh(demo_db, TODAY) is False  # the demo already ran it today
     assert daily_refresh(demo_db, TODAY, force=True) is True
     assert daily_refresh(demo_db, TODAY + timedelta(days=1)) is True
-    assert scalar(demo_db, "select count(*) from people where scored_on != ?",
+    assert scalar(demo_db, "select count(*) from scores where scored_on != ?",
                   [(TODAY + timedelta(days=1)).isoformat()]) == 0
