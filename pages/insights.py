@@ -24,14 +24,9 @@ header("Insights", "Your own habits, measured from your log: the next thing to d
 
 @st.cache_data(max_entries=8, show_spinner="Reading your log…")
 def compute(fingerprint: str, day_iso: str) -> dict:
-    """The audit, neglect signs and victories; recomputed only when the log changes (about 1 s at 30,000
-    people: each reads compact integer columns in bulk, see core/insights.py)."""
-    cdb = get_db()
-    return {
-        "audit": insights.audit(cdb, day),
-        "neglect": insights.neglect(cdb, day),
-        "victories": insights.victories(cdb, day),
-    }
+    """The audit, neglect signs and victories; recomputed only when the log changes (one shared read of
+    compact integer columns, see core/insights.py)."""
+    return insights.overview(get_db(), day)
 
 
 @st.cache_data(max_entries=8, show_spinner="Drawing the charts…")

@@ -15,6 +15,7 @@ from core.people import add_person, set_stage
 from core.relationships import cadence_for
 from core.scoring import band, score
 from core.settings import get_cadences, save_budget_minutes
+from core.vocab import CONVERSATION_CHANNELS, CONVERSATION_NATURES
 
 TODAY = date(2026, 11, 27)
 PEOPLE = {
@@ -445,6 +446,28 @@ def test_a_demo_written_mostly_by_email_names_the_same_person_to_call_as_the_ref
     assert found == reference_neglect(demo_db, today)
 
 
+def test_a_channel_outside_the_vocabulary_is_counted_by_its_name(demo_db, today):
+    demo_db.execute("update interactions set channel = 'fax' where id % 6 = 0")  # a hand edit
+
+    found = ins.neglect(demo_db, today)
+
+    assert "fax" in [c["channel"] for c in found["channels"]]
+    assert found == reference_neglect(demo_db, today)
+
+
+def test_one_read_of_the_log_serves_all_three_and_a_stale_or_short_one_is_read_again(demo_db, today):
+    together = ins.overview(demo_db, today)
+    assert together["victories"] == reference_victories(demo_db, today)
+    assert together["neglect"] == reference_neglect(demo_db, today)
+    assert together["audit"]["ready"] is True
+
+    yesterday = ins.read_log(demo_db, today - timedelta(days=1))
+    short = ins.read_log(demo_db, today, since=today - timedelta(days=10))
+    assert ins.audit(demo_db, today, log=yesterday) == together["audit"]
+    assert ins.neglect(demo_db, today, log=short) == together["neglect"]
+    assert ins.victories(demo_db, today, log=short) == together["victories"]
+
+
 def test_between_equal_writers_the_one_written_to_first_is_named(db, today):
     for name in ("Zed", "Ann", "Ann"):
         pid = add_person(db, name=name)
@@ -705,8 +728,8 @@ def reference_people(db) -> dict[int, dict]:
 
 def reference_neglect(db, today: date, limit: int = 10) -> dict:
     """The article's neglect signs: people met and never followed up, past their cadence, channel variety."""
-    conv = ",".join(f"'{c}'" for c in sorted(ins.CONVERSATION_CHANNELS))
-    natures = ",".join(f"'{n}'" for n in sorted(ins.CONVERSATION_NATURES))
+    conv = ",".join(f"'{c}'" for c in sorted(CONVERSATION_CHANNELS))
+    natures = ",".join(f"'{n}'" for n in sorted(CONVERSATION_NATURES))
     met = rows(db, (
         "with met as (select person_id, max(day) as met_on from ("
         f"  select person_id, day from interactions where channel in ({conv}) or nature in ({natures})"
@@ -788,7 +811,7 @@ def reference_victories(db, today: date) -> dict:
     for t in log:
         if not (start <= t["day"] <= today) or ins._is_thank_you(t):
             continue
-        if t["channel"] in ins.CONVERSATION_CHANNELS or t["nature"] in ins.CONVERSATION_NATURES:
+        if t["channel"] in CONVERSATION_CHANNELS or t["nature"] in CONVERSATION_NATURES:
             conversations += 1
             on_time += any(u["direction"] == "me" and ins._is_thank_you(u)
                            and t["day"] <= u["day"] <= t["day"] + timedelta(days=ins.THANK_YOU_DAYS)
