@@ -678,7 +678,7 @@ def _never_followed_up(db: Database, log: Log, today: date, limit: int) -> tuple
     met_on = np.zeros(len(people), dtype=np.int64)
     np.maximum.at(met_on, at, day[talked])
     events = np.array(db.execute(
-        f"select ep.person_id, max({DAY_NUMBER.format('e.day')}) from event_people ep join events e "
+        f"select ep.person_id, coalesce(max({DAY_NUMBER.format('e.day')}), 0) from event_people ep join events e "
         "on e.id = ep.event_id group by ep.person_id").fetchall(), dtype=np.int64).reshape(-1, 2)
     if len(events):
         people, at = np.unique(np.r_[people, events[:, 0]], return_inverse=True)

@@ -239,6 +239,17 @@ def test_people_met_and_never_followed_up_are_listed(db, today):
     assert found["never_followed_up_count"] == 2
 
 
+def test_an_event_with_an_unreadable_day_does_not_stop_the_neglect_signs(db, today):
+    pid = add_person(db, name="Met Once")
+    log_interaction(db, pid, day=today - timedelta(days=10), channel="video", today=today)
+    db.execute("insert into events (name, day, created_at, updated_at) values ('Hand edit', 'soon', 'x', 'x')")
+    db.execute("insert into event_people (event_id, person_id) values (1, ?)", [pid])
+
+    found = ins.neglect(db, today)
+
+    assert [(m["name"], m["days_ago"]) for m in found["never_followed_up"]] == [("Met Once", 10)]
+
+
 def test_connections_past_their_cadence_are_listed_active_first(db, today):
     net = add_person(db, name="Network", tier="network")
     act = add_person(db, name="Active", tier="active")
