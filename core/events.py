@@ -12,6 +12,7 @@ from core.errors import NotFound
 from core.interactions import log_interaction
 from core.people import add_person, get_or_create_company
 
+MET_NOTE_MAX = 2000  # the one note about someone met at an event ("talked about their data team")
 EVENT_FIELDS = {"name": "Event name", "place": "Place", "url": "Event page", "research": "Research notes",
                 "pitch": "Elevator pitch", "notes": "Notes"}
 
@@ -67,7 +68,7 @@ def add_person_met(db: Database, event_id: int, *, today: date, person_id: int |
     event = get_event(db, event_id)
     if event["day"] > today.isoformat():
         raise v.ValidationError("This event hasn't happened yet; add the people you meet once it has.")
-    note = v.text(note, "Note", max_len=2000)
+    note = v.text(note, "Note", max_len=MET_NOTE_MAX)
     with transaction(db):
         if person_id is None:
             person_id = add_person(db, name=name, title=title, company=company, how_met="event",
@@ -91,6 +92,50 @@ def people_met(db: Database, event_id: int) -> list[dict]:
         "s.score_reason, ep.note from event_people ep join people p on p.id = ep.person_id "
         "join scores s on s.person_id = p.id "
         "left join companies c on c.id = p.company_id where ep.event_id = ? order by p.name"), [event_id])
+
+
+def _require_met(db: Database, event_id: int, person_id: int) -> dict:
+    get_event(db, event_id)
+    link = one(db, "select * from event_people where event_id = ? and person_id = ?", [event_id, person_id])
+    if not link:
+        raise NotFound("That person is not listed as met at this event (any more).")
+    return link
+
+
+def remove_person_met(db: Database, event_id: int, person_id: int, *, today: date | None = None) -> None:
+    """Take someone off an event they were added to by mistake; they stay on your list.
+
+    Only the event link goes. The person, their stage and every interaction stay (history is never
+    deleted), but the interactions logged at this event no longer point to it, so the composer and
+    their timeline stop saying you met them there. Their open event follow-up for this event is
+    skipped (status 'skipped', closed on `today`): no reminder for an event they were not at. Done or
+    already skipped follow-ups, and every other follow-up, are left as they are. Raises NotFound,
+    having changed nothing, when the event or the link does not exist.
+    """
+    today = today or date.today()
+    _require_met(db, event_id, person_id)
+    with transaction(db):
+        db.execute("delete from event_people where event_id = ? and person_id = ?", [event_id, person_id])
+        db.execute("update interactions set event_id = null where event_id = ? and person_id = ?",
+                   [event_id, person_id])
+        db.execute("update followups set status = 'skipped', closed_on = ? where event_id = ? and person_id = ? "
+                   "and reason = 'event_followup' and status = 'open'", [today.isoformat(), event_id, person_id])
+
+
+def update_met_note(db: Database, event_id: int, person_id: int, note: str) -> None:
+    """Correct the note about someone met at an event ('' clears it).
+
+    The note was also logged as the notes of the conversation at the event; that interaction follows
+    the correction while it still reads the old note (once edited on its own, it is left alone).
+    Raises ValidationError or NotFound, having changed nothing.
+    """
+    note = v.text(note, "Note", max_len=MET_NOTE_MAX)
+    link = _require_met(db, event_id, person_id)
+    with transaction(db):
+        db.execute("update event_people set note = ? where event_id = ? and person_id = ?",
+                   [note, event_id, person_id])
+        db.execute("update interactions set notes = ? where event_id = ? and person_id = ? and notes = ?",
+                   [note, event_id, person_id, link["note"]])
 
 
 def delete_event(db: Database, event_id: int) -> None:
