@@ -900,6 +900,18 @@ def victories(db: Database, today: date, log: Log | None = None) -> dict:
             "conversations": conversations, "messages": messages}
 
 
+def asks_in_a_row(db: Database, person_id: int, look_back: int = 10) -> int:
+    """How many of your latest touches with this person, newest first, were asks (up to `look_back`).
+
+    SCORING.md §4.7's per-contact flag is three or more: you only reach out to them when you need
+    something. Only touches you started count; theirs neither break nor extend the run.
+    """
+    kinds = [k for (k,) in db.execute(
+        "select kind from interactions where person_id = ? and direction = 'me' order by day desc, id desc limit ?",
+        [person_id, look_back])]
+    return next((i for i, k in enumerate(kinds) if k != "ask"), len(kinds))
+
+
 def has_log(db: Database) -> bool:
     """True once anything has been logged (the insights page's empty state depends on it)."""
     return bool(db.execute("select 1 from interactions limit 1").fetchone())

@@ -6,7 +6,7 @@ import calendar
 
 import streamlit as st
 
-from core import followups, interactions, people
+from core import followups, insights, interactions, people
 from core.errors import NotFound
 from core.scoring import STATUS_LABELS
 from core.vocab import (
@@ -157,6 +157,12 @@ def score_box() -> None:
         " · " + esc(STATUS_LABELS.get(person["score_status"], person["score_status"]))
     st.markdown(f"**{score_label(person['score'], person['score_confidence'])}**{status}")
     st.caption(esc(person["score_reason"]))
+    asks = insights.asks_in_a_row(db, pid)
+    if asks >= 3:
+        st.warning(f"Your last {asks} messages to {esc(person['name'])} were all asks. Before the next one, "
+                   "check in or share something useful.", icon=":material/volunteer_activism:")
+        if st.button("Share something with them", key="person_share_first", icon=":material/edit_note:"):
+            st.switch_page("pages/compose.py", query_params={"person": str(pid), "purpose": "share_resource"})
     last = person["last_touch_on"] or "never"
     st.markdown(f"Stage **{person['stage']}** · tier **{person['tier']}** · last touch {last}")
     if person["tags"]:

@@ -842,3 +842,18 @@ def reference_victories(db, today: date) -> dict:
                         f"{ins.WINDOW} days.")
     return {"streak": current, "best_streak": best, "moved_up": moved, "thank_yous_on_time": on_time,
             "conversations": conversations, "messages": messages}
+
+
+def test_asks_in_a_row_count_your_latest_touches_until_one_is_not_an_ask(db, today):
+    ana = add_person(db, name="Ana")
+    assert ins.asks_in_a_row(db, ana) == 0
+    log_interaction(db, ana, day=today - timedelta(days=40), channel="email", nature="shared_resource", today=today)
+    for age in (30, 20):
+        log_interaction(db, ana, day=today - timedelta(days=age), channel="email", nature="advice", today=today)
+    log_interaction(db, ana, day=today - timedelta(days=15), channel="email", direction="them", nature="advice",
+                    today=today)  # their touches neither break nor extend the run
+    assert ins.asks_in_a_row(db, ana) == 2
+
+    log_interaction(db, ana, day=today - timedelta(days=5), channel="email", nature="job_lead", today=today)
+    assert ins.asks_in_a_row(db, ana) == 3
+    assert ins.asks_in_a_row(db, ana, look_back=2) == 2

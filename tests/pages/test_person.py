@@ -226,3 +226,19 @@ def test_html_in_a_persons_text_is_shown_literally(app, db_path, today):
     assert len(shown) >= 6
     assert all("<b>" not in s and "<script>" not in s for s in shown)
     assert not any(m.proto.allow_html for m in at.markdown)
+
+
+def test_three_asks_in_a_row_raise_the_per_contact_flag_and_offer_to_share_first(app, ana, db_path, today):
+    db = open_db(db_path)
+    for age in (30, 20, 10):
+        interactions.log_interaction(db, ana, day=date.fromordinal(today.toordinal() - age), channel="email",
+                                     nature="advice", today=today)
+    at = open_page(app, "person", id=ana)
+    assert [w.value for w in at.warning] == [
+        "Your last 3 messages to Ana Reyes were all asks. Before the next one, check in or share something useful."]
+
+    at.button(key="person_share_first").click().run()
+    assert (at.query_params["person"], at.query_params["purpose"]) == (str(ana), "share_resource")
+
+    interactions.log_interaction(db, ana, day=today, channel="email", nature="shared_resource", today=today)
+    assert not open_page(app, "person", id=ana).warning
