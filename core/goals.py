@@ -9,7 +9,7 @@ from sqlite_utils import Database
 from core import validation as v
 from core.db import now_iso, one, rows, scalar, transaction
 from core.errors import NotFound, ValidationError
-from core.vocab import KINDS, NATURES, STAGES
+from core.vocab import KINDS, NATURE_LABELS, NATURES, STAGES
 
 METRICS = {
     "people_at_stage": "people in the segment who reached a stage",
@@ -24,10 +24,7 @@ def _clean(db: Database, fields: dict, today: date) -> dict:
     out["title"] = v.text(fields.get("title"), "Goal", required=True)
     out["metric"] = v.choice(fields.get("metric"), "What to count", METRICS)
     out["target"] = v.integer(fields.get("target"), "Target number", minimum=1, maximum=100_000)
-    out["stage"] = v.choice(fields.get("stage", ""), "Stage", STAGES, required=out["metric"] == "people_at_stage")
-    out["interaction_kind"] = v.choice(fields.get("interaction_kind", ""), "Kind of touch", KINDS, required=False)
-    out["interaction_nature"] = v.choice(fields.get("interaction_nature", ""), "Nature of touch", NATURES,
-                                         required=False)
+    out |= _clean_counted(out["metric"], fields)
     for key in SEGMENT_FIELDS:
         out[key] = v.text(fields.get(key, ""), key.replace("segment_", "Segment ").capitalize())
     out["segment_tag"] = out["segment_tag"].lower()
@@ -49,6 +46,29 @@ def _clean(db: Database, fields: dict, today: date) -> dict:
     return out
 
 
+def _clean_counted(metric: str, fields: dict) -> dict:
+    """What a metric counts: a stage for people, an optional kind and nature for touches, never both."""
+    stage = v.choice(fields.get("stage", ""), "Stage", STAGES, required=False)
+    kind = v.choice(fields.get("interaction_kind", ""), "Kind of touch", KINDS, required=False)
+    nature = v.choice(fields.get("interaction_nature", ""), "Nature of touch", NATURES, required=False)
+    if metric == "people_at_stage":
+        if not stage:
+            raise ValidationError(f"A goal that counts people needs the stage they reach: one of "
+                                  f"{', '.join(STAGES)}.")
+        if kind or nature:
+            raise ValidationError("A goal that counts people at a stage counts no touches: leave the kind and "
+                                  "nature of touch blank, or count touches instead.")
+    else:
+        if stage:
+            raise ValidationError("A goal that counts touches has no stage: leave the stage blank, or count "
+                                  "people at a stage instead.")
+        # log_interaction refuses a nature with another kind, so such a goal could never count anything
+        if kind and nature and NATURES[nature] != kind:
+            raise ValidationError(f"{NATURE_LABELS[nature]} counts as {NATURES[nature]!r}, not {kind!r}: "
+                                  "choose that kind of touch or leave the kind blank.")
+    return {"stage": stage, "interaction_kind": kind, "interaction_nature": nature}
+
+
 def add_goal(db: Database, *, today: date, **fields) -> int:
     """Add a goal: a segment, a number and a date ('5 marketing managers in tech, conversed, by 31 March')."""
     record = _clean(db, fields, today)
@@ -57,12 +77,36 @@ def add_goal(db: Database, *, today: date, **fields) -> int:
     return db.table("goals").insert(record).last_pk
 
 
+# The fields each metric counts by; switching metric clears the other's (see update_goal).
+COUNTED_BY = {"people_at_stage": ("stage",), "interactions": ("interaction_kind", "interaction_nature")}
+
+
 def update_goal(db: Database, goal_id: int, *, today: date, **fields) -> None:
+    """Change any of a goal's fields, what it counts included, validated as for a new goal.
+
+    Fields not passed keep their value, except the other metric's (a stage once the goal counts
+    touches, a kind and nature once it counts people), which are cleared so a goal never carries
+    both; passing them explicitly is refused. A title written by default_title follows the new
+    numbers unless a new title is passed. On a ValidationError nothing is changed.
+    """
     current = get_goal(db, goal_id)
-    merged = {**current, **fields}
+    metric = fields.get("metric", current["metric"])
+    stale = {key: "" for other, keys in COUNTED_BY.items() if other != metric and metric in COUNTED_BY
+             for key in keys}
+    merged = {**current, **stale, **fields}
     record = _clean(db, merged, today)
+    if fields.get("title", current["title"]) == current["title"] and current["title"] == _auto_title(current):
+        record["title"] = _auto_title(record) or record["title"]
     record["updated_at"] = now_iso()
     db.table("goals").update(goal_id, record)
+
+
+def _auto_title(goal: dict) -> str | None:
+    """The title default_title would give this goal, or None when its fields can't make one."""
+    try:
+        return default_title(goal)
+    except ValidationError:
+        return None
 
 
 def get_goal(db: Database, goal_id: int) -> dict:

@@ -64,7 +64,14 @@ def test_gives_goal_counts_gives(db):
         ({"due_on": "2026-01-01"}, "The due date must come after the start date"),
         ({"title": ""}, "Goal can't be empty"),
         ({"metric": "vibes"}, "What to count must be one of"),
-        ({"stage": ""}, "Stage must be one of"),
+        ({"stage": ""}, "A goal that counts people needs the stage they reach: one of stranger, contacted"),
+        ({"stage": "boss"}, "Stage must be one of"),
+        ({"interaction_kind": "give"}, "A goal that counts people at a stage counts no touches"),
+        ({"metric": "interactions"}, "A goal that counts touches has no stage"),
+        ({"metric": "interactions", "stage": "", "interaction_kind": "favour"}, "Kind of touch must be one of"),
+        ({"metric": "interactions", "stage": "", "interaction_nature": "bribe"}, "Nature of touch must be one of"),
+        ({"metric": "interactions", "stage": "", "interaction_kind": "give", "interaction_nature": "referral"},
+         "Asked for a referral counts as 'ask', not 'give'"),
     ],
 )
 def test_a_vague_goal_is_refused_and_nothing_is_written(db, fields, message):
@@ -121,3 +128,163 @@ def test_describe_reads_like_a_specific_goal(db):
 
     assert goals.describe(goals.get_goal(db, gid)) == (
         "5 people (industry: tech, role: marketing manager) at 'conversed' or beyond by 2027-03-31")
+
+
+# --- Editing what a goal counts ------------------------------------------------------------------
+
+
+@pytest.fixture
+def log(db):
+    """Ana has conversed and was given to twice this month; Ben is an ally nobody touched."""
+    ana = people.add_person(db, name="Ana", stage="conversed")
+    people.add_person(db, name="Ben", stage="ally")
+    for day in ("2026-11-03", "2026-11-20"):
+        log_interaction(db, ana, day=day, channel="email", nature="shared_resource", today=TODAY)
+    log_interaction(db, ana, day="2026-11-21", channel="video", nature="advice", today=TODAY)
+    return db
+
+
+def gives_goal(db, **fields) -> int:
+    base = {"title": "Give often", "metric": "interactions", "target": 4, "interaction_kind": "give",
+            "interaction_nature": "shared_resource", "start_on": "2026-11-01", "due_on": "2026-11-30"}
+    return goals.add_goal(db, today=TODAY, **{**base, **fields})
+
+
+def test_switching_a_touches_goal_to_people_at_a_stage_clears_kind_and_nature_and_recounts(log):
+    gid = gives_goal(log)
+    assert goals.progress(log, goals.get_goal(log, gid))["current"] == 2
+
+    goals.update_goal(log, gid, today=TODAY, metric="people_at_stage", stage="connected")
+
+    goal = goals.get_goal(log, gid)
+    assert (goal["metric"], goal["stage"], goal["interaction_kind"], goal["interaction_nature"]) == (
+        "people_at_stage", "connected", "", "")
+    result = goals.progress(log, goal)
+    assert (result["current"], [p["name"] for p in result["people"]]) == (1, ["Ben"])
+    assert goals.describe(goal) == "4 people at 'connected' or beyond by 2026-11-30"
+
+
+def test_switching_a_people_goal_to_touches_clears_its_stage_and_recounts(log):
+    gid = goals.add_goal(log, today=TODAY, title="Meet", metric="people_at_stage", target=3, stage="conversed",
+                         start_on="2026-11-01", due_on="2026-11-30")
+    assert goals.progress(log, goals.get_goal(log, gid))["current"] == 2
+
+    goals.update_goal(log, gid, today=TODAY, metric="interactions", interaction_kind="ask")
+
+    goal = goals.get_goal(log, gid)
+    assert (goal["metric"], goal["stage"], goal["interaction_kind"], goal["interaction_nature"]) == (
+        "interactions", "", "ask", "")
+    assert goals.progress(log, goal)["current"] == 1
+    assert goals.describe(goal) == "3 asks by 2026-11-30"
+
+
+def test_switching_there_and_back_leaves_a_goal_carrying_one_metric_only(log):
+    gid = gives_goal(log)
+
+    goals.update_goal(log, gid, today=TODAY, metric="people_at_stage", stage="conversed")
+    goals.update_goal(log, gid, today=TODAY, metric="interactions", interaction_nature="advice")
+
+    goal = goals.get_goal(log, gid)
+    assert (goal["metric"], goal["stage"], goal["interaction_kind"], goal["interaction_nature"]) == (
+        "interactions", "", "", "advice")
+    assert goals.progress(log, goal)["current"] == 1
+
+
+def test_switching_to_touches_with_only_the_metric_counts_every_touch(log):
+    gid = goals.add_goal(log, today=TODAY, title="Meet", metric="people_at_stage", target=3, stage="ally",
+                         start_on="2026-11-01", due_on="2026-11-30")
+
+    goals.update_goal(log, gid, today=TODAY, metric="interactions")
+
+    goal = goals.get_goal(log, gid)
+    assert (goal["stage"], goals.progress(log, goal)["current"]) == ("", 3)
+
+
+def test_changing_only_the_nature_of_a_touches_goal_keeps_its_metric(log):
+    gid = gives_goal(log, interaction_kind="", interaction_nature="")
+
+    goals.update_goal(log, gid, today=TODAY, interaction_nature="advice")
+
+    goal = goals.get_goal(log, gid)
+    assert (goal["metric"], goal["interaction_nature"], goals.progress(log, goal)["current"]) == (
+        "interactions", "advice", 1)
+
+
+@pytest.mark.parametrize(
+    ("start", "change", "message"),
+    [
+        ("touches", {"metric": "people_at_stage"}, "A goal that counts people needs the stage they reach"),
+        ("touches", {"metric": "people_at_stage", "stage": "boss"}, "Stage must be one of"),
+        ("touches", {"metric": "people_at_stage", "stage": "ally", "interaction_kind": "give"},
+         "A goal that counts people at a stage counts no touches"),
+        ("touches", {"metric": "people_at_stage", "stage": "ally", "interaction_nature": "advice"},
+         "A goal that counts people at a stage counts no touches"),
+        ("touches", {"stage": "conversed"}, "A goal that counts touches has no stage"),
+        ("people", {"metric": "interactions", "stage": "ally"}, "A goal that counts touches has no stage"),
+        ("people", {"interaction_kind": "give"}, "A goal that counts people at a stage counts no touches"),
+        ("people", {"stage": ""}, "A goal that counts people needs the stage they reach"),
+        ("people", {"metric": "interactions", "interaction_kind": "favour"}, "Kind of touch must be one of"),
+        ("people", {"metric": "interactions", "interaction_nature": "bribe"}, "Nature of touch must be one of"),
+        ("touches", {"interaction_kind": "neutral"}, "Shared a resource counts as 'give', not 'neutral'"),
+        ("people", {"metric": "interactions", "interaction_kind": "give", "interaction_nature": "advice"},
+         "Asked for advice counts as 'ask', not 'give'"),
+        ("people", {"metric": "vibes"}, "What to count must be one of"),
+        ("touches", {"metric": "people_at_stage", "stage": "ally", "target": 0}, "Target number must be at least 1"),
+        ("people", {"metric": "interactions", "due_on": "2026-10-01"}, "The due date must come after the start"),
+    ],
+)
+def test_an_invalid_change_of_what_a_goal_counts_is_refused_and_changes_nothing(log, start, change, message):
+    if start == "touches":
+        gid = gives_goal(log)
+    else:
+        gid = goals.add_goal(log, today=TODAY, title="Meet", metric="people_at_stage", target=3, stage="conversed",
+                             start_on="2026-11-01", due_on="2026-11-30")
+    before = goals.get_goal(log, gid)
+
+    with pytest.raises(ValidationError, match=message):
+        goals.update_goal(log, gid, today=TODAY, **change)
+
+    assert goals.get_goal(log, gid) == before
+
+
+def test_any_edit_clears_a_stage_left_on_a_touches_goal_by_older_data(log):
+    gid = gives_goal(log)
+    log.execute("update goals set stage = 'ally' where id = ?", [gid])
+
+    goals.update_goal(log, gid, today=TODAY, priority=1)
+
+    goal = goals.get_goal(log, gid)
+    assert (goal["priority"], goal["stage"], goal["interaction_kind"]) == (1, "", "give")
+
+
+def test_a_title_written_from_the_numbers_follows_a_change_of_what_the_goal_counts(log):
+    gid = goals.create_goal(log, today=TODAY, metric="interactions", interaction_kind="give", target=10,
+                            start_on="2026-11-01", due_on="2026-11-30")
+    assert goals.get_goal(log, gid)["title"] == "Give 10 times by 30 November 2026"
+
+    goals.update_goal(log, gid, today=TODAY, metric="people_at_stage", stage="connected", target=3,
+                      title="Give 10 times by 30 November 2026")
+
+    assert goals.get_goal(log, gid)["title"] == "Meet 3 people who reach 'connected' by 30 November 2026"
+
+
+def test_a_title_the_user_wrote_is_kept_when_what_the_goal_counts_changes(log):
+    gid = gives_goal(log, title="Be generous")
+
+    goals.update_goal(log, gid, today=TODAY, metric="people_at_stage", stage="ally")
+
+    assert goals.get_goal(log, gid)["title"] == "Be generous"
+
+
+def test_a_new_title_passed_with_the_change_wins_over_the_written_one(log):
+    gid = goals.create_goal(log, today=TODAY, metric="interactions", interaction_kind="give", target=10,
+                            start_on="2026-11-01", due_on="2026-11-30")
+
+    goals.update_goal(log, gid, today=TODAY, metric="people_at_stage", stage="ally", title="Allies")
+
+    assert goals.get_goal(log, gid)["title"] == "Allies"
+
+
+def test_updating_a_goal_that_is_gone_is_not_found(db):
+    with pytest.raises(NotFound, match="That goal no longer exists"):
+        goals.update_goal(db, 404, today=TODAY, metric="interactions")
