@@ -92,6 +92,27 @@ def add_people_met(event: dict) -> None:
                         f"Added {esc(labels[pid])}.")
 
 
+def correct_person_met(eid: int, person: dict) -> None:
+    """Edit the note about someone met here, or take them off the event (after a confirmation)."""
+    pid, name = person["id"], person["name"]
+    row = st.container(horizontal=True)
+    with row.popover("Edit note", icon=":material/edit_note:"), st.form(f"events_note_{pid}"):
+        note = st.text_input("Note (what you talked about)", value=person["note"], key=f"events_note_text_{pid}",
+                             max_chars=events.MET_NOTE_MAX)
+        if st.form_submit_button("Save note", type="primary"):
+            attempt(lambda: events.update_met_note(db, eid, pid, note), f"Saved the note about {esc(name)}.")
+    with row.popover("Remove from event", icon=":material/person_remove:"):
+        st.caption("For someone added here by mistake. They stay on your list with their interactions; "
+                   "their follow-up for this event is skipped.")
+        sure = st.checkbox("Yes, they were not met at this event", key=f"events_remove_sure_{pid}")
+        if st.button("Remove", key=f"events_remove_{pid}", icon=":material/person_remove:"):
+            if not sure:
+                st.error("Tick the box to confirm first.")
+            else:
+                attempt(lambda: events.remove_person_met(db, eid, pid, today=today()),
+                        f"Removed {esc(name)} from this event; they are still on your list.")
+
+
 def show_event(event: dict) -> None:
     eid = event["id"]
     when = date.fromisoformat(event["day"])
@@ -122,6 +143,7 @@ def show_event(event: dict) -> None:
             st.caption(" · ".join(b for b in bits if b))
             if p["note"]:
                 st.caption("Note: " + esc(p["note"]))
+            correct_person_met(eid, p)
     with right:
         for title, text in (("Research", event["research"]), ("Elevator pitch", event["pitch"]),
                             ("Notes", event["notes"])):

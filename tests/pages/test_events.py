@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from core import events, followups, people, settings
 from core.db import open_db
-from tests.helpers import open_page, shown_text
+from tests.helpers import open_page, plain, shown_text
 
 
 def test_an_empty_list_says_what_to_do(app):
@@ -157,3 +157,85 @@ def test_html_in_event_text_is_shown_literally(app, db_path, today):
     assert len(shown) >= 6
     assert all("<b>" not in s and "\\<b\\>" in s for s in shown)
     assert not any(m.proto.allow_html for m in at.markdown)
+
+
+def _meetup_with_two(db_path, today):
+    db = open_db(db_path)
+    eid = events.add_event(db, name="Data Meetup", day=today - timedelta(days=1))
+    ana = events.add_person_met(db, eid, today=today, name="Ana Reyes", note="Hiring analysts")
+    ben = events.add_person_met(db, eid, today=today, name="Ben Okafor", note="dbt fan")
+    return db, eid, ana, ben
+
+
+def test_removing_someone_from_an_event_needs_the_confirmation(app, db_path, today):
+    db, eid, ana, _ = _meetup_with_two(db_path, today)
+    at = open_page(app, "events", id=eid)
+
+    at.button(key=f"events_remove_{ana}").click().run()
+
+    assert at.error[0].value == "Tick the box to confirm first."
+    assert [p["name"] for p in events.people_met(db, eid)] == ["Ana Reyes", "Ben Okafor"]
+
+
+def test_a_confirmed_removal_takes_them_off_the_event_but_not_off_the_list(app, db_path, today):
+    db, eid, ana, _ = _meetup_with_two(db_path, today)
+    at = open_page(app, "events", id=eid)
+
+    at.checkbox(key=f"events_remove_sure_{ana}").check()
+    at.button(key=f"events_remove_{ana}").click().run()
+
+    assert not at.exception
+    assert [p["name"] for p in events.people_met(db, eid)] == ["Ben Okafor"]
+    assert people.get_person(db, ana)["name"] == "Ana Reyes"
+    assert "event_followup" not in [f["reason"] for f in followups.for_person(db, ana, today)]
+    assert [link.label for link in at.get("page_link")] == ["Ben Okafor"]
+    assert "Removed Ana Reyes from this event; they are still on your list." in plain(at.success[0].value)
+
+
+def test_editing_the_note_about_someone_met_saves_it(app, db_path, today):
+    db, eid, _, ben = _meetup_with_two(db_path, today)
+    at = open_page(app, "events", id=eid)
+
+    assert at.text_input(key=f"events_note_text_{ben}").value == "dbt fan"
+    at.text_input(key=f"events_note_text_{ben}").input("Runs the dbt meetup; wants a speaker")
+    at.button(key=f"FormSubmitter:events_note_{ben}-Save note").click().run()
+
+    assert [p["note"] for p in events.people_met(db, eid)] == ["Hiring analysts", "Runs the dbt meetup; wants a speaker"]
+    assert "Note: Runs the dbt meetup; wants a speaker" in plain(shown_text(at))
+    assert "Saved the note about Ben Okafor." in plain(at.success[0].value)
+
+
+def test_a_bad_note_shows_an_error_and_writes_nothing(app, db_path, today):
+    db, eid, ana, _ = _meetup_with_two(db_path, today)
+    at = open_page(app, "events", id=eid)
+
+    at.text_input(key=f"events_note_text_{ana}").input("bad\x00note")
+    at.button(key=f"FormSubmitter:events_note_{ana}-Save note").click().run()
+
+    assert at.error[0].value == "Note contains a NUL character; remove it and try again."
+    assert [p["note"] for p in events.people_met(db, eid)] == ["Hiring analysts", "dbt fan"]
+
+
+def test_a_note_with_html_is_shown_literally(app, db_path, today):
+    db, eid, ana, _ = _meetup_with_two(db_path, today)
+    at = open_page(app, "events", id=eid)
+
+    at.text_input(key=f"events_note_text_{ana}").input("<b>x</b> <script>alert(1)</script>")
+    at.button(key=f"FormSubmitter:events_note_{ana}-Save note").click().run()
+
+    assert events.people_met(db, eid)[0]["note"] == "<b>x</b> <script>alert(1)</script>"
+    [caption] = [c.value for c in at.caption if c.value.startswith("Note: ") and "script" in c.value]
+    assert "<b>" not in caption and plain(caption) == "Note: <b>x</b> <script>alert(1)</script>"
+    assert at.text_input(key=f"events_note_text_{ana}").value == "<b>x</b> <script>alert(1)</script>"
+    assert not any(m.proto.allow_html for m in at.markdown)
+
+
+
+def test_each_person_met_at_a_demo_event_can_be_corrected(app, demo_path):
+    db = open_db(demo_path)
+    event = next(e for e in events.list_events(db) if e["people_met"])
+    met = events.people_met(db, event["id"])
+    at = open_page(app, "events", id=event["id"])
+
+    assert [at.text_input(key=f"events_note_text_{p['id']}").value for p in met] == [p["note"] for p in met]
+    assert all(at.checkbox(key=f"events_remove_sure_{p['id']}").value is False for p in met)
