@@ -41,15 +41,17 @@ from core.vocab import CHANNEL_MINUTES, STAGES
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a 30,000-row Connections.csv is about 3 MB
 HEADER_SCAN_ROWS = 20  # LinkedIn's preamble is 3 lines; look a little further, never assume row 1
-KINDS = ("linkedin", "messages", "vcard", "csv")
+KINDS = ("linkedin", "messages", "invitations", "vcard", "csv")
 KIND_LABELS = {
     "linkedin": "LinkedIn connections (Connections.csv or the export .zip)",
     "messages": "LinkedIn messages (messages.csv)",
+    "invitations": "LinkedIn connection requests (Invitations.csv)",
     "vcard": "Contacts (vCard .vcf from Apple or Google Contacts)",
     "csv": "Any CSV file (you choose the columns)",
 }
 REPLY_DAYS = 7  # a message answered within a week counts as replied
 NOTE_CHARS = 1000  # how much of a LinkedIn message is kept in the interaction's notes
+INVITATION_SOURCE = "linkedin"  # interactions.source of a connection request (messages use linkedin_messages)
 STAMP_KEY = "import_stamps"  # the updated_at stamps imports wrote: "not edited since" means one of these
 
 # Fields a CSV column can be mapped to, with their labels (the Data page's mapping editor).
@@ -96,6 +98,12 @@ LINKEDIN_COLUMNS = {
     "company": "company", "position": "title", "connected on": "connected_on",
 }
 MESSAGE_COLUMNS = ("conversation id", "from", "sender profile url", "date")
+# Invitations.csv: From,To,Sent At,Message,Direction[,inviterProfileUrl,inviteeProfileUrl] (URLs since late 2023).
+INVITATION_COLUMNS = ("from", "to", "sent at", "direction")
+INVITATION_DIRECTIONS = {"outgoing": "me", "incoming": "them"}
+# Sent At as LinkedIn writes it: 9/25/26, 8:52 AM (M/D/YY, h:mm AM); seconds and a 4-digit year tolerated.
+_SENT_AT = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:,?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AP]\.?M\.?)?)?$",
+                      re.IGNORECASE)
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _DMY_TEXT = re.compile(r"^(\d{1,2})[ \-/.]([A-Za-z]{3,9})\.?[ \-/.,]+(\d{2}|\d{4})$")
@@ -132,16 +140,31 @@ class ImportPlan:
     owner_url: str = ""
 
     def summary(self) -> dict[str, int]:
+        invitations = sum(1 for i in self.interactions if i["record"]["source"] == INVITATION_SOURCE)
         return {"added": len(self.add), "updated": len(self.update), "skipped": len(self.skip),
-                "interactions": len(self.interactions), "warnings": len(self.warnings)}
+                "interactions": len(self.interactions), "warnings": len(self.warnings),
+                "messages": len(self.interactions) - invitations, "invitations": invitations}
 
     def describe(self) -> str:
         """One sentence: what confirming will do."""
         s = self.summary()
         parts = [f"add {s['added']:,} people", f"update {s['updated']:,}", f"skip {s['skipped']:,} rows"]
-        if self.kind in ("messages", "linkedin") and (s["interactions"] or self.kind == "messages"):
-            parts.append(f"log {s['interactions']:,} LinkedIn message exchanges")
+        if self.kind == "messages" or (self.kind == "linkedin" and s["messages"]):
+            parts.append(f"log {s['messages']:,} LinkedIn message exchanges")
+        if self.kind == "invitations" or s["invitations"]:
+            parts.append(f"log {_requests(s['invitations'])}")
         return "This import will " + ", ".join(parts) + "."
+
+    def preview_interactions(self, limit: int = 50) -> list[dict]:
+        """The first touches the import will log (messages and connection requests), as plain rows."""
+        out = []
+        for item in self.interactions[:limit]:
+            r = item["record"]
+            what = "connection request" if r["source"] == INVITATION_SOURCE else "LinkedIn messages"
+            out.append({"line": item["line"], "day": r["day"], "name": item.get("name", ""),
+                        "touch": f"{what} {'you sent' if r['direction'] == 'me' else 'they sent'}",
+                        "notes": r["notes"]})
+        return out
 
     def preview(self, limit: int = 50) -> list[dict]:
         """The first rows of each action, as plain rows for a table."""
@@ -159,6 +182,10 @@ class ImportPlan:
             out.append({"action": "warning", "line": w["line"], "name": w["name"], "company": "",
                         "detail": w["message"]})
         return out
+
+
+def _requests(n: int) -> str:
+    return f"{n:,} connection request" + ("" if n == 1 else "s")
 
 
 def _describe_changes(update: dict) -> list[str]:
@@ -328,9 +355,11 @@ def _fingerprint(db: Database) -> str:
 def plan_import(db: Database, kind: str, data: bytes, today: date, options: dict | None = None) -> ImportPlan:
     """Read a file and work out what importing it would do, writing nothing.
 
-    kind: linkedin (Connections.csv, or LinkedIn's export .zip), messages (messages.csv), vcard or csv.
-    options: "messages" (bytes of messages.csv to import with Connections.csv), "owner_url" (your own
-    LinkedIn URL, to tell sent from received), "mapping" ({column header: field}, for csv), "tier".
+    kind: linkedin (Connections.csv, or LinkedIn's export .zip), messages (messages.csv), invitations
+    (Invitations.csv), vcard or csv.
+    options: "messages" and "invitations" (bytes of messages.csv and Invitations.csv to import with
+    Connections.csv), "owner_url" (your own LinkedIn URL, to tell sent from received), "mapping"
+    ({column header: field}, for csv), "tier".
     """
     options = dict(options or {})
     if kind not in KINDS:
@@ -339,26 +368,36 @@ def plan_import(db: Database, kind: str, data: bytes, today: date, options: dict
         raise ValidationError("The file could not be read.")
     if len(data) > MAX_BYTES:
         raise ValidationError(f"The file is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MB.")
-    if kind in ("linkedin", "messages") and bytes(data[:4]) == b"PK\x03\x04":
+    if kind in ("linkedin", "messages", "invitations") and bytes(data[:4]) == b"PK\x03\x04":
         files = _unzip_linkedin(bytes(data))
         if kind == "linkedin":
             if "connections" not in files:
                 raise ValidationError("The zip holds no Connections.csv; is it LinkedIn's data export?")
             data = files["connections"]
             options.setdefault("messages", files.get("messages"))
-        else:
+            options.setdefault("invitations", files.get("invitations"))
+        elif kind == "messages":
             if "messages" not in files:
                 raise ValidationError("The zip holds no messages.csv; is it LinkedIn's data export?")
             data = files["messages"]
+        else:
+            if "invitations" not in files:
+                raise ValidationError("The zip holds no Invitations.csv; is it LinkedIn's data export?")
+            data = files["invitations"]
     plan = ImportPlan(kind=kind, fingerprint=_fingerprint(db))
-    source = {"linkedin": "linkedin", "messages": "linkedin", "vcard": "vcard", "csv": "csv"}[kind]
+    source = {"linkedin": "linkedin", "messages": "linkedin", "invitations": "linkedin", "vcard": "vcard",
+              "csv": "csv"}[kind]
     index = _Index(db, source)
     if kind == "linkedin":
         _plan_connections(plan, index, decode(data, "Connections.csv"), options)
         if options.get("messages"):
             _plan_messages(db, plan, index, decode(options["messages"], "messages.csv"), today, options)
+        if options.get("invitations"):
+            _plan_invitations(db, plan, index, decode(options["invitations"], "Invitations.csv"), today)
     elif kind == "messages":
         _plan_messages(db, plan, index, decode(data, "messages.csv"), today, options)
+    elif kind == "invitations":
+        _plan_invitations(db, plan, index, decode(data, "Invitations.csv"), today)
     elif kind == "vcard":
         _own_vcard_uids(db, index)
         _plan_vcards(plan, index, decode(data, "vCard file"), options)
@@ -373,7 +412,8 @@ def _unzip_linkedin(data: bytes) -> dict[str, bytes]:
         found = {}
         for info in archive.infolist():
             base = info.filename.rsplit("/", 1)[-1].lower()
-            wanted = {"connections.csv": "connections", "messages.csv": "messages"}.get(base)
+            wanted = {"connections.csv": "connections", "messages.csv": "messages",
+                      "invitations.csv": "invitations"}.get(base)
             if wanted:
                 if info.file_size > MAX_BYTES:
                     raise ValidationError(f"{info.filename} in the zip is over {MAX_BYTES // 2**20} MB.")
@@ -604,7 +644,8 @@ def _plan_messages(db: Database, plan: ImportPlan, index: _Index, text: str, tod
         if len(g["contents"]) > 1:
             notes += f"\n(+{len(g['contents']) - 1} more messages that day)"
         stage = "conversed" if direction == "them" or responded else "contacted"
-        plan.interactions.append({"line": g["line"], "ref": g["ref"], "stage": stage, "record": {
+        plan.interactions.append({"line": g["line"], "ref": g["ref"], "stage": stage,
+                                  "name": _ref_name(plan, index, g["ref"]), "record": {
             "day": day.isoformat(), "channel": "linkedin", "direction": direction, "kind": "neutral",
             "nature": "", "responded": responded, "tags": "[]", "minutes": CHANNEL_MINUTES["linkedin"],
             "notes": notes, "details": "", "source": "linkedin_messages", "source_uid": uid, "created_at": stamp}})
@@ -662,6 +703,128 @@ def _replied(items: list[dict], i: int, mine: bool, other, owner: str, today: da
     if answering or (today - m["when"].date()).days < REPLY_DAYS:
         return None
     return False
+
+
+def _ref_name(plan: ImportPlan, index: _Index, ref: tuple) -> str:
+    """The name of the person a planned interaction is for, as the list will hold it."""
+    kind, value = ref
+    return index.people[value]["name"] if kind == "id" else plan.add[value]["person"]["name"]
+
+
+# --- LinkedIn invitations (connection requests) -----------------------------------------------------
+
+
+def parse_sent_at(value: str) -> datetime | None:
+    """Invitations.csv's Sent At: 9/25/26, 8:52 AM (M/D/YY, h:mm AM); also 2026-09-25 08:52:00."""
+    value = " ".join((value or "").replace("\u202f", " ").replace("\xa0", " ").split())
+    m = _SENT_AT.match(value)
+    try:
+        if m:
+            month, day, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            hour, minute, second = int(m.group(4) or 0), int(m.group(5) or 0), int(m.group(6) or 0)
+            meridiem = (m.group(7) or "").replace(".", "").upper()
+            if meridiem:
+                if not 1 <= hour <= 12:
+                    return None
+                hour = hour % 12 + (12 if meridiem == "PM" else 0)
+            return datetime(year + 2000 if year < 100 else year, month, day, hour, minute, second)
+        if value[:4].isdigit():
+            return datetime.fromisoformat(value.replace(" UTC", "").replace("Z", "")[:19])
+    except ValueError:
+        return None
+    return None
+
+
+def _plan_invitations(db: Database, plan: ImportPlan, index: _Index, text: str, today: date) -> None:
+    """Connection requests with people on the list become LinkedIn touches: me for OUTGOING, them for
+    INCOMING. Matched by profile URL (when the export has them), else by a unique name; a request to
+    or from someone not on the list, or with an unreadable date or direction, is skipped with why."""
+    records = read_csv(text, "Invitations.csv")
+    at, columns = _find_header(records, INVITATION_COLUMNS, "Invitations.csv",
+                               "From, To, Sent At, Message, Direction, inviterProfileUrl, inviteeProfileUrl")
+
+    def cell(record: list[str], name: str) -> str:
+        i = columns.get(name)
+        return record[i].strip() if i is not None and i < len(record) else ""
+
+    planned_urls: dict[str, int] = {}
+    planned_names: dict[str, list[int]] = defaultdict(list)
+    for i, a in enumerate(plan.add):
+        key = linkedin_key(a["person"].get("linkedin_url", ""))
+        if key:
+            planned_urls.setdefault(key, i)
+        planned_names[_norm(a["person"]["name"])].append(i)
+    existing = {r[0] for r in db.execute("select source_uid from interactions where source = ? "
+                                         "and source_uid != ''", [INVITATION_SOURCE])}
+    seen: dict[str, int] = {}
+    stamp = now_iso()
+    for line, record in records[at + 1:]:
+        if not any(c.strip() for c in record):
+            continue
+        raw_direction = cell(record, "direction")
+        direction = INVITATION_DIRECTIONS.get(raw_direction.lower())
+        if direction is None:
+            plan.skip.append({"line": line, "name": (cell(record, "to") or cell(record, "from"))[:60], "reason":
+                              f"connection request with Direction {raw_direction[:20]!r}: "
+                              "neither INCOMING nor OUTGOING"})
+            continue
+        name = cell(record, "to") if direction == "me" else cell(record, "from")
+        url = cell(record, "inviteeprofileurl") if direction == "me" else cell(record, "inviterprofileurl")
+        raw_when = cell(record, "sent at")
+        when = parse_sent_at(raw_when)
+        if when is None:
+            plan.skip.append({"line": line, "name": name[:60], "reason":
+                              f"connection request with Sent At {raw_when[:30]!r}: not a date like 9/25/26, 8:52 AM"})
+            continue
+        if when.date() > today:
+            plan.skip.append({"line": line, "name": name[:60], "reason": "connection request dated after today"})
+            continue
+        ref, why = _invitation_ref(linkedin_key(url), name, index, planned_urls, planned_names, plan)
+        if ref is None:
+            plan.skip.append({"line": line, "name": name[:60], "reason": f"connection request: {why}"})
+            continue
+        # Both header eras carry the names and the minute it was sent: the same request keeps the same id
+        # whether or not the export has profile URLs.
+        uid = "invitation-" + hashlib.sha1(
+            f"{direction}|{_norm(name)}|{when:%Y-%m-%dT%H:%M}".encode()).hexdigest()[:24]
+        if uid in existing:
+            plan.skip.append({"line": line, "name": name[:60], "reason": "connection request already imported"})
+            continue
+        if uid in seen:
+            plan.skip.append({"line": line, "name": name[:60], "reason": f"same connection request as line {seen[uid]}"})
+            continue
+        seen[uid] = line
+        message = cell(record, "message")
+        notes = message[:NOTE_CHARS] + ("…" if len(message) > NOTE_CHARS else "")
+        plan.interactions.append({"line": line, "ref": ref, "stage": "contacted", "name": _ref_name(plan, index, ref),
+                                  "record": {
+            "day": when.date().isoformat(), "channel": "linkedin", "direction": direction, "kind": "neutral",
+            "nature": "", "responded": None, "tags": "[]", "minutes": CHANNEL_MINUTES["linkedin"],
+            "notes": notes, "details": "", "source": INVITATION_SOURCE, "source_uid": uid, "created_at": stamp}})
+
+
+def _invitation_ref(url_key: str, name: str, index: _Index, planned_urls: dict[str, int],
+                    planned_names: dict[str, list[int]], plan: ImportPlan) -> tuple[tuple | None, str]:
+    """(ref, "") for the person a request was with, or (None, why not). A unique name is the fallback,
+    but never for someone whose stored profile URL differs from the request's (a namesake)."""
+    if url_key in index.by_url:
+        return ("id", index.by_url[url_key]), ""
+    if url_key in planned_urls:
+        return ("new", planned_urls[url_key]), ""
+    n = _norm(name)
+    if not n:
+        return None, "no name or profile URL"
+    found = [("id", pid) for pid in index.by_name.get(n, [])
+             if not (url_key and linkedin_key(index.people[pid]["linkedin_url"]))]
+    found += [("new", i) for i in planned_names.get(n, [])
+              if not (url_key and linkedin_key(plan.add[i]["person"].get("linkedin_url", "")))]
+    if len(found) == 1:
+        return found[0], ""
+    if found:
+        return None, "more than one person on your list has this name; add their LinkedIn URL to tell them apart"
+    if url_key:
+        return None, "no one on your list has this LinkedIn profile (import Connections.csv first)"
+    return None, "no one on your list has this name (import Connections.csv first)"
 
 
 # --- vCard ----------------------------------------------------------------------------------------
@@ -922,8 +1085,9 @@ def apply_import(db: Database, plan: ImportPlan, today: date) -> dict:
             refresh_people(db, today, sorted(touched))
     report = {**plan.summary(), "companies": len(company_ids), "people_ids": new_ids[:1000]}
     report["message"] = (f"Imported: {report['added']:,} added, {report['updated']:,} updated, "
-                         f"{report['skipped']:,} skipped" + (f", {report['interactions']:,} message exchanges logged"
-                                                             if plan.interactions else "") + ".")
+                         f"{report['skipped']:,} skipped"
+                         + (f", {report['messages']:,} message exchanges logged" if report["messages"] else "")
+                         + (f", {_requests(report['invitations'])} logged" if report["invitations"] else "") + ".")
     return report
 
 
