@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from core.importers import (
     import_file,
     linkedin_key,
     parse_loose_date,
+    parse_sent_at,
     parse_vcard_birthday,
     plan_import,
     suggest_mapping,
@@ -398,3 +399,170 @@ def test_every_kind_of_bad_file_leaves_the_database_file_byte_for_byte_unchanged
 def test_an_unknown_kind_is_refused(db):
     with pytest.raises(ValidationError, match="Unknown import kind"):
         plan_import(db, "xlsx", b"x", TODAY)
+
+
+# --- LinkedIn Invitations.csv (connection requests) ------------------------------------------------
+
+
+def invitations(db) -> list[dict]:
+    return rows(db, "select p.name, i.day, i.channel, i.direction, i.kind, i.nature, i.responded, i.notes, "
+                    "i.source from interactions i join people p on p.id = i.person_id order by i.day, i.id")
+
+
+TOMAS_REQUEST = {"name": "Tomás Reyes", "day": "2026-02-03", "channel": "linkedin", "direction": "me",
+                 "kind": "neutral", "nature": "", "responded": None, "notes": "Hi Tomás, fellow Contoso alum here",
+                 "source": "linkedin"}
+INES_REQUEST = {"name": "Ines Okafor-Lindqvist", "day": "2026-01-15", "channel": "linkedin", "direction": "them",
+                "kind": "neutral", "nature": "", "responded": None, "notes": "", "source": "linkedin"}
+
+
+def test_the_formats_fixture_invitation_becomes_one_outgoing_linkedin_touch(db):
+    import_file(db, "linkedin", fixture("Connections.csv"), TODAY)
+    plan = plan_import(db, "invitations", fixture("Invitations.csv"), TODAY)
+    assert plan.describe() == "This import will add 0 people, update 0, skip 0 rows, log 1 connection request."
+    report = apply_import(db, plan, TODAY)
+    assert report["message"] == "Imported: 0 added, 0 updated, 0 skipped, 1 connection request logged."
+    assert invitations(db) == [TOMAS_REQUEST]
+
+
+@pytest.mark.parametrize("name", ["Invitations_2022.csv", "Invitations_bom_crlf.csv"])
+def test_both_header_eras_with_or_without_bom_and_crlf_log_incoming_and_outgoing_requests(db, name):
+    import_file(db, "linkedin", fixture("Connections.csv"), TODAY)
+    report = import_file(db, "invitations", fixture(name), TODAY)
+    assert report["invitations"] == 2
+    assert invitations(db) == [INES_REQUEST, TOMAS_REQUEST]
+
+
+def test_the_old_era_matches_by_name_because_it_has_no_profile_urls(db):
+    import_file(db, "linkedin", fixture("Connections_2020.csv"), TODAY)  # no URLs stored either
+    plan = plan_import(db, "invitations", fixture("Invitations_2022.csv"), TODAY)
+    assert [i["name"] for i in plan.interactions] == ["Tomás Reyes", "Ines Okafor-Lindqvist"]
+
+
+def test_reimporting_the_same_invitations_adds_nothing_even_from_the_other_header_era(db):
+    import_file(db, "linkedin", fixture("Connections.csv"), TODAY)
+    import_file(db, "invitations", fixture("Invitations_bom_crlf.csv"), TODAY)
+    for name in ("Invitations_bom_crlf.csv", "Invitations.csv", "Invitations_2022.csv"):
+        plan = plan_import(db, "invitations", fixture(name), TODAY)
+        assert plan.interactions == []
+        assert "connection request already imported" in [s["reason"] for s in plan.skip]
+        apply_import(db, plan, TODAY)
+    assert db.table("interactions").count == 2
+
+
+def test_a_request_with_someone_not_on_the_list_is_skipped_with_a_reason(db):
+    import_file(db, "linkedin", fixture("Connections.csv"), TODAY)
+    plan = plan_import(db, "invitations", fixture("Invitations_bom_crlf.csv"), TODAY)
+    assert plan.skip[0] == {"line": 4, "name": "Jordan Nobody", "reason": "connection request: no one on your list "
+                            "has this LinkedIn profile (import Connections.csv first)"}
+    old = plan_import(db, "invitations", fixture("Invitations_2022.csv"), TODAY)
+    assert old.skip[-1] == {"line": 4, "name": "Jordan Nobody", "reason": "connection request: no one on your list "
+                            "has this name (import Connections.csv first)"}
+
+
+def test_bad_dates_and_unknown_directions_are_skipped_with_their_line_and_reason(db):
+    import_file(db, "linkedin", fixture("Connections.csv"), TODAY)
+    plan = plan_import(db, "invitations", fixture("Invitations_bom_crlf.csv"), TODAY)
+    assert plan.skip[1:] == [
+        {"line": 5, "name": "Tomás Reyes",
+         "reason": "connection request with Sent At 'someday': not a date like 9/25/26, 8:52 AM"},
+        {"line": 6, "name": "Tomás Reyes",
+         "reason": "connection request with Direction 'SIDEWAYS': neither INCOMING nor OUTGOING"}]
+    assert len(plan.interactions) == 2  # the good rows of the same file still come in
+
+
+def test_a_request_dated_after_today_is_skipped(db):
+    import_file(db, "linkedin", fixture("Connections.csv"), TODAY)
+    data = fixture("Invitations.csv").replace(b"2/3/26, 9:05 AM", b"12/3/26, 9:05 AM")
+    plan = plan_import(db, "invitations", data, TODAY)
+    assert plan.interactions == [] and plan.skip[0]["reason"] == "connection request dated after today"
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("9/25/26, 8:52 AM", datetime(2026, 9, 25, 8, 52)), ("9/25/26, 12:05 AM", datetime(2026, 9, 25, 0, 5)),
+    ("9/25/26, 12:05 PM", datetime(2026, 9, 25, 12, 5)), ("9/25/26, 1:05 pm", datetime(2026, 9, 25, 13, 5)),
+    ("9/25/26, 8:52\u202fAM", datetime(2026, 9, 25, 8, 52)), ("09/25/2026", datetime(2026, 9, 25)),
+    ("2026-09-25 08:52:00", datetime(2026, 9, 25, 8, 52)), ("25/9/26, 8:52 AM", None), ("9/25/26, 13:52 PM", None),
+    ("someday", None), ("", None),
+])
+def test_sent_at_parses_as_linkedin_writes_it(value, expected):
+    assert parse_sent_at(value) == expected
+
+
+def test_a_namesake_with_a_different_profile_is_not_matched_by_name(db):
+    add_person(db, name="Tomás Reyes", linkedin_url="https://www.linkedin.com/in/another-tomas")
+    plan = plan_import(db, "invitations", fixture("Invitations.csv"), TODAY)
+    assert plan.interactions == []
+    assert plan.skip[0]["reason"].startswith("connection request: no one on your list has this LinkedIn profile")
+
+
+def test_two_people_with_the_requests_name_are_not_guessed_between(db):
+    add_person(db, name="Tomás Reyes", company="Contoso")
+    add_person(db, name="Tomás Reyes", company="Fabrikam")
+    plan = plan_import(db, "invitations", fixture("Invitations_2022.csv"), TODAY)
+    assert plan.skip[0]["reason"] == ("connection request: more than one person on your list has this name; "
+                                      "add their LinkedIn URL to tell them apart")
+
+
+def test_invitations_move_scores_and_check_ins_as_messages_do(db):
+    import_file(db, "linkedin", fixture("Connections.csv"), TODAY)
+    assert scalar(db, "select count(*) from scores where score is not null") == 0
+    import_file(db, "invitations", fixture("Invitations.csv"), TODAY)
+    tomas = rows(db, "select p.id, p.stage, s.score, s.last_touch_on from people p join scores s on s.person_id = p.id "
+                     "where p.name = 'Tomás Reyes'")[0]
+    assert tomas["score"] is not None and tomas["last_touch_on"] == "2026-02-03" and tomas["stage"] == "contacted"
+    assert rows(db, "select reason, due from followups where person_id = ? and status = 'open'",
+                [tomas["id"]]) == [{"reason": "check_in", "due": "2026-08-02"}]  # acquaintance cadence: 180 days
+
+
+def _database_dump(db) -> list[str]:
+    return list(db.conn.iterdump())
+
+
+@pytest.mark.parametrize("data,message", [
+    (b"First Name,Last Name,URL\nAna,Novak,\n", "No header row found in the first 20 lines of the Invitations.csv"),
+    (b"CONVERSATION ID,FROM,TO,DATE,CONTENT\nc1,Ana,Pat,2026-01-01 10:00:00 UTC,hi\n",
+     "expected columns like From, To, Sent At, Message, Direction"),
+    (b"From,To,Sent At,Direction\n\"Pat,Ana\n", "broken quoting"),
+])
+def test_a_file_that_is_not_invitations_is_refused_and_changes_nothing(db, data, message):
+    import_file(db, "linkedin", fixture("Connections.csv"), TODAY)
+    before = _database_dump(db)
+    with pytest.raises(ValidationError, match=message):
+        import_file(db, "invitations", data, TODAY)
+    with pytest.raises(ValidationError, match=message):
+        import_file(db, "linkedin", fixture("Connections.csv"), TODAY, {"invitations": data})
+    assert _database_dump(db) == before
+
+
+def test_linkedin_export_zip_imports_connections_with_their_invitations(db):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("Basic_LinkedInDataExport_11-27-2026/Connections.csv", fixture("Connections.csv"))
+        z.writestr("Basic_LinkedInDataExport_11-27-2026/messages.csv", fixture("messages.csv"))
+        z.writestr("Basic_LinkedInDataExport_11-27-2026/Invitations.csv", fixture("Invitations_bom_crlf.csv"))
+    plan = plan_import(db, "linkedin", buffer.getvalue(), TODAY)
+    assert plan.describe() == ("This import will add 2 people, update 0, skip 4 rows, "
+                               "log 2 LinkedIn message exchanges, log 2 connection requests.")
+    assert [(r["name"], r["touch"]) for r in plan.preview_interactions()] == [
+        ("Ines Okafor-Lindqvist", "LinkedIn messages you sent"), ("Ines Okafor-Lindqvist", "LinkedIn messages they sent"),
+        ("Tomás Reyes", "connection request you sent"), ("Ines Okafor-Lindqvist", "connection request they sent")]
+    report = apply_import(db, plan, TODAY)
+    assert report["message"] == ("Imported: 2 added, 0 updated, 4 skipped, 2 message exchanges logged, "
+                                 "2 connection requests logged.")
+    assert [r for r in invitations(db) if r["source"] == "linkedin"] == [INES_REQUEST, TOMAS_REQUEST]
+    again = buffer.getvalue()
+    assert plan_import(db, "linkedin", again, TODAY).interactions == []
+
+
+def test_the_invitations_kind_reads_its_file_from_the_zip_and_says_when_it_is_missing(db):
+    import_file(db, "linkedin", fixture("Connections.csv"), TODAY)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("Invitations.csv", fixture("Invitations.csv"))
+    assert import_file(db, "invitations", buffer.getvalue(), TODAY)["invitations"] == 1
+    empty = io.BytesIO()
+    with zipfile.ZipFile(empty, "w") as z:
+        z.writestr("Connections.csv", fixture("Connections.csv"))
+    with pytest.raises(ValidationError, match=r"The zip holds no Invitations\.csv"):
+        plan_import(db, "invitations", empty.getvalue(), TODAY)
