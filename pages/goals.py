@@ -35,10 +35,33 @@ def segment_fields(prefix: str, values: dict, *, role: bool = True) -> dict:
     return out
 
 
+def metric_picker(prefix: str, current: str) -> str:
+    """What the goal counts. It sits outside the form so the form shows only that metric's inputs."""
+    return st.selectbox("What to count", METRIC_OPTIONS, index=METRIC_OPTIONS.index(current),
+                        format_func=goals.METRICS.get, key=f"{prefix}_metric",
+                        help="People who reached a stage, or touches you logged between the two dates.")
+
+
+def counted_fields(prefix: str, metric: str, values: dict) -> dict:
+    """Inputs for what the metric counts: the stage people reach, or the kind and nature of the touches."""
+    if metric == "people_at_stage":
+        stage = st.selectbox("Who reach at least", STAGES, index=STAGES.index(values.get("stage") or "conversed"),
+                             key=f"{prefix}_stage")
+        return {"stage": stage, "interaction_kind": "", "interaction_nature": ""}
+    one, two = st.columns(2)
+    kind = one.selectbox("Kind of touch", KIND_OPTIONS, index=KIND_OPTIONS.index(values.get("interaction_kind") or ""),
+                         key=f"{prefix}_kind", format_func=lambda k: k or "any")
+    nature = two.selectbox("Nature of touch", NATURE_OPTIONS,
+                           index=NATURE_OPTIONS.index(values.get("interaction_nature") or ""),
+                           key=f"{prefix}_nature", format_func=lambda n: NATURE_LABELS.get(n, "any"))
+    return {"stage": "", "interaction_kind": kind, "interaction_nature": nature}
+
+
 def new_goal() -> None:
     preset = st.radio("Kind of goal", list(goals.PRESETS), format_func=goals.PRESETS.get, key="goals_preset")
     d = goals.preset_defaults(preset, day)
     p = f"goals_new_{preset}"
+    metric = metric_picker(p, d["metric"]) if preset == "custom" else d["metric"]
     with st.form("goals_new"):
         fields: dict = {"metric": d["metric"], "stage": d["stage"], "interaction_kind": d["interaction_kind"],
                         "interaction_nature": d["interaction_nature"], "start_on": d["start_on"]}
@@ -51,15 +74,8 @@ def new_goal() -> None:
         elif preset == "info_interviews":
             fields |= segment_fields(p, {}, role=False)
         elif preset == "custom":
-            fields["metric"] = st.selectbox("What to count", METRIC_OPTIONS, format_func=goals.METRICS.get,
-                                            key=f"{p}_metric")
-            one, two, three = st.columns(3)
-            fields["stage"] = one.selectbox("Stage reached (people)", ["", *STAGES], key=f"{p}_stage")
-            fields["interaction_kind"] = two.selectbox("Kind of touch", KIND_OPTIONS, key=f"{p}_kind",
-                                                       format_func=lambda k: k or "any")
-            fields["interaction_nature"] = three.selectbox(
-                "Nature of touch", NATURE_OPTIONS, key=f"{p}_nature",
-                format_func=lambda n: NATURE_LABELS.get(n, "any"))
+            fields["metric"] = metric
+            fields |= counted_fields(p, metric, d)
             fields |= segment_fields(p, {})
             fields["segment_tag"] = st.text_input("Tag", key=f"{p}_tag", placeholder="alumni")
         dates = st.columns(3)
@@ -82,6 +98,9 @@ def new_goal() -> None:
 
 def edit_form(g: dict) -> None:
     p = f"goals_editing_{g['id']}"
+    metric = metric_picker(p, g["metric"])
+    if metric != g["metric"]:
+        st.caption("Saving switches what this goal counts; what it counted before is cleared.")
     with st.form(p):
         fields: dict = {}
         fields["title"] = st.text_input("Goal", value=g["title"], key=f"{p}_title")
@@ -90,9 +109,8 @@ def edit_form(g: dict) -> None:
                                             key=f"{p}_target")
         fields["priority"] = two.selectbox("Priority", PRIORITY_OPTIONS, index=PRIORITY_OPTIONS.index(g["priority"]),
                                            format_func=goals.PRIORITIES.get, key=f"{p}_priority")
-        if g["metric"] == "people_at_stage":
-            fields["stage"] = st.selectbox("Who reach at least", STAGES, index=STAGES.index(g["stage"]),
-                                           key=f"{p}_stage")
+        fields["metric"] = metric
+        fields |= counted_fields(p, metric, g)
         fields |= segment_fields(p, g)
         dates = st.columns(3)
         fields["start_on"] = dates[0].date_input("Counting from", value=g["start_on"], key=f"{p}_start",
@@ -110,7 +128,7 @@ def edit_form(g: dict) -> None:
     # update_goal returns None; `or True` tells success (True) from a shown error (None)
     if saved and attempt(lambda: goals.update_goal(db, g["id"], today=day, **fields) or True, rerun=False):
         st.session_state.pop("goals_editing", None)
-        st.session_state["_flash"] = f"Saved: {esc(fields['title'])}."
+        st.session_state["_flash"] = f"Saved: {esc(goals.get_goal(db, g['id'])['title'])}."  # a written title may follow
         st.rerun()
 
 

@@ -4,7 +4,8 @@ from datetime import date
 
 from core import goals, people
 from core.db import open_db
-from tests.helpers import open_page, shown_text
+from core.interactions import log_interaction
+from tests.helpers import open_page, plain, shown_text
 
 TODAY = date(2026, 11, 27)
 
@@ -151,3 +152,139 @@ def test_a_goal_title_with_html_appears_literally(app, db_path):
     at = open_page(app, "goals")
 
     assert "**\\<b\\>Big\\</b\\> \\<script\\>x\\</script\\>**" in [m.value for m in at.markdown]
+
+
+def gives_goal(db, **fields) -> int:
+    base = {"title": "Give often", "metric": "interactions", "target": 4, "interaction_kind": "give",
+            "interaction_nature": "shared_resource", "start_on": "2026-11-01", "due_on": "2026-11-30"}
+    return goals.create_goal(db, today=TODAY, **{**base, **fields})
+
+
+def test_the_edit_form_shows_what_the_goal_counts_prefilled(app, db_path):
+    gid = gives_goal(open_db(db_path))
+    at = open_page(app, "goals")
+
+    at.button(key=f"goals_edit_{gid}").click().run()
+
+    p = f"goals_editing_{gid}"
+    assert (at.selectbox(key=f"{p}_metric").value, at.selectbox(key=f"{p}_kind").value,
+            at.selectbox(key=f"{p}_nature").value) == ("interactions", "give", "shared_resource")
+    assert not [s for s in at.selectbox if s.key == f"{p}_stage"]
+
+
+def test_switch_a_touches_goal_to_people_at_a_stage_and_see_its_new_progress(app, db_path):
+    db = open_db(db_path)
+    for name, stage in (("Ana", "connected"), ("Ben", "ally"), ("Cy", "contacted")):
+        people.add_person(db, name=name, stage=stage)
+    gid = gives_goal(db)
+    at = open_page(app, "goals")
+    assert at.get("progress")[0].proto.text == "0 / 4"
+    p = f"goals_editing_{gid}"
+
+    at.button(key=f"goals_edit_{gid}").click().run()
+    at.selectbox(key=f"{p}_metric").select("people_at_stage").run()
+    at.selectbox(key=f"{p}_stage").select("connected")
+    at.button(key=f"{p}_save").click().run()
+
+    assert not at.exception
+    goal = goals.get_goal(open_db(db_path), gid)
+    assert (goal["metric"], goal["stage"], goal["interaction_kind"], goal["interaction_nature"]) == (
+        "people_at_stage", "connected", "", "")
+    assert at.success[0].value == "Saved: Give often."
+    assert at.get("progress")[0].proto.text == "2 / 4"
+    assert "4 people at 'connected' or beyond by 2026-11-30" in plain(shown_text(at))
+    assert list(at.dataframe[0].value["name"]) == ["Ana", "Ben"]
+
+
+def test_switch_a_people_goal_to_touches_of_a_nature(app, db_path):
+    db = open_db(db_path)
+    ana = people.add_person(db, name="Ana")
+    log_interaction(db, ana, day="2026-11-20", channel="video", nature="informational_interview", today=TODAY)
+    gid = add_goal(db, title="Meet data people", stage="ally", start_on="2026-11-01")
+    p = f"goals_editing_{gid}"
+    at = open_page(app, "goals")
+
+    at.button(key=f"goals_edit_{gid}").click().run()
+    at.selectbox(key=f"{p}_metric").select("interactions").run()
+    at.selectbox(key=f"{p}_nature").select("informational_interview")
+    at.button(key=f"{p}_save").click().run()
+
+    assert not at.exception
+    goal = goals.get_goal(open_db(db_path), gid)
+    assert (goal["metric"], goal["stage"], goal["interaction_kind"], goal["interaction_nature"]) == (
+        "interactions", "", "", "informational_interview")
+    assert at.get("progress")[0].proto.text == "1 / 5"
+    assert "5 informational interviews by 2027-03-31" in plain(shown_text(at))
+
+
+def test_a_title_written_from_the_numbers_follows_the_switch(app, db_path):
+    gid = goals.create_goal(open_db(db_path), today=TODAY, metric="interactions", interaction_kind="give",
+                            target=10, start_on="2026-11-01", due_on="2026-11-30")
+    p = f"goals_editing_{gid}"
+    at = open_page(app, "goals")
+
+    at.button(key=f"goals_edit_{gid}").click().run()
+    at.selectbox(key=f"{p}_metric").select("people_at_stage").run()
+    at.button(key=f"{p}_save").click().run()
+
+    assert goals.get_goal(open_db(db_path), gid)["title"] == "Meet 10 people who reach 'conversed' by 30 November 2026"
+    assert at.success[0].value == "Saved: Meet 10 people who reach 'conversed' by 30 November 2026."
+
+
+def test_a_kind_that_contradicts_the_nature_shows_an_error_and_keeps_the_goal(app, db_path):
+    gid = add_goal(open_db(db_path), title="Meet data people")
+    before = goals.get_goal(open_db(db_path), gid)
+    p = f"goals_editing_{gid}"
+    at = open_page(app, "goals")
+
+    at.button(key=f"goals_edit_{gid}").click().run()
+    at.selectbox(key=f"{p}_metric").select("interactions").run()
+    at.selectbox(key=f"{p}_kind").select("give")
+    at.selectbox(key=f"{p}_nature").select("advice")
+    at.button(key=f"{p}_save").click().run()
+
+    assert [e.value for e in at.error] == [
+        "Asked for advice counts as 'ask', not 'give': choose that kind of touch or leave the kind blank."]
+    assert goals.get_goal(open_db(db_path), gid) == before
+    assert at.selectbox(key=f"{p}_metric").value == "interactions"
+
+
+def test_a_switch_with_the_due_date_before_the_start_shows_an_error_and_keeps_the_goal(app, db_path):
+    gid = gives_goal(open_db(db_path))
+    before = goals.get_goal(open_db(db_path), gid)
+    p = f"goals_editing_{gid}"
+    at = open_page(app, "goals")
+
+    at.button(key=f"goals_edit_{gid}").click().run()
+    at.selectbox(key=f"{p}_metric").select("people_at_stage").run()
+    at.date_input(key=f"{p}_due").set_value(date(2026, 10, 1))
+    at.button(key=f"{p}_save").click().run()
+
+    assert [e.value for e in at.error] == ["The due date must come after the start date."]
+    assert goals.get_goal(open_db(db_path), gid) == before
+
+
+def test_a_custom_goal_counting_touches_shows_only_the_touch_inputs(app, db_path):
+    at = open_page(app, "goals")
+    at.radio(key="goals_preset").set_value("custom").run()
+    at.selectbox(key="goals_new_custom_metric").select("interactions").run()
+
+    assert not [s for s in at.selectbox if s.key == "goals_new_custom_stage"]
+    at.number_input(key="goals_new_custom_target").set_value(3)
+    at.selectbox(key="goals_new_custom_kind").select("ask")
+    at.button(key="goals_new_add").click().run()
+
+    assert not at.exception
+    (goal,) = goals.list_goals(open_db(db_path), TODAY)
+    assert (goal["metric"], goal["stage"], goal["interaction_kind"], goal["title"]) == (
+        "interactions", "", "ask", "3 asks by 25 February 2027")
+
+
+def test_the_edit_form_renders_for_every_demo_goal(app, demo_path):
+    at = open_page(app, "goals")
+
+    for g in goals.list_goals(open_db(demo_path), TODAY):
+        at.button(key=f"goals_edit_{g['id']}").click().run()
+
+        assert not at.exception
+        assert at.selectbox(key=f"goals_editing_{g['id']}_metric").value == g["metric"]
