@@ -43,8 +43,9 @@ def hosted_banner() -> None:
 # --- Import ----------------------------------------------------------------------------------------
 
 
-def upload_key(kind: str, upload, extra) -> tuple:
-    return (kind, upload.name, upload.size, getattr(extra, "name", None), getattr(extra, "size", None))
+def upload_key(kind: str, upload, *extras) -> tuple:
+    return (kind, upload.name, upload.size,
+            *[(getattr(x, "name", None), getattr(x, "size", None)) for x in extras])
 
 
 def mapping_editor(data: bytes) -> dict[str, str] | None:
@@ -67,10 +68,13 @@ def mapping_editor(data: bytes) -> dict[str, str] | None:
     return mapping
 
 
-def make_plan(kind: str, data: bytes, extra: bytes | None, mapping: dict | None) -> importers.ImportPlan:
+def make_plan(kind: str, data: bytes, extra: bytes | None, mapping: dict | None,
+              invitations: bytes | None = None) -> importers.ImportPlan:
     options: dict = {}
     if extra:
         options["messages"] = extra
+    if invitations:
+        options["invitations"] = invitations
     if mapping is not None:
         options["mapping"] = mapping
     return importers.plan_import(db, kind, data, day, options)
@@ -83,12 +87,18 @@ def show_plan(plan: importers.ImportPlan) -> None:
     cols[0].metric("To add", f"{s['added']:,}")
     cols[1].metric("To update", f"{s['updated']:,}")
     cols[2].metric("Skipped", f"{s['skipped']:,}")
-    cols[3].metric("Messages", f"{s['interactions']:,}")
+    cols[3].metric("Touches to log", f"{s['interactions']:,}",
+                   help="LinkedIn message exchanges and connection requests, logged as interactions")
     if plan.skip:
         reasons = Counter(x["reason"] for x in plan.skip)
         st.caption("Skipped: " + "; ".join(f"{n:,} × {esc(r)}" for r, n in reasons.most_common(5)))
     st.dataframe(plan.preview(50), hide_index=True, width="stretch",
                  column_config={"line": st.column_config.NumberColumn("Line", format="%d")}, key="data_preview_table")
+    if plan.interactions:
+        st.caption(f"Touches to log (the first {min(len(plan.interactions), 50):,} of {len(plan.interactions):,}); "
+                   "each one counts in the person's score and moves their next check-in.")
+        st.dataframe(plan.preview_interactions(50), hide_index=True, width="stretch", key="data_preview_touches",
+                     column_config={"line": st.column_config.NumberColumn("Line", format="%d")})
     if plan.warnings:
         st.caption(f"{len(plan.warnings):,} rows will be imported with a field left out (see the warnings above).")
 
@@ -112,21 +122,27 @@ def import_section() -> None:
                         key="data_kind")
     help_text = {
         "linkedin": "LinkedIn → Settings → Data privacy → Get a copy of your data. Upload the .zip or its "
-                    "Connections.csv. Your connections come in as acquaintances; their connection date is kept.",
+                    "Connections.csv. Your connections come in as acquaintances; their connection date is kept. "
+                    "The .zip's messages.csv and Invitations.csv (connection requests) come in as touches too.",
         "messages": "messages.csv from the same LinkedIn export: each exchange becomes an interaction, so the "
                     "scores see who replied to whom. Import Connections.csv first.",
+        "invitations": "Invitations.csv from the same LinkedIn export: each connection request you sent or "
+                       "received becomes a LinkedIn touch with its message as the note. Import Connections.csv first.",
         "vcard": "Apple Contacts: select contacts → File → Export → Export vCard. Google Contacts: Export → "
                  "vCard (for iOS Contacts).",
         "csv": "Any spreadsheet saved as CSV (UTF-8). You choose which column holds what.",
     }[kind]
     st.caption(help_text)
-    types = {"linkedin": ["csv", "zip"], "messages": ["csv", "zip"], "vcard": ["vcf", "vcard"], "csv": ["csv"]}
+    types = {"linkedin": ["csv", "zip"], "messages": ["csv", "zip"], "invitations": ["csv", "zip"],
+             "vcard": ["vcf", "vcard"], "csv": ["csv"]}
     upload = st.file_uploader("File to import", type=types[kind], key="data_upload",
                               max_upload_size=importers.MAX_BYTES // 2**20)
-    extra = None
+    extra = invitations = None
     if kind == "linkedin":
         extra = st.file_uploader("messages.csv too (optional)", type=["csv"], key="data_messages",
                                  max_upload_size=importers.MAX_BYTES // 2**20)
+        invitations = st.file_uploader("Invitations.csv too (optional)", type=["csv"], key="data_invitations",
+                                       max_upload_size=importers.MAX_BYTES // 2**20)
     if upload is None:
         st.session_state["data_plan"] = None
         st.info("Pick a file: nothing is written until you have seen the preview and confirmed it.",
@@ -136,9 +152,10 @@ def import_section() -> None:
     mapping = mapping_editor(data) if kind == "csv" else None
     if kind == "csv" and mapping is None:
         return
-    key = upload_key(kind, upload, extra)
+    key = upload_key(kind, upload, extra, invitations)
     if st.button("Preview the import", key="data_preview", icon=":material/preview:"):
-        plan = attempt(lambda: make_plan(kind, data, extra.getvalue() if extra else None, mapping), rerun=False)
+        plan = attempt(lambda: make_plan(kind, data, extra.getvalue() if extra else None, mapping,
+                                         invitations.getvalue() if invitations else None), rerun=False)
         st.session_state["data_plan"] = (key, plan) if plan else None
     stored = st.session_state.get("data_plan")
     if stored and stored[0] == key:

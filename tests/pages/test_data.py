@@ -165,3 +165,65 @@ def test_restore_without_a_file_says_to_choose_one(app, db_path):
     at.checkbox(key="data_restore_sure").check()
     at.button(key="data_restore").click().run()
     assert at.error[0].value == "Choose the backup file to restore first."
+
+
+def test_connections_with_invitations_preview_the_connection_requests_then_log_them(app, db_path):
+    at = open_page(app, "data")
+    upload(at, "data_upload", "Connections.csv", fixture("Connections.csv"))
+    upload(at, "data_invitations", "Invitations.csv", fixture("Invitations_bom_crlf.csv"))
+    at.button(key="data_preview").click().run()
+    assert not at.exception
+    assert any("add 2 people, update 0, skip 4 rows, log 2 connection requests" in m.value for m in at.markdown)
+    touches = table(at, "touch")
+    assert list(touches["name"]) == ["Tomás Reyes", "Ines Okafor-Lindqvist"]
+    assert list(touches["touch"]) == ["connection request you sent", "connection request they sent"]
+    assert list(touches["notes"]) == ["Hi Tomás, fellow Contoso alum here", ""]
+    assert any("connection request with Direction" in c.value for c in at.caption)
+    assert open_db(db_path).table("interactions").count == 0  # nothing written by the preview
+    at.button(key="data_confirm").click().run()
+    assert at.success[0].value == "Imported: 2 added, 0 updated, 4 skipped, 2 connection requests logged."
+    assert rows(open_db(db_path), "select p.name, i.day, i.direction, i.source from interactions i "
+                                  "join people p on p.id = i.person_id order by i.day") == [
+        {"name": "Ines Okafor-Lindqvist", "day": "2026-01-15", "direction": "them", "source": "linkedin"},
+        {"name": "Tomás Reyes", "day": "2026-02-03", "direction": "me", "source": "linkedin"}]
+
+
+def test_invitations_on_their_own_log_touches_for_people_already_on_the_list(app, db_path):
+    at = open_page(app, "data")
+    upload(at, "data_upload", "Connections.csv", fixture("Connections.csv"))
+    at.button(key="data_preview").click().run()
+    at.button(key="data_confirm").click().run()
+    at.selectbox(key="data_kind").set_value("invitations").run()
+    assert any("connection request you sent or received" in c.value for c in at.caption)
+    upload(at, "data_upload", "Invitations.csv", fixture("Invitations.csv"))
+    at.button(key="data_preview").click().run()
+    at.button(key="data_confirm").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Imported: 0 added, 0 updated, 0 skipped, 1 connection request logged."
+    assert open_db(db_path).table("interactions").count == 1
+
+
+def test_a_file_that_is_not_invitations_shows_an_error_and_writes_nothing(app, db_path):
+    at = open_page(app, "data")
+    upload(at, "data_upload", "Connections.csv", fixture("Connections.csv"))
+    upload(at, "data_invitations", "Invitations.csv", fixture("messages.csv"))
+    at.button(key="data_preview").click().run()
+    assert "No header row found in the first 20 lines of the Invitations.csv" in at.error[0].value
+    assert not [b for b in at.button if b.key == "data_confirm"]
+    assert names(db_path) == []
+
+
+def test_a_hostile_name_and_message_in_a_connection_request_show_literally(app, db_path):
+    at = open_page(app, "data")
+    upload(at, "data_upload", "Connections.csv",
+           b"First Name,Last Name,URL\n<script>alert(1)</script>,<b>x</b>,https://www.linkedin.com/in/evil-example\n")
+    upload(at, "data_invitations", "Invitations.csv",
+           b'From,To,Sent At,Message,Direction,inviterProfileUrl,inviteeProfileUrl\n'
+           b'<script>alert(1)</script> <b>x</b>,Pat,"2/3/26, 9:05 AM",**hi** <img src=x onerror=alert(1)>,INCOMING,'
+           b'https://www.linkedin.com/in/evil-example,https://www.linkedin.com/in/pat-example\n')
+    at.button(key="data_preview").click().run()
+    touches = table(at, "touch")
+    assert list(touches["name"]) == ["<script>alert(1)</script> <b>x</b>"]
+    assert list(touches["notes"]) == ["**hi** <img src=x onerror=alert(1)>"]
+    at.button(key="data_confirm").click().run()
+    assert rows(open_db(db_path), "select notes from interactions") == [{"notes": "**hi** <img src=x onerror=alert(1)>"}]
