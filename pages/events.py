@@ -101,11 +101,12 @@ def correct_person_met(eid: int, person: dict) -> None:
                              max_chars=events.MET_NOTE_MAX)
         if st.form_submit_button("Save note", type="primary"):
             attempt(lambda: events.update_met_note(db, eid, pid, note), f"Saved the note about {esc(name)}.")
-    with row.popover("Remove from event", icon=":material/person_remove:"):
+    # A form, so ticking the box does not rerun the page (a rerun would close the popover mid-confirmation).
+    with row.popover("Remove from event", icon=":material/person_remove:"), st.form(f"events_remove_{pid}"):
         st.caption("For someone added here by mistake. They stay on your list with their interactions; "
                    "their follow-up for this event is skipped.")
         sure = st.checkbox("Yes, they were not met at this event", key=f"events_remove_sure_{pid}")
-        if st.button("Remove", key=f"events_remove_{pid}", icon=":material/person_remove:"):
+        if st.form_submit_button("Remove", icon=":material/person_remove:"):
             if not sure:
                 st.error("Tick the box to confirm first.")
             else:

@@ -171,7 +171,7 @@ def test_removing_someone_from_an_event_needs_the_confirmation(app, db_path, tod
     db, eid, ana, _ = _meetup_with_two(db_path, today)
     at = open_page(app, "events", id=eid)
 
-    at.button(key=f"events_remove_{ana}").click().run()
+    at.button(key=f"FormSubmitter:events_remove_{ana}-Remove").click().run()
 
     assert at.error[0].value == "Tick the box to confirm first."
     assert [p["name"] for p in events.people_met(db, eid)] == ["Ana Reyes", "Ben Okafor"]
@@ -182,7 +182,7 @@ def test_a_confirmed_removal_takes_them_off_the_event_but_not_off_the_list(app, 
     at = open_page(app, "events", id=eid)
 
     at.checkbox(key=f"events_remove_sure_{ana}").check()
-    at.button(key=f"events_remove_{ana}").click().run()
+    at.button(key=f"FormSubmitter:events_remove_{ana}-Remove").click().run()
 
     assert not at.exception
     assert [p["name"] for p in events.people_met(db, eid)] == ["Ben Okafor"]
