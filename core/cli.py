@@ -86,6 +86,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     options: dict = {}
     if args.messages:
         options["messages"] = _read(args.messages)
+    if args.invitations:
+        options["invitations"] = _read(args.invitations)
     if args.owner_url:
         options["owner_url"] = args.owner_url
     if args.kind == "csv":
@@ -209,6 +211,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     from core.importers import CSV_FIELDS
+    from core.importers import KINDS as IMPORT_KINDS
     from core.vocab import CHANNELS, DIRECTIONS, KINDS, NATURES
 
     parser = _Parser(prog="rapport", description="Rapport: a relationship manager for job seekers.")
@@ -229,18 +232,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON instead of lines")
     p.set_defaults(func=cmd_due)
 
-    p = sub.add_parser("import", help="import people (or LinkedIn messages) from a file",
+    p = sub.add_parser("import", help="import people (or LinkedIn messages and invitations) from a file",
                        description="Import a file. Nothing is written if the file is bad; --dry-run only shows "
                                    "what would happen.")
-    p.add_argument("kind", choices=("linkedin", "messages", "vcard", "csv"),
-                   help="linkedin: Connections.csv or the export .zip; messages: messages.csv; vcard: .vcf; "
-                        "csv: any CSV (see --map)")
+    p.add_argument("kind", choices=IMPORT_KINDS,
+                   help="linkedin: Connections.csv or the export .zip; messages: messages.csv; invitations: "
+                        "Invitations.csv; vcard: .vcf; csv: any CSV (see --map)")
     p.add_argument("file", help="the file to import")
     p.add_argument("--dry-run", action="store_true", help="show what would be imported, write nothing")
     p.add_argument("--map", action="append", metavar="COLUMN=FIELD",
                    help=f"csv only: which field a column holds (repeatable). Fields: "
                         f"{', '.join(f for f in CSV_FIELDS if f)}. Without --map the columns are guessed.")
     p.add_argument("--messages", metavar="FILE", help="linkedin only: messages.csv to import in the same go")
+    p.add_argument("--invitations", metavar="FILE",
+                   help="linkedin only: Invitations.csv (connection requests) to import in the same go")
     p.add_argument("--owner-url", help="your own LinkedIn URL (tells sent messages from received ones)")
     p.set_defaults(func=cmd_import)
 

@@ -56,6 +56,20 @@ def test_import_adds_people_and_says_what_it_did(db):
     assert count(db, "people") == 2
 
 
+def test_import_takes_invitations_alongside_connections_and_on_their_own(db):
+    result = run(db, "import", "linkedin", str(FIXTURES / "Connections.csv"),
+                 "--invitations", str(FIXTURES / "Invitations.csv"))
+    assert result.returncode == 0, result.stderr
+    con = sqlite3.connect(db)
+    assert con.execute("select p.name, i.channel, i.direction, i.day from interactions i "
+                       "join people p on p.id = i.person_id").fetchall() == [
+        ("Tomás Reyes", "linkedin", "me", "2026-02-03")]
+
+    again = run(db, "import", "invitations", str(FIXTURES / "Invitations.csv"))
+    assert again.returncode == 0, again.stderr
+    assert con.execute("select count(*) from interactions").fetchone()[0] == 1  # nothing twice
+
+
 def test_a_dry_run_writes_nothing(db):
     result = run(db, "import", "vcard", str(FIXTURES / "apple.vcf"), "--dry-run")
     assert result.returncode == 0 and "Dry run: nothing was written." in result.stdout
