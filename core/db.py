@@ -338,6 +338,14 @@ def m007_interaction_evidence(db: Database) -> None:
     db.execute("create trigger interactions_evidence_update after update of day, channel, direction, kind, "
                f"nature, responded, tags on interactions {body}")
 
+
+@migrations()
+def m008_followups_by_reason(db: Database) -> None:
+    # Today counts the open thank-yous and lists the coming dates on every run; with only a (status,
+    # due) index that meant 30,000 open check-ins looked up one by one (44 ms and 13 ms at 30,000
+    # people; 3 and 6 ms with this index).
+    db.execute("create index if not exists followups_by_reason on followups (reason, status, due)")
+
 def data_version(db: Database) -> str:
     """A key that changes with every write to the database: for caching reads in pages."""
     value = scalar(db, "select value from change_counter where id = 1")
