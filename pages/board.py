@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import streamlit as st
 
@@ -73,8 +73,15 @@ def board_view() -> None:
                 st.caption(f"{total - len(items[:shown]):,} more: clear these first, or snooze what can wait.")
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def calendar_items(version: str, day_iso: str) -> list[dict]:
+    """The calendar's follow-ups, read again only when something is written (version) or the day turns:
+    at 30,000 people the feed is up to 1,000 rows, which every rerun of this view would otherwise read."""
+    return followups.calendar_feed(get_db(), date.fromisoformat(day_iso))
+
+
 def calendar_view() -> None:
-    items = followups.calendar_feed(db, day)
+    items = calendar_items(people.data_version(db), day.isoformat())
     st.caption("Every open follow-up and date, overdue ones in red. Click one to open its person; click a day "
                "to add a reminder for it.")
     click = followup_calendar(items, day, key="board_calendar")

@@ -179,3 +179,17 @@ def test_a_name_with_html_appears_literally_on_cards_and_in_the_calendar(app, db
     assert "**Thank \\<script\\>alert\\(1\\)\\</script\\>**" in [m.value for m in at.markdown]
     at.radio(key="board_view").set_value("Calendar").run()
     assert calendar_args(at)["events"][0]["title"] == "Thank <script>alert(1)</script>"
+
+
+def test_the_calendar_shows_a_new_reminder_at_once_though_its_feed_is_cached(app, db_path):
+    pid = people.add_person(open_db(db_path), name="Ana Reyes")
+    at = open_page(app, "board")
+    at.radio(key="board_view").set_value("Calendar").run()
+    assert calendar_args(at)["events"] == []
+
+    at.selectbox(key="board_reminder_person").set_value(pid)
+    at.date_input(key="board_reminder_due").set_value(date(2026, 12, 3))
+    at.text_input(key="board_reminder_title").input("Send Ana the dbt article")
+    at.button(key="board_reminder_add").click().run()
+
+    assert [e["title"] for e in calendar_args(at)["events"]] == ["Send Ana the dbt article"]
