@@ -1,7 +1,10 @@
 """The frame: navigation, the shared sidebar, the hosted warning and the password gate."""
 
+from streamlit.testing.v1 import AppTest
+
 from core.db import open_db
 from core.people import add_person
+from tests.conftest import APP
 
 DEMO_NAMES = ("Jordan Blake", "Ama Owusu")
 
@@ -25,6 +28,16 @@ def test_the_app_opens_on_today_with_counts_in_the_sidebar(app, demo_path):
     assert not at.exception
     assert at.title[0].value == "Today"
     assert at.sidebar.caption[0].value.startswith("42 people · ")
+
+
+def test_the_sidebar_counts_follow_a_write_at_once(app, db_path):
+    at = app.run()
+    assert at.sidebar.caption[0].value == "0 people · 0 interactions"
+
+    add_person(open_db(db_path), name="Ana Reyes")
+    again = AppTest.from_file(APP).run()  # a new session; the cached counts are shared by all of them
+
+    assert again.sidebar.caption[0].value == "1 person · 0 interactions"
 
 
 def test_a_password_hides_everything_until_it_is_entered(app, demo_path):
@@ -77,7 +90,7 @@ def test_the_sidebar_count_is_plain_text_even_for_hostile_names(app, db_path):
 
     at = app.run()
 
-    assert at.sidebar.caption[0].value.startswith("1 people")
+    assert at.sidebar.caption[0].value.startswith("1 person ")
     assert not at.exception
 
 
