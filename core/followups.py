@@ -290,8 +290,9 @@ def calendar_feed(db: Database, today: date, days_back: int = 60, days_ahead: in
 BOARD_COLUMNS = ("overdue", "today", "week", "later")
 
 
-def board_columns(db: Database, today: date, limit: int = 50, later_days: int = 60) -> dict[str, dict]:
-    """The board's columns, each bounded on its own: {column: {"items": [...], "total": n}}.
+def board_columns(db: Database, today: date, limit: int = 50, later_days: int = 60,
+                  columns: tuple[str, ...] = BOARD_COLUMNS) -> dict[str, dict]:
+    """The board's columns (these of them), each bounded on its own: {column: {"items": [...], "total": n}}.
 
     Overdue is the most overdue first; the others soonest first. A backlog of overdue items
     cannot crowd out today and this week.
@@ -306,12 +307,12 @@ def board_columns(db: Database, today: date, limit: int = 50, later_days: int = 
     }
     active = "f.status = 'open' and (p.id is null or p.archived_at is null)"
     totals = _column_totals(db, windows)
-    columns = {}
-    for name in BOARD_COLUMNS:
+    found = {}
+    for name in columns:
         where, params, order = windows[name]
         items = rows(db, _SELECT + f"where {active} and {where} order by {order} limit ?", [*params, limit])
-        columns[name] = {"items": [_decorate(r, today) for r in items], "total": totals[name]}
-    return columns
+        found[name] = {"items": [_decorate(r, today) for r in items], "total": totals[name]}
+    return found
 
 
 def _column_totals(db: Database, windows: dict) -> dict[str, int]:

@@ -157,7 +157,7 @@ if daily.is_first_run(db):
     first_run()
     st.stop()
 
-board = followups.board_columns(db, day, limit=SHOWN * 3)
+board = followups.board_columns(db, day, limit=SHOWN * 3, columns=("overdue", "today"))
 thanks = followups.thank_you_window(db, day, limit=SHOWN)  # the rest wait on the board, counted
 thank_count = followups.thank_you_counts(db, day)
 due_now = [i for i in board["overdue"]["items"] + board["today"]["items"] if i["reason"] not in followups.THANK_REASONS]

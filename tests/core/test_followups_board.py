@@ -79,6 +79,8 @@ def test_board_columns_bound_each_column_on_its_own_and_count_them_all(db):
     assert {k: c["total"] for k, c in board.items()} == {"overdue": 5, "today": 1, "week": 1, "later": 1}
     assert [i["title"] for i in board["overdue"]["items"]] == ["Overdue 0", "Overdue 1"]
     assert [board[k]["items"][0]["id"] for k in ("today", "week", "later")] == [today_id, week_id, later_id]
+    some = followups.board_columns(db, TODAY, limit=2, columns=("overdue", "today"))
+    assert some == {k: board[k] for k in ("overdue", "today")}  # what Today reads: the rest is not fetched
 
 
 def test_board_columns_leave_out_closed_follow_ups_and_archived_people(db):
