@@ -560,14 +560,19 @@ def _plan_connections(plan: ImportPlan, index: _Index, text: str, options: dict)
 # --- LinkedIn messages ----------------------------------------------------------------------------
 
 
+def _cells(columns: dict[str, int]):
+    """A reader of one named cell of a row (stripped; empty where the row is short or lacks the column)."""
+    def cell(record: list[str], name: str) -> str:
+        i = columns.get(name)
+        return record[i].strip() if i is not None and i < len(record) else ""
+    return cell
+
+
 def _plan_messages(db: Database, plan: ImportPlan, index: _Index, text: str, today: date, options: dict) -> None:
     records = read_csv(text, "messages.csv")
     at, columns = _find_header(records, MESSAGE_COLUMNS, "messages.csv",
                                "CONVERSATION ID, FROM, SENDER PROFILE URL, TO, RECIPIENT PROFILE URLS, DATE, CONTENT")
-
-    def cell(record: list[str], name: str) -> str:
-        i = columns.get(name)
-        return record[i].strip() if i is not None and i < len(record) else ""
+    cell = _cells(columns)
 
     messages = []
     for line, record in records[at + 1:]:
@@ -742,10 +747,7 @@ def _plan_invitations(db: Database, plan: ImportPlan, index: _Index, text: str, 
     records = read_csv(text, "Invitations.csv")
     at, columns = _find_header(records, INVITATION_COLUMNS, "Invitations.csv",
                                "From, To, Sent At, Message, Direction, inviterProfileUrl, inviteeProfileUrl")
-
-    def cell(record: list[str], name: str) -> str:
-        i = columns.get(name)
-        return record[i].strip() if i is not None and i < len(record) else ""
+    cell = _cells(columns)
 
     planned_urls: dict[str, int] = {}
     planned_names: dict[str, list[int]] = defaultdict(list)
