@@ -62,6 +62,18 @@ NATURE_LABELS = {
 }
 # Natures that are a conversation in themselves, whatever the channel.
 CONVERSATION_NATURES = frozenset({"informational_interview", "meeting"})
+# Channels where a touch is a written message, which the other side may or may not answer.
+WRITTEN_CHANNELS = frozenset({"email", "linkedin", "text", "social"})
+
+# The rules every part of Rapport reads from here, so each is defined once (SCORING.md 4.2, 4.8).
+THANK_YOU_DAYS = 2  # the article: a thank-you within 24-48 hours
+REPLY_WINDOW_DAYS = 7  # a message unanswered this long is "no reply"
+
+
+def is_conversation(channel: str | None, nature: str | None) -> bool:
+    """Whether a touch was a held conversation (a call, video, meeting in person or at an event, or
+    an informational interview or meeting on any channel): two-way by nature, and worth a thank-you."""
+    return channel in CONVERSATION_CHANNELS or nature in CONVERSATION_NATURES
 
 HOW_MET = ("event", "referral", "linkedin", "cold", "colleague", "other")
 SENIORITIES = ("intern", "entry", "mid", "senior", "lead", "manager", "director", "vp", "c_level", "founder")
