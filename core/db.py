@@ -346,6 +346,27 @@ def m008_followups_by_reason(db: Database) -> None:
     # people; 3 and 6 ms with this index).
     db.execute("create index if not exists followups_by_reason on followups (reason, status, due)")
 
+
+@migrations()
+def m010_contact_alternates(db: Database) -> None:
+    # A person can have several emails, phones, titles and links: a merge keeps the second record's as
+    # alternates instead of dropping them, and mail import matches people on every address they have.
+    db.execute("""create table person_alternates (
+        id integer primary key,
+        person_id integer not null references people(id) on delete cascade,
+        field text not null,
+        value text not null,
+        source text not null default 'manual',
+        created_at text not null
+    )""")
+    db.execute("create unique index person_alternates_unique on person_alternates "
+               "(person_id, field, value collate nocase)")
+    db.execute("create index person_alternates_value on person_alternates (field, value collate nocase)")
+    for event in ("insert", "update", "delete"):  # pages' caches see these writes too (m005)
+        db.execute(f"create trigger person_alternates_counted_{event} after {event} on person_alternates begin "
+                   "update change_counter set value = value + 1 where id = 1; end")
+
+
 def data_version(db: Database) -> str:
     """A key that changes with every write to the database: for caching reads in pages."""
     value = scalar(db, "select value from change_counter where id = 1")

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
 
+from core.contacts import other_values
 from core.db import get_setting, rows, set_setting
 from core.vocab import FOLLOWUP_REASONS
 
@@ -32,7 +33,7 @@ PEOPLE_COLUMNS = (
     "id", "name", "title", "company", "email", "phone", "linkedin_url", "website", "location", "industry",
     "role", "seniority", "how_met", "met_via", "tags", "stage", "tier", "cadence_days", "score", "score_status",
     "score_reason", "last_touch_on", "connected_on", "common_ground", "needs", "details", "notes", "source",
-    "created_at", "archived_at",
+    "created_at", "archived_at", "other_emails", "other_phones",
 )
 INTERACTION_COLUMNS = (
     "id", "day", "person_id", "person", "company", "channel", "direction", "kind", "nature", "responded",
@@ -62,8 +63,11 @@ def people_csv(db: Database, include_archived: bool = True) -> bytes:
     found = rows(db, "select p.*, s.score, s.score_status, s.score_reason, s.last_touch_on, "
                      "coalesce(c.name, '') as company from people p left join scores s on s.person_id = p.id "
                      f"left join companies c on c.id = p.company_id {where} order by p.id")
+    others = other_values(db)
     for r in found:
         r["tags"] = ", ".join(json.loads(r["tags"] or "[]"))
+        mine = others.get(r["id"], {})
+        r["other_emails"], r["other_phones"] = "; ".join(mine.get("email", [])), "; ".join(mine.get("phone", []))
     return _csv_bytes(PEOPLE_COLUMNS, found)
 
 
@@ -140,10 +144,12 @@ def person_vcard(person: dict, birthday: dict | None, uid: str) -> str:
         lines.append(f"ORG:{vcard_escape(person['company'])}")
     if person.get("title"):
         lines.append(f"TITLE:{vcard_escape(person['title'])}")
-    if person.get("email"):
-        lines.append(f"EMAIL;TYPE=INTERNET:{vcard_escape(person['email'])}")
-    if person.get("phone"):
-        lines.append(f"TEL;TYPE=VOICE:{vcard_escape(person['phone'])}")
+    for email in [person.get("email"), *person.get("other_emails", [])]:  # the primary first
+        if email:
+            lines.append(f"EMAIL;TYPE=INTERNET:{vcard_escape(email)}")
+    for phone in [person.get("phone"), *person.get("other_phones", [])]:
+        if phone:
+            lines.append(f"TEL;TYPE=VOICE:{vcard_escape(phone)}")
     for key in ("linkedin_url", "website"):
         if person.get(key):
             lines.append(f"URL:{vcard_escape(person[key])}")
@@ -170,6 +176,10 @@ def vcards(db: Database, include_archived: bool = False) -> bytes:
                       f"left join companies c on c.id = p.company_id {where} order by p.id")
     birthdays = {r["person_id"]: r for r in rows(
         db, "select person_id, month, day, year from important_dates where label = 'birthday' order by id desc")}
+    others = other_values(db)
+    for p in people:
+        p["other_emails"] = others.get(p["id"], {}).get("email", [])
+        p["other_phones"] = others.get(p["id"], {}).get("phone", [])
     return "".join(person_vcard(p, birthdays.get(p["id"]), person_uid(db_uid, p["id"])) for p in people).encode()
 
 

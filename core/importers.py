@@ -35,6 +35,7 @@ from urllib.parse import unquote
 from sqlite_utils import Database
 
 from core import validation as v
+from core.contacts import alternate_values, people_by_email
 from core.db import data_version, get_setting, now_iso, rows, scalar, set_setting, transaction
 from core.errors import ValidationError
 from core.vocab import CHANNEL_MINUTES, STAGES
@@ -329,11 +330,13 @@ class _Index:
             key = linkedin_key(p["linkedin_url"])
             if key:
                 self.by_url.setdefault(key, p["id"])
-            if p["email"]:
-                self.by_email.setdefault(p["email"].lower(), p["id"])
             name = _norm(p["name"])
             self.by_name_company.setdefault((name, company_names.get(p["company_id"], "")), p["id"])
             self.by_name[name].append(p["id"])
+        # Every address and profile a person has, alternates included (a merge keeps the other record's).
+        self.by_email = people_by_email(db)
+        for url, pid in alternate_values(db, "linkedin_url"):
+            self.by_url.setdefault(linkedin_key(url), pid)
 
     def match(self, uid: str, key: str, email: str, name: str, company: str) -> int | None:
         if uid and uid in self.by_uid:

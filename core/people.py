@@ -438,11 +438,20 @@ def _fill_blanks(keep: dict, drop: dict, fields: list[str], joined: tuple[str, .
 
 
 def merge_people(db: Database, keep_id: int, drop_id: int, today: date | None = None) -> dict:
-    """Merge drop into keep: every interaction, follow-up, date, event and draft moves to keep.
+    """Merge drop into keep, losing nothing, in one transaction.
 
-    Empty fields of keep take drop's values, long texts are kept side by side, tags are united, the
-    higher stage wins. Returns counts of what moved.
+    Every interaction, follow-up, date, event link, stage change and draft moves to keep. Each contact
+    value of drop (name, email, phone, title, company, links, location...; see core.contacts) fills an
+    empty field of keep or, when keep has another one, becomes one of keep's alternates; drop's own
+    alternates come along the same way. Long texts are kept side by side, tags are united, the higher
+    stage and the closer tier win, the earlier connection date stays. Open follow-ups for the same
+    reason become one (one check-in; of the thank-yous and of the event follow-ups, the earliest due,
+    the others skipped), dates are de-duplicated by (label, month, day), and keep's score is refreshed.
+    Returns counts of what moved.
     """
+    from core import contacts
+    from core.relationships import refresh_people
+
     today = today or date.today()
     if keep_id == drop_id:
         raise ValidationError("Pick two different people to merge.")
@@ -450,11 +459,17 @@ def merge_people(db: Database, keep_id: int, drop_id: int, today: date | None = 
     _keep_copy_before(db, "before-merge")
     moved = {}
     with transaction(db):
-        text_fields = [k for k in PERSON_FIELDS if k not in ("name", "tier")]
-        update = _fill_blanks(keep, drop, text_fields, joined=("common_ground", "needs", "details", "notes"))
-        for key in ("company_id", "cadence_days", "connected_on"):
-            if keep[key] is None and drop[key] is not None:
-                update[key] = drop[key]
+        drop_values = contacts.primary_values(db, drop_id)
+        values = [(f, drop_values[f]) for f in contacts.ALTERNATE_FIELDS]
+        values += [(a["field"], a["value"]) for a in contacts.list_alternates(db, drop_id)]
+        kept = contacts.keep_values(db, keep_id, values, source="merge")
+        moved["alternates"], moved["filled"] = kept["added"], sorted(kept["filled"])
+        update = _fill_blanks(keep, drop, ["common_ground", "needs", "details", "notes"],
+                              joined=("common_ground", "needs", "details", "notes"))
+        if keep["cadence_days"] is None and drop["cadence_days"] is not None:
+            update["cadence_days"] = drop["cadence_days"]
+        if drop["connected_on"] and (keep["connected_on"] is None or drop["connected_on"] < keep["connected_on"]):
+            update["connected_on"] = drop["connected_on"]
         tags = sorted(set(v.load_tags(keep["tags"])) | set(v.load_tags(drop["tags"])))
         update["tags"] = json.dumps(tags, ensure_ascii=False)
         if STAGES.index(drop["stage"]) > STAGES.index(keep["stage"]):
@@ -463,22 +478,110 @@ def merge_people(db: Database, keep_id: int, drop_id: int, today: date | None = 
             update["tier"] = drop["tier"]  # the closer tier wins: active before core before network
         update["updated_at"] = now_iso()
         db.table("people").update(keep_id, update)
+        # The reminders drop's record generated carry its name: they now read keep's.
+        keep_name = scalar(db, "select name from people where id = ?", [keep_id])
+        if drop["name"] != keep_name:
+            db.execute("update followups set title = replace(title, ?, ?) where person_id = ? and reason != 'custom'",
+                       [drop["name"], keep_name, drop_id])
         for table, column in (("interactions", "person_id"), ("important_dates", "person_id"),
                               ("stage_changes", "person_id"), ("drafts", "person_id"),
                               ("drafts", "other_person_id")):
             moved[f"{table}.{column}"] = db.execute(
                 f"update {table} set {column} = ? where {column} = ?", [keep_id, drop_id]).rowcount
+        # An event both records were at keeps both notes.
+        db.execute("update event_people set note = note || char(10) || char(10) || (select d.note from event_people d "
+                   "where d.event_id = event_people.event_id and d.person_id = ?) "
+                   "where person_id = ? and note != '' and exists (select 1 from event_people d where "
+                   "d.event_id = event_people.event_id and d.person_id = ? and d.note != '' "
+                   "and d.note != event_people.note)", [drop_id, keep_id, drop_id])
         moved["events"] = db.execute(
             "insert or ignore into event_people (event_id, person_id, note) "
             "select event_id, ?, note from event_people where person_id = ?", [keep_id, drop_id]).rowcount
-        # One open check-in per person: drop's check-in row goes (keep's is recomputed below).
-        db.execute("delete from followups where person_id = ? and reason = 'check_in'", [drop_id])
+        # One check-in per person: keep's row stays (recomputed below); drop's takes its place when keep has
+        # none, so a check-in drop's record had marked done still counts from that day.
+        if scalar(db, "select count(*) from followups where person_id = ? and reason = 'check_in'", [keep_id]):
+            db.execute("delete from followups where person_id = ? and reason = 'check_in'", [drop_id])
+        else:
+            db.execute("update followups set dedupe_key = ? where person_id = ? and reason = 'check_in'",
+                       [f"check_in:{keep_id}", drop_id])
         moved["followups"] = db.execute("update followups set person_id = ? where person_id = ?",
                                         [keep_id, drop_id]).rowcount
+        moved["dates_merged"] = _merge_duplicate_dates(db, keep_id)
+        moved["followups_merged"] = _merge_open_followups(db, keep_id, today)
+        moved["other"] = _move_other_references(db, keep_id, drop_id)
         db.execute("delete from people where id = ?", [drop_id])
-        from core.relationships import refresh_people
-
         refresh_people(db, today, [keep_id])
+    return moved
+
+
+# Open follow-ups that stand for one thing to do, whatever record they came from: one is kept.
+MERGED_REASONS = ("thank_you", "event_followup")
+
+
+def _merge_open_followups(db: Database, person_id: int, today: date) -> int:
+    """Of a person's open thank-yous, and of their open event follow-ups, keep the earliest due; skip the rest."""
+    skipped = 0
+    for reason in MERGED_REASONS:
+        extra = [r[0] for r in db.execute(
+            "select id from followups where person_id = ? and reason = ? and status = 'open' order by due, id",
+            [person_id, reason])][1:]
+        for fid in extra:
+            skipped += db.execute("update followups set status = 'skipped', closed_on = ? where id = ?",
+                                  [today.isoformat(), fid]).rowcount
+    return skipped
+
+
+def _merge_duplicate_dates(db: Database, person_id: int) -> int:
+    """Fold a person's dates with the same (label, month, day) into the oldest: a missing year is filled,
+    a different year or note is kept in the note, and each year's reminder is kept once (a done or skipped
+    one wins over an open one). Returns how many dates were folded."""
+    folded = 0
+    kept: dict[tuple, dict] = {}
+    for d in rows(db, "select * from important_dates where person_id = ? order by id", [person_id]):
+        key = (d["label"], d["month"], d["day"])
+        first = kept.get(key)
+        if first is None:
+            kept[key] = d
+            continue
+        notes = [n for n in (first["note"], d["note"]) if n]
+        if d["year"] and first["year"] and d["year"] != first["year"]:
+            notes.append(f"year also given as {d['year']}")
+        change = {"note": "; ".join(dict.fromkeys(notes)), "yearly": max(first["yearly"], d["yearly"]),
+                  "year": first["year"] or d["year"]}
+        db.table("important_dates").update(first["id"], change)
+        first.update(change)
+        reminders = {r["dedupe_key"].rsplit(":", 1)[-1]: r for r in rows(
+            db, "select id, status, closed_on, dedupe_key from followups where date_id = ?", [first["id"]])}
+        for r in rows(db, "select id, status, closed_on, dedupe_key from followups where date_id = ?", [d["id"]]):
+            year = r["dedupe_key"].rsplit(":", 1)[-1]
+            mine = reminders.get(year)
+            if mine is None:
+                db.execute("update followups set date_id = ?, dedupe_key = ? where id = ?",
+                           [first["id"], f"date:{first['id']}:{year}", r["id"]])
+            elif mine["status"] == "open" and r["status"] != "open":
+                db.execute("update followups set status = ?, closed_on = ? where id = ?",
+                           [r["status"], r["closed_on"], mine["id"]])
+        db.execute("delete from important_dates where id = ?", [d["id"]])
+        folded += 1
+    return folded
+
+
+_MERGE_HANDLED = {("interactions", "person_id"), ("important_dates", "person_id"), ("stage_changes", "person_id"),
+                  ("drafts", "person_id"), ("drafts", "other_person_id"), ("event_people", "person_id"),
+                  ("followups", "person_id"), ("person_alternates", "person_id"), ("scores", "person_id")}
+
+
+def _move_other_references(db: Database, keep_id: int, drop_id: int) -> int:
+    """Any other table that points at people (added since merge was written) moves drop's rows to keep,
+    rather than losing them to a cascade; a row that would clash with one of keep's stays and goes."""
+    moved = 0
+    for table in db.table_names():
+        for fk in db.execute(f"pragma foreign_key_list([{table}])").fetchall():
+            column, target = fk[3], fk[2]
+            if target != "people" or (table, column) in _MERGE_HANDLED:
+                continue
+            moved += db.execute(f"update or ignore [{table}] set [{column}] = ? where [{column}] = ?",
+                                [keep_id, drop_id]).rowcount
     return moved
 
 
