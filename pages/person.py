@@ -6,7 +6,7 @@ import calendar
 
 import streamlit as st
 
-from core import followups, insights, interactions, people
+from core import contacts, followups, insights, interactions, people
 from core.errors import NotFound
 from core.scoring import STATUS_LABELS
 from core.vocab import (
@@ -169,6 +169,36 @@ def score_box() -> None:
         st.markdown("Tags: " + ", ".join(f"`{t.replace('`', '')}`" for t in person["tags"]))
 
 
+def contact_box() -> None:
+    """Their email, phone and profile, and every other value they have (a merge keeps the other record's)."""
+    main = [person[k] for k in ("email", "phone", "linkedin_url") if person[k]]
+    alternates = contacts.list_alternates(db, pid)
+    if main:
+        st.markdown(" · ".join(esc(x) for x in main))
+    if alternates:
+        st.caption("Also: " + ", ".join(
+            esc(a["value"]) + ("" if a["field"] in ("email", "phone") else f" ({esc(a['label'].lower())})")
+            for a in alternates))
+    label = f"Other contact details ({len(alternates)})" if alternates else "Add another email, phone or title"
+    with st.expander(label, icon=":material/contact_mail:"):
+        for a in alternates:
+            c1, c2, c3 = st.columns([4, 1, 1])
+            c1.markdown(f"{esc(a['label'])}: {esc(a['value'])}")
+            if c2.button(":material/star:", key=f"person_alt_primary_{a['id']}",
+                         help=f"Make this their {a['label'].lower()} (the current one is kept here)"):
+                attempt(lambda a=a: contacts.make_primary(db, a["id"]),
+                        f"{esc(a['value'])} is now their {esc(a['label'].lower())}.")
+            if c3.button(":material/close:", key=f"person_alt_del_{a['id']}", help="Remove this one"):
+                attempt(lambda a=a: contacts.remove_alternate(db, a["id"]), f"Removed {esc(a['value'])}.")
+        with st.form("person_alt_add", clear_on_submit=True):
+            c1, c2 = st.columns([1, 2])
+            field = c1.selectbox("Kind", list(contacts.ALTERNATE_FIELDS), format_func=contacts.ALTERNATE_FIELDS.get,
+                                 key="person_alt_field")
+            value = c2.text_input("Value", key="person_alt_value")
+            if st.form_submit_button("Add"):
+                attempt(lambda: contacts.add_alternate(db, pid, field, value), "Added it.")
+
+
 def remember_box() -> None:
     for title, text in (("Common ground", person["common_ground"]), ("Their needs and goals", person["needs"])):
         st.markdown(f"**{title}**")
@@ -293,6 +323,7 @@ with left:
     timeline()
 with right:
     score_box()
+    contact_box()
     remember_box()
     dates_box()
 edit_form()

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from core import followups, interactions, people
+from core import contacts, followups, interactions, people
 from core.db import open_db
-from tests.helpers import open_page, shown_text
+from tests.helpers import open_page, plain, shown_text
 
 
 @pytest.fixture
@@ -242,3 +242,56 @@ def test_three_asks_in_a_row_raise_the_per_contact_flag_and_offer_to_share_first
 
     interactions.log_interaction(db, ana, day=today, channel="email", nature="shared_resource", today=today)
     assert not open_page(app, "person", id=ana).warning
+
+
+# --- Other contact details (alternates) ------------------------------------------------------------------
+
+
+@pytest.fixture
+def merged_ana(ana, db_path, today):
+    """Ana, after merging in a duplicate record with another email, phone and title."""
+    db = open_db(db_path)
+    people.update_person(db, ana, email="ana@new.example")
+    dup = people.add_person(db, name="Ana R.", email="ana@old.example", phone="+44 20 7946 0000", title="Data lead")
+    people.merge_people(db, ana, dup, today)
+    return ana
+
+
+def test_the_page_shows_the_other_values_a_merge_kept(app, merged_ana):
+    at = open_page(app, "person", id=merged_ana)
+
+    text = plain(shown_text(at))
+    assert "ana@new.example · +44 20 7946 0000" in text  # the empty phone was filled from the duplicate
+    assert "Also: ana@old.example, Data lead (title), Ana R. (name)" in text
+
+
+def test_an_other_email_can_be_made_primary_and_a_title_removed(app, merged_ana, db_path):
+    db = open_db(db_path)
+    alts = {a["value"]: a["id"] for a in contacts.list_alternates(db, merged_ana)}
+    at = open_page(app, "person", id=merged_ana)
+
+    at.button(key=f"person_alt_primary_{alts['ana@old.example']}").click().run()
+    assert people.get_person(db, merged_ana)["email"] == "ana@old.example"
+    assert plain(at.success[0].value) == "ana@old.example is now their email."
+
+    at.button(key=f"person_alt_del_{alts['Data lead']}").click().run()
+    assert [(a["field"], a["value"]) for a in contacts.list_alternates(db, merged_ana)] == [
+        ("email", "ana@new.example"), ("name", "Ana R.")]
+    assert "Also: ana@new.example, Ana R. (name)" in plain(shown_text(at))
+
+
+def test_adding_an_other_value_is_validated(app, ana, db_path):
+    at = open_page(app, "person", id=ana)
+
+    at.selectbox(key="person_alt_field").set_value("email")
+    at.text_input(key="person_alt_value").input("not an email")
+    at.button(key="FormSubmitter:person_alt_add-Add").click().run()
+    assert "doesn't look like an email address" in at.error[0].value
+    assert contacts.list_alternates(open_db(db_path), ana) == []
+
+    at.selectbox(key="person_alt_field").set_value("phone")
+    at.text_input(key="person_alt_value").input("+1 555 0100")
+    at.button(key="FormSubmitter:person_alt_add-Add").click().run()
+    assert [(a["field"], a["value"]) for a in contacts.list_alternates(open_db(db_path), ana)] == [
+        ("phone", "+1 555 0100")]
+    assert "Also: +1 555 0100" in plain(shown_text(at))
