@@ -9,9 +9,13 @@ Anything that fails before the swap leaves the current database byte-for-byte as
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import sqlite3
+import stat
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,24 +23,152 @@ from sqlite_utils import Database
 
 from core.db import bump_data_version, connect, forget_migrated, is_rapport_db, migrations, resolve_path
 from core.errors import ValidationError
+from core.schema import check_schema
+
+__all__ = ["backup", "backup_bytes", "check_schema", "clean_leftovers", "restore", "restore_bytes", "write_file"]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 KEEP_REPLACED = 5
 REPLACED_MARK = ".replaced-"
 MAX_RESTORE_BYTES = 2 * 1024**3  # 2 GB: far beyond any real Rapport file
 
+# Rapport's own temporary files: `.rapport-<kind>-<8 random characters from mkstemp>.db`, with SQLite's
+# side files. Only names of exactly this shape are ever cleaned up, so a user's own file never is.
+TEMP_KINDS = ("backup", "restore", "upload", "write")
+LEFTOVER = re.compile(r"\.rapport-(?:" + "|".join(TEMP_KINDS) + r")-[A-Za-z0-9_]{8}\.db(?:-wal|-shm|-journal)?")
+
+
+def check_target(out_path: str | os.PathLike) -> Path:
+    """The path a user named to write to, refused (ValidationError) when something other than a file is there.
+
+    A folder, a device (/dev/full, /dev/null), a fifo or a socket is never replaced: a backup or an export
+    run as root would otherwise turn /dev/full into a regular file. A symbolic link to a regular file is
+    replaced by the new file (the link itself, not what it points to).
+    """
+    out = Path(out_path).expanduser()
+    try:
+        mode = out.stat().st_mode
+    except FileNotFoundError:
+        return out
+    except NotADirectoryError:
+        raise ValidationError(f"{out_path} can't be written: part of that path is a file, not a folder.") from None
+    if stat.S_ISDIR(mode):
+        raise ValidationError(f"{out_path} is a folder: name a file to write (for example "
+                              f"{Path(out_path) / 'rapport-backup.db'}).")
+    if not stat.S_ISREG(mode):
+        raise ValidationError(f"{out_path} exists and is not a regular file (a device, a fifo or a socket); "
+                              "Rapport only writes to files. Name another file.")
+    return out
+
+
+@contextlib.contextmanager
+def temp_beside(folder: Path, kind: str) -> Iterator[Path]:
+    """A new temporary file `.rapport-<kind>-XXXXXXXX.db` in folder, removed (with SQLite's side files) after.
+
+    It is held under an exclusive lock (flock) while in use, so clean_leftovers() in another session or
+    process never takes a file that is still being written; the lock dies with the process, so a killed
+    restore's file is a leftover for the next open to remove.
+    """
+    fd, name = tempfile.mkstemp(prefix=f".rapport-{kind}-", suffix=".db", dir=folder)
+    tmp = Path(name)
+    try:
+        _lock(fd)
+        yield tmp
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        os.close(fd)
+
+
+def _lock(fd: int, wait: bool = True) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; clean_leftovers then only takes files an hour old
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
+
+
+LEFTOVER_MIN_AGE_S = 3600  # where there is no flock
+
+
+def clean_leftovers(db_path: str | os.PathLike) -> list[Path]:
+    """Remove the temporary files a killed restore, upload or backup left in the database's folder.
+
+    Only Rapport's own pattern (LEFTOVER) is touched, only regular files, and never one another session or
+    process is still writing (its lock is held). Returns what was removed. Called by open_db on the first
+    open of a path in a process.
+    """
+    folder = Path(db_path).expanduser().parent
+    removed = []
+    try:
+        entries = sorted(p for p in folder.iterdir() if LEFTOVER.fullmatch(p.name))
+    except OSError:
+        return removed
+    for path in entries:
+        if path.is_symlink() or not path.is_file():
+            continue
+        main = Path(re.sub(r"-(?:wal|shm|journal)$", "", str(path)))
+        if main != path and main.exists():
+            continue  # a side file goes with its main file, below
+        if not _free(main if main.exists() else path):
+            continue
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            side = Path(f"{main}{suffix}")
+            if side.exists() and side.is_file() and not side.is_symlink():
+                side.unlink(missing_ok=True)
+                removed.append(side)
+    return removed
+
+
+def _free(path: Path) -> bool:
+    """True when no live process holds this temporary file (it is a leftover)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        try:
+            import fcntl  # noqa: F401
+        except ImportError:
+            import time
+
+            return time.time() - os.fstat(fd).st_mtime > LEFTOVER_MIN_AGE_S
+        return _lock(fd, wait=False)
+    finally:
+        os.close(fd)
+
+
+def write_file(out_path: str | os.PathLike, data: bytes) -> Path:
+    """Write data to a file the user named, atomically: a temporary file beside it, then a rename.
+
+    Refuses (ValidationError) a target that exists and is not a regular file (see check_target). A failed
+    write leaves whatever was there before untouched. Returns the path written.
+    """
+    out = check_target(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with temp_beside(out.parent, "write") as tmp:
+        with tmp.open("wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, out)
+    return out
+
 
 def backup(db: Database, out_path: str | os.PathLike) -> Path:
     """Copy the whole database to out_path (consistent while the app runs). Returns the path.
 
     The copy is written to a temporary file beside out_path and renamed into place, so a failed
-    backup never leaves half a file under the chosen name.
+    backup never leaves half a file under the chosen name. A target that exists and is not a regular
+    file (a folder, /dev/full, a fifo) is refused with a ValidationError (see check_target).
     """
-    out = Path(out_path).expanduser()
+    out = check_target(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".rapport-backup-", suffix=".db", dir=out.parent)
-    os.close(fd)
-    try:
+    with temp_beside(out.parent, "backup") as tmp:
         target = sqlite3.connect(tmp)
         try:
             db.conn.backup(target)
@@ -45,9 +177,6 @@ def backup(db: Database, out_path: str | os.PathLike) -> Path:
         finally:
             target.close()
         os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return out
 
 
@@ -100,12 +229,8 @@ def _prepare(candidate: Path, page_size: int | None = None) -> dict:
         if not is_rapport_db(db):
             raise ValidationError("That is a SQLite database, but not a Rapport one (it has no Rapport schema); "
                                   "nothing was restored.")
-        known = {m.name for m in getattr(migrations, "_migrations", ())} or None
-        applied = {r[0] for r in db.execute(
-            "select name from _sqlite_migrations where migration_set = 'rapport'").fetchall()}
-        if known is not None and applied - known:
-            raise ValidationError("That backup was made by a newer version of Rapport; update Rapport first.")
-        before = len(applied)
+        _refuse_unless_rapports(check_schema(db))  # as it came: nothing runs before this passes
+        before = len(migrations.pending(db))
         try:
             if db.execute("pragma journal_mode").fetchone()[0].lower() == "wal":
                 db.execute("pragma journal_mode = delete")
@@ -113,16 +238,26 @@ def _prepare(candidate: Path, page_size: int | None = None) -> dict:
         except sqlite3.DatabaseError as e:
             raise ValidationError(f"That backup could not be brought up to date ({e}); nothing was restored.") \
                 from None
+        if before:
+            _refuse_unless_rapports(check_schema(db))
         # Its history is not the live file's: make sure no page cache keyed on the counter is reused.
         bump_data_version(db)
         if page_size and db.execute("pragma page_size").fetchone()[0] != page_size:
             db.execute(f"pragma page_size = {int(page_size)}")
             db.execute("vacuum")
-        after = db.execute("select count(*) from _sqlite_migrations where migration_set = 'rapport'").fetchone()[0]
         people = db.execute("select count(*) from people").fetchone()[0]
-        return {"people": people, "migrated": after - before}
+        return {"people": people, "migrated": before}
     finally:
         db.conn.close()
+
+
+def _refuse_unless_rapports(problems: list[str]) -> None:
+    """ValidationError naming what is wrong with a backup's schema (see core.schema.check_schema)."""
+    if problems:
+        more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        why = ("; " if problems[0].startswith("migrations from a newer") else
+               ". Rapport only restores a database whose tables, indexes, triggers and views are exactly its own; ")
+        raise ValidationError(f"The backup has {'; '.join(problems[:5])}{more}{why}nothing was restored.")
 
 
 def restore(target_path: str | os.PathLike | None, uploaded_file_path: str | os.PathLike) -> dict:
@@ -141,11 +276,10 @@ def restore(target_path: str | os.PathLike | None, uploaded_file_path: str | os.
     target = resolve_path(target_path)
     upload = Path(uploaded_file_path)
     check_upload(upload)
+    if target.exists() and not target.is_file():
+        raise ValidationError(f"{target} is not a file (a folder or a device?); nothing was restored.")
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".rapport-restore-", suffix=".db", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with temp_beside(target.parent, "restore") as tmp:
         with upload.open("rb") as src, tmp.open("wb") as dst:
             while chunk := src.read(1 << 20):
                 dst.write(chunk)
@@ -157,9 +291,6 @@ def restore(target_path: str | os.PathLike | None, uploaded_file_path: str | os.
             _overwrite(tmp, target)
         else:
             os.replace(tmp, target)
-    finally:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
     forget_migrated()
     return {**info, "kept": str(kept) if kept else None}
 
@@ -211,13 +342,9 @@ def restore_bytes(target_path: str | os.PathLike | None, data: bytes) -> dict:
         raise ValidationError("The file to restore is empty.")
     target = resolve_path(target_path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".rapport-upload-", suffix=".db", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        return restore(target, name)
-    finally:
-        Path(name).unlink(missing_ok=True)
+    with temp_beside(target.parent, "upload") as upload:
+        upload.write_bytes(data)
+        return restore(target, upload)
 
 
 def database_file(db: Database) -> str:

@@ -120,8 +120,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         data = exporters.vcards(db)
     else:
         data = exporters.calendar_ics(db, _today(args))
-    out = Path(args.out).expanduser()
-    out.write_bytes(data)
+    from core.backup import write_file
+
+    out = write_file(args.out, data)  # beside it, then renamed: never over a device, a folder or a fifo
     print(f"Wrote {out} ({len(data):,} bytes).")
     return 0
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database, Migrations
 
+from core.errors import UserError
 from core.vocab import CONVERSATION_CHANNELS, CONVERSATION_NATURES
 
 DEFAULT_PATH = Path("data") / "rapport.db"
@@ -43,23 +44,74 @@ def connect(path: str | os.PathLike) -> Database:
     return db
 
 
+class DatabaseRefused(UserError):
+    """The file at the database path is not one Rapport can safely open; it was left exactly as it was."""
+
+
 def open_db(path: str | os.PathLike | None = None) -> Database:
-    """Open (creating if needed) the Rapport database and bring its schema up to date."""
+    """Open (creating if needed) the Rapport database and bring its schema up to date.
+
+    The first open of a path in this process is the start-up check: Rapport's own temporary files left
+    beside it by a killed restore or backup are removed, and an existing file must be a SQLite database
+    whose schema is exactly what Rapport's migrations make at the level it records (core.schema): a file
+    with an extra trigger, view, index or table, a missing or altered one, or migrations from a newer
+    Rapport raises DatabaseRefused, saying what, without a byte of the file changed. An older file is then
+    kept as a copy, migrated and checked again.
+    """
     target = resolve_path(path)
+    if target.exists() and not target.is_file():
+        raise DatabaseRefused(f"{target} is not a file (a folder or a device?), so it can't be a Rapport database.")
     target.parent.mkdir(parents=True, exist_ok=True)
-    db = connect(target)
     key = str(target.resolve())
+    try:
+        db = connect(target)
+    except sqlite3.DatabaseError as e:
+        raise _not_a_database(target, e) from None
     if key not in _migrated:
         with _migrate_lock:
-            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                _with_retry(db.enable_wal)
-            pending = migrations.pending(db)
-            if pending and "people" in db.table_names():
-                # An existing file is about to change shape: keep it as it was first.
-                keep_copy(db, target, f"before-{pending[0].name}")
-            _with_retry(lambda: migrations.apply(db))
-            _migrated.add(key)
+            if key not in _migrated:
+                try:
+                    _start_up(db, target)
+                except BaseException:
+                    db.conn.close()
+                    raise
+                _migrated.add(key)
     return db
+
+
+def _start_up(db: Database, target: Path) -> None:
+    """The once-per-process check of a database file, then its migrations (see open_db)."""
+    from core.backup import clean_leftovers
+    from core.schema import check_schema
+
+    clean_leftovers(target)
+    try:
+        existing = db.execute("select count(*) from sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError as e:
+        raise _not_a_database(target, e) from None
+    if existing:
+        _refuse_if_unsafe(target, check_schema(db))
+    if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        _with_retry(db.enable_wal)
+    pending = migrations.pending(db)
+    if pending and existing:
+        # An existing file is about to change shape: keep it as it was first.
+        keep_copy(db, target, f"before-{pending[0].name}")
+    _with_retry(lambda: migrations.apply(db))
+    if pending and existing:
+        _refuse_if_unsafe(target, check_schema(db))
+
+
+def _not_a_database(target: Path, error: sqlite3.DatabaseError) -> DatabaseRefused:
+    return DatabaseRefused(f"{target} can't be opened as a SQLite database ({error}), so it is not a Rapport "
+                           "database; it was left as it is.")
+
+
+def _refuse_if_unsafe(target: Path, problems: list[str]) -> None:
+    if problems:
+        more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        raise DatabaseRefused(f"Rapport won't open {target}: the file has {'; '.join(problems[:5])}{more}. "
+                              "It was left as it is: restore a backup, or point Rapport at another file.")
 
 
 KEEP_COPIES = 5

@@ -174,3 +174,63 @@ def test_the_database_comes_from_rapport_db_when_no_db_is_given(tmp_path):
     result = subprocess.run([sys.executable, "-m", "core", "init"], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=60, check=False)
     assert result.returncode == 0 and str(path) in result.stdout and path.exists()
+
+
+def _fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "pipe"
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize("target,message", [
+    (lambda tmp: Path("/dev/full"), "not a regular file"),
+    (lambda tmp: tmp, "is a folder"),
+    (_fifo, "not a regular file"),
+], ids=["dev-full", "folder", "fifo"])
+def test_backup_refuses_a_device_a_folder_and_a_fifo_in_one_line(loaded, tmp_path, target, message):
+    out = target(tmp_path)
+    kind = os.stat(out).st_mode
+
+    result = run(loaded, "backup", str(out))
+
+    assert result.returncode != 0
+    assert message in result.stderr and result.stderr.strip().count("\n") == 0
+    assert os.stat(out).st_mode == kind  # /dev/full is still the device, the fifo still a fifo
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".rapport-")]
+
+
+def test_export_refuses_a_fifo_in_one_line(loaded, tmp_path):
+    result = run(loaded, "export", "csv", str(_fifo(tmp_path)))
+    assert result.returncode != 0 and "not a regular file" in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+
+
+def test_restore_refuses_a_backup_with_a_trigger_added_and_changes_nothing(loaded, tmp_path):
+    saved = tmp_path / "backup.db"
+    assert run(loaded, "backup", str(saved)).returncode == 0
+    conn = sqlite3.connect(saved)
+    conn.execute("create trigger evil_trigger after insert on interactions begin "
+                 "delete from people where id != new.person_id; end")
+    conn.commit()
+    conn.close()
+    before = "\n".join(sqlite3.connect(loaded).iterdump())
+
+    result = run(loaded, "restore", str(saved))
+
+    assert result.returncode == 1 and result.stderr.strip().count("\n") == 0
+    assert "a trigger that Rapport does not make: evil_trigger" in result.stderr
+    assert "\n".join(sqlite3.connect(loaded).iterdump()) == before
+    assert run(loaded, "log", "1", "--kind", "neutral", "--channel", "phone").returncode == 0
+    assert count(loaded, "people") == 2
+
+
+def test_a_database_that_is_not_exactly_rapports_is_refused_in_one_line(loaded):
+    conn = sqlite3.connect(loaded)
+    conn.execute("create view evil_view as select * from people")
+    conn.commit()
+    conn.close()
+
+    result = run(loaded, "contacts")
+
+    assert result.returncode == 1 and result.stderr.strip().count("\n") == 0
+    assert "won't open" in result.stderr and "a view that Rapport does not make: evil_view" in result.stderr
