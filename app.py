@@ -1,10 +1,11 @@
 """Rapport: the frame. Page config, the password gate, navigation and the shared sidebar."""
 
 import hmac
-import time
 
 import streamlit as st
 
+from core.db import DatabaseRefused
+from core.ratelimit import SIGN_IN, wait_message
 from pages._ui import get_db, is_hosted, secret, today
 
 st.set_page_config(page_title="Rapport", page_icon=":material/handshake:", layout="wide")
@@ -64,13 +65,16 @@ def sign_in_page() -> None:
         typed = st.text_input("Password", type="password", key="signin_password")
         submitted = st.form_submit_button("Sign in")
     if submitted:
-        failures = st.session_state.get("signin_failures", 0)
-        time.sleep(min(0.5 * 2**failures, 8) if failures else 0)  # repeated wrong guesses slow down
+        # One bucket of tries for the whole server process, not per session: a new session gets no fresh
+        # tries. While it is empty nothing is compared, so a guess then tells the guesser nothing.
+        wait = SIGN_IN.acquire()
+        if wait:
+            st.error(wait_message(wait), icon=":material/timer:")
+            return
         if hmac.compare_digest(typed.encode(), str(secret("password")).encode()):
+            SIGN_IN.refund()  # only wrong guesses use the tries up
             st.session_state["authed"] = True
-            st.session_state.pop("signin_failures", None)
             st.rerun()
-        st.session_state["signin_failures"] = failures + 1
         st.error("That password is not right.")
 
 
@@ -83,7 +87,11 @@ if not signed_in():
 page = st.navigation({section: [st.Page(path, title=title, icon=icon, **extra) for path, title, icon, extra in pages]
                       for section, pages in PAGES.items()})
 
-db = get_db()
+try:
+    db = get_db()
+except DatabaseRefused as e:  # the start-up check: a file that is not exactly Rapport's is left untouched
+    st.error(str(e), icon=":material/gpp_bad:")
+    st.stop()
 from core.people import data_version, totals
 from core.relationships import daily_refresh
 

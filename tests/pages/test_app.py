@@ -1,12 +1,26 @@
 """The frame: navigation, the shared sidebar, the hosted warning and the password gate."""
 
+import sqlite3
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.db import open_db
+from core import ratelimit
+from core.db import forget_migrated, open_db
 from core.people import add_person
 from tests.conftest import APP
 
 DEMO_NAMES = ("Jordan Blake", "Ama Owusu")
+
+
+@pytest.fixture(autouse=True)
+def fresh_sign_in_bucket(monkeypatch):
+    """The sign-in's tries are shared by the whole process: each test starts with a full bucket on a fake clock."""
+    clock = [1000.0]
+    monkeypatch.setattr(ratelimit.SIGN_IN, "clock", lambda: clock[0])
+    ratelimit.SIGN_IN.reset()
+    yield clock
+    ratelimit.SIGN_IN.reset()
 
 
 def rendered_text(at) -> str:
@@ -116,3 +130,44 @@ def test_with_oidc_a_logged_in_user_sees_the_app(app, demo_path):
 
     assert at.title[0].value == "Today"
     assert "signout" in [b.key for b in at.sidebar.button]
+
+
+def sign_in(at, password: str):
+    at.text_input(key="signin_password").input(password)
+    return at.button[0].click().run()
+
+
+def test_after_five_wrong_passwords_a_new_session_is_told_to_wait(app, demo_path, fresh_sign_in_bucket):
+    app.secrets["password"] = "correct horse battery"
+    guesser = app.run()
+    for _ in range(5):
+        assert [e.value for e in sign_in(guesser, "guess").error] == ["That password is not right."]
+
+    owner = AppTest.from_file(APP, default_timeout=30)  # another browser session, same server process
+    owner.secrets["password"] = "correct horse battery"
+    owner = sign_in(owner.run(), "correct horse battery")
+
+    assert [e.value for e in owner.error] == [ratelimit.wait_message(10)]
+    assert "Wait 10 seconds" in owner.error[0].value
+    assert [t.value for t in owner.title] == ["Rapport"]  # not let in, even with the right password
+    assert not any(name in rendered_text(owner) for name in DEMO_NAMES)
+
+    fresh_sign_in_bucket[0] += 10  # ten seconds later there is one try, and the right password opens the app
+    owner = sign_in(owner, "correct horse battery")
+    assert owner.title[0].value == "Today"
+
+
+def test_a_database_file_that_is_not_exactly_rapports_is_refused_with_a_message(app, db_path):
+    add_person(open_db(db_path), name="Ines Okafor-Lindqvist")
+    conn = sqlite3.connect(db_path)
+    conn.execute("create trigger evil_trigger after insert on interactions begin delete from people; end")
+    conn.commit()
+    conn.close()
+    forget_migrated()
+
+    at = app.run()
+
+    assert not at.exception
+    assert len(at.error) == 1 and "a trigger that Rapport does not make: evil_trigger" in at.error[0].value
+    assert len(at.sidebar.caption) == 0
+    assert "evil_trigger" in {r[0] for r in sqlite3.connect(db_path).execute("select name from sqlite_master")}
