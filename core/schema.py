@@ -15,6 +15,7 @@ not know was made by a newer Rapport, and is refused.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import threading
@@ -51,20 +52,22 @@ def applied_migrations(db: Database) -> list[str] | None:
 def expected_schema(applied: Iterable[str] | None = None) -> dict:
     """The schema (see describe()) that Rapport's migrations make; only the named ones when `applied` is given.
 
-    Computed once per set of migrations by running them on an in-memory database, in their own order.
+    Computed once per list of migrations by running them on an in-memory database, in the order given:
+    the order a file recorded them in (a file that got two migrations in another order than they are
+    defined, as a developer's may, has its columns in that order), else the order they are defined in.
+    Names this version does not know are left out (check_schema refuses them first).
     """
-    known = known_migrations()
-    wanted = set(known if applied is None else applied) & set(known)
-    key = tuple(name for name in known if name in wanted)
+    by_name = {m.name: m for m in migrations._migrations}
+    names = list(by_name) if applied is None else list(applied)
+    key = tuple(dict.fromkeys(name for name in names if name in by_name))
     with _cache_lock:
         if key not in _cache:
             db = Database(sqlite3.connect(":memory:"))
             migrations.ensure_migrations_table(db)
-            for migration in migrations._migrations:
-                if migration.name in wanted:
-                    with db.atomic():
-                        migration.fn(db)
-                        migrations._record_applied(db, migration.name)
+            for name in key:
+                with db.atomic() if by_name[name].transactional else contextlib.nullcontext():
+                    by_name[name].fn(db)
+                    migrations._record_applied(db, name)
             _cache[key] = describe(db)
             db.conn.close()
         return _cache[key]
@@ -114,6 +117,8 @@ def check_schema(db: Database) -> list[str]:
     try:
         applied = applied_migrations(db)
         if applied is None:
+            if not compare(describe(db), expected_schema([])):
+                return []  # only the migrations' own table: a first start killed before its first migration
             return ["no record of Rapport's migrations (it is not a Rapport database)"]
         known = set(known_migrations())
         unknown = [name for name in applied if name not in known]

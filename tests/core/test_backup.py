@@ -397,3 +397,12 @@ def test_a_temporary_file_still_in_use_is_not_a_leftover(live):
         assert clean_leftovers(path) == []
         assert busy.exists()
     assert not busy.exists()
+
+
+def test_a_first_start_killed_before_its_first_migration_still_opens(tmp_path):
+    from core.db import migrations
+
+    path = tmp_path / "r.db"
+    migrations.ensure_migrations_table(Database(path))  # what apply() writes before m001 commits
+
+    assert "people" in open_db(path).table_names()
