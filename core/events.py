@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from core import validation as v
 from core.db import now_iso, one, rows, transaction
 from core.errors import NotFound
+from core.followups import THANK_REASONS, THANK_YOU_LOOKBACK, due_phrase
 from core.interactions import log_interaction
 from core.people import add_person, get_or_create_company
 
@@ -83,6 +84,26 @@ def add_person_met(db: Database, event_id: int, *, today: date, person_id: int |
         log_interaction(db, person_id, day=event["day"], channel="event", direction="unknown", nature="conversation",
                         notes=note, details=details, event_id=event_id, today=today)
     return person_id
+
+
+def met_followup_message(db: Database, event_id: int, person_id: int, today: date) -> str:
+    """What to tell the user once someone met at this event is added, read from the follow-up itself so
+    it names the day the board shows: 'follow up tomorrow', 'follow up by Tuesday 1 Dec', or for an
+    event some days past 'follow up today: it was due Thursday 26 Nov (1 day overdue)'.
+
+    The follow-up keeps its real due date (the event's day + 1), even when that has passed: the
+    thank-you window, the score's thank-you lateness and the "thanked within 48 hours" victory all
+    count from the day you met, so a due date moved to today would make the board say "due today"
+    while the score says "overdue". The message says so and asks for today instead."""
+    found = one(db, (
+        "select due from followups where event_id = ? and person_id = ? and status = 'open' "
+        f"and reason in ({','.join('?' * len(THANK_REASONS))}) order by due desc, id desc limit 1"),
+        [event_id, person_id, *THANK_REASONS])
+    if not found:
+        if (today - date.fromisoformat(get_event(db, event_id)["day"])).days > THANK_YOU_LOOKBACK:
+            return f"no follow-up scheduled, as the event was more than {THANK_YOU_LOOKBACK} days ago"
+        return "no follow-up is open for them from this event"
+    return due_phrase(date.fromisoformat(found["due"]), today)
 
 
 def people_met(db: Database, event_id: int) -> list[dict]:

@@ -92,12 +92,23 @@ def schedule_date_reminders(db: Database, today: date) -> int:
     Each occurrence is keyed by date and year, so it is never due twice, and one that was marked
     done or skipped does not come back.
     """
+    return _schedule_dates(db, today)
+
+
+def schedule_date_reminder(db: Database, date_id: int, today: date) -> int:
+    """The same as schedule_date_reminders for one date, at once: a date added today gets its reminder
+    today (due on its day) instead of at tomorrow's refresh. Returns 1 when a reminder was created."""
+    return _schedule_dates(db, today, date_id)
+
+
+def _schedule_dates(db: Database, today: date, date_id: int | None = None) -> int:
     start = today - timedelta(days=DATE_LOOKBACK)
     created = 0
     stamp = now_iso()
+    one_date = " and d.id = ?" if date_id is not None else ""
     for d in rows(db, (
             "select d.*, p.name from important_dates d join people p on p.id = d.person_id "
-            "where p.archived_at is null")):
+            f"where p.archived_at is null{one_date}"), [date_id] if date_id is not None else []):
         if d["yearly"]:
             occ = next_occurrence(d["month"], d["day"], start)
         else:
@@ -155,12 +166,16 @@ def skip(db: Database, followup_id: int, today: date) -> None:
 
 
 def snooze(db: Database, followup_id: int, days: int, today: date) -> date:
-    """Push a follow-up `days` from today (not from its due date). Returns the new due date."""
-    _require_open(db, followup_id)
+    """Push a follow-up `days` later, counted from its due date, or from today when it is already due
+    or overdue: the new due is max(due, today) + days, so a snooze never brings anything earlier.
+    Returns the new due date. A snoozed check-in keeps that date through the refreshes until a new
+    touch (see relationships._sync_checkins)."""
+    row = _require_open(db, followup_id)
     days = v.integer(days, "Snooze", minimum=1, maximum=365)
-    new_due = today + timedelta(days=days)
-    db.execute("update followups set due = ?, snoozes = snoozes + 1 where id = ?",
-               [new_due.isoformat(), followup_id])
+    new_due = max(date.fromisoformat(row["due"]), today) + timedelta(days=days)
+    with transaction(db):
+        db.execute("update followups set due = ?, snoozes = snoozes + 1 where id = ?",
+                   [new_due.isoformat(), followup_id])
     return new_due
 
 
@@ -185,6 +200,25 @@ def _decorate(item: dict, today: date) -> dict:
         met = date.fromisoformat(item["interaction_day"])
         item["window_left_hours"] = max(0, 48 - (today - met).days * 24)
     return item
+
+
+def day_text(day: date) -> str:
+    """'Tuesday 1 Dec': a day as a sentence names it."""
+    return f"{day:%A} {day.day} {day:%b}"
+
+
+def due_phrase(due: date, today: date) -> str:
+    """When to do a follow-up, in the words of the board's columns: 'follow up today', 'follow up
+    tomorrow', 'follow up by Tuesday 1 Dec', or, past its due date, 'follow up today: it was due
+    Thursday 26 Nov (1 day overdue)', the count the board shows."""
+    left = (due - today).days
+    if left == 0:
+        return "follow up today"
+    if left == 1:
+        return "follow up tomorrow"
+    if left > 1:
+        return f"follow up by {day_text(due)}"
+    return f"follow up today: it was due {day_text(due)} ({-left} day{'s' if left != -1 else ''} overdue)"
 
 
 def due_board(db: Database, today: date, later_days: int = 60, limit: int = 200) -> dict[str, list[dict]]:
@@ -288,6 +322,41 @@ def calendar_feed(db: Database, today: date, days_back: int = 60, days_ahead: in
 
 
 BOARD_COLUMNS = ("overdue", "today", "week", "later")
+# What the board, Today and the calendar count: open follow-ups about no one or about an active person.
+ACTIVE = "f.status = 'open' and (p.id is null or p.archived_at is null)"
+
+
+def due_windows(today: date, later_days: int = 60) -> dict[str, tuple[str, list, str]]:
+    """The one definition of "overdue", "due today", "this week" and "later", as {column: (SQL condition
+    on f.due, its parameters, order)}: overdue is due before today, whatever the reason (a thank-you,
+    an event follow-up, a date, a reminder about no one); due today is due on today."""
+    d = today.isoformat()
+    week = (today + timedelta(days=7)).isoformat()
+    return {
+        "overdue": ("f.due < ?", [d], "f.due, f.id"),
+        "today": ("f.due = ?", [d], "f.id"),
+        "week": ("f.due > ? and f.due <= ?", [d, week], "f.due, f.id"),
+        "later": ("f.due > ? and f.due <= ?", [week, (today + timedelta(days=later_days)).isoformat()],
+                  "f.due, f.id"),
+    }
+
+
+def due_now(db: Database, today: date, limit: int = 10) -> dict:
+    """What Today lists under "Overdue and due today", counted as the board counts its columns.
+
+    Returns {"overdue": n, "today": n, "thanks": n, "items": [...]}: the board's Overdue and Today
+    totals (board_columns, so the numbers are the same on both pages), how many of those are thank-yous
+    or event follow-ups (Today lists those in their own section), and the first `limit` of the others,
+    most overdue first. The items are chosen by their own query, so a backlog of overdue thank-yous
+    cannot leave the list empty while the count says there is work.
+    """
+    columns = board_columns(db, today, limit=0, columns=("overdue", "today"))
+    thanks = thank_you_counts(db, today)["due"]
+    found = rows(db, _SELECT + (
+        f"where {ACTIVE} and f.due <= ? and f.reason not in ({','.join('?' * len(THANK_REASONS))}) "
+        "order by f.due, f.id limit ?"), [today.isoformat(), *THANK_REASONS, limit])
+    return {"overdue": columns["overdue"]["total"], "today": columns["today"]["total"], "thanks": thanks,
+            "items": [_decorate(r, today) for r in found]}
 
 
 def board_columns(db: Database, today: date, limit: int = 50, later_days: int = 60,
@@ -297,15 +366,8 @@ def board_columns(db: Database, today: date, limit: int = 50, later_days: int = 
     Overdue is the most overdue first; the others soonest first. A backlog of overdue items
     cannot crowd out today and this week.
     """
-    d = today.isoformat()
-    windows = {
-        "overdue": ("f.due < ?", [d], "f.due, f.id"),
-        "today": ("f.due = ?", [d], "f.id"),
-        "week": ("f.due > ? and f.due <= ?", [d, (today + timedelta(days=7)).isoformat()], "f.due, f.id"),
-        "later": ("f.due > ? and f.due <= ?", [(today + timedelta(days=7)).isoformat(),
-                                               (today + timedelta(days=later_days)).isoformat()], "f.due, f.id"),
-    }
-    active = "f.status = 'open' and (p.id is null or p.archived_at is null)"
+    windows = due_windows(today, later_days)
+    active = ACTIVE
     totals = _column_totals(db, windows)
     found = {}
     for name in columns:

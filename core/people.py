@@ -589,8 +589,14 @@ def _move_other_references(db: Database, keep_id: int, drop_id: int) -> int:
 
 
 def add_date(db: Database, person_id: int, *, label: str, month: int, day: int, year: int | None = None,
-             note: str = "", yearly: bool = True) -> int:
-    """Remember a birthday, work anniversary or success; yearly ones come back every year."""
+             note: str = "", yearly: bool = True, today: date | None = None) -> int:
+    """Remember a birthday, work anniversary or success; yearly ones come back every year.
+
+    Its reminder is scheduled at once, in the same transaction, as the daily refresh would (due on
+    the day itself when it falls in the next DATE_HORIZON days or the past week), so a date added on
+    or just before the day is on Today now, not overdue tomorrow."""
+    from core.followups import schedule_date_reminder
+
     _require_person(db, person_id)
     label = v.choice(label, "Kind of date", DATE_LABELS)
     month = v.integer(month, "Month", minimum=1, maximum=12)
@@ -602,9 +608,13 @@ def add_date(db: Database, person_id: int, *, label: str, month: int, day: int, 
         raise ValidationError(f"{day} is not a day of month {month}.") from None
     if not yearly and year is None:
         raise ValidationError("A one-off date needs its year.")
-    return db.table("important_dates").insert({
-        "person_id": person_id, "label": label, "month": month, "day": day, "year": year,
-        "note": v.text(note, "Note", max_len=2000), "yearly": int(yearly)}).last_pk
+    note = v.text(note, "Note", max_len=2000)
+    with transaction(db):
+        date_id = db.table("important_dates").insert({
+            "person_id": person_id, "label": label, "month": month, "day": day, "year": year,
+            "note": note, "yearly": int(yearly)}).last_pk
+        schedule_date_reminder(db, date_id, today or date.today())
+    return date_id
 
 
 def delete_date(db: Database, date_id: int) -> None:

@@ -62,6 +62,12 @@ def show_list() -> None:
         st.rerun()
 
 
+def met_added(eid: int, pid: int, name: str) -> None:
+    """Say who was added and when the board expects their follow-up (read from the follow-up itself)."""
+    st.session_state["_flash"] = esc(f"Added {name}: {events.met_followup_message(db, eid, pid, today())}.")
+    st.rerun()
+
+
 def add_people_met(event: dict) -> None:
     eid = event["id"]
     st.subheader("Add someone you met")
@@ -74,9 +80,10 @@ def add_people_met(event: dict) -> None:
         company = c3.text_input("Company", key="events_met_company")
         note = st.text_input("One note (what you talked about)", key="events_met_note")
         if st.form_submit_button("Add", type="primary", icon=":material/person_add:"):
-            attempt(lambda: events.add_person_met(db, eid, today=today(), name=name, title=title, company=company,
-                                                  note=note),
-                    f"Added {esc(name.strip())}: follow up tomorrow.")
+            added = attempt(lambda: events.add_person_met(db, eid, today=today(), name=name, title=title,
+                                                          company=company, note=note), rerun=False)
+            if added:
+                met_added(eid, added, name.strip())
     with st.expander("…or someone already on your list", icon=":material/person_search:"):
         query = st.text_input("Find them", placeholder="Type part of a name", key="events_existing_q")
         if query.strip():
@@ -88,8 +95,10 @@ def add_people_met(event: dict) -> None:
             pid = st.selectbox("Who", list(labels), format_func=labels.get, key="events_existing_pick")
             note = st.text_input("One note", key="events_existing_note")
             if st.button("Add them", key="events_existing_add"):
-                attempt(lambda: events.add_person_met(db, eid, today=today(), person_id=pid, note=note),
-                        f"Added {esc(labels[pid])}.")
+                added = attempt(lambda: events.add_person_met(db, eid, today=today(), person_id=pid, note=note),
+                                rerun=False)
+                if added:
+                    met_added(eid, added, labels[pid])
 
 
 def correct_person_met(eid: int, person: dict) -> None:

@@ -157,11 +157,10 @@ if daily.is_first_run(db):
     first_run()
     st.stop()
 
-board = followups.board_columns(db, day, limit=SHOWN * 3, columns=("overdue", "today"))
 thanks = followups.thank_you_window(db, day, limit=SHOWN)  # the rest wait on the board, counted
 thank_count = followups.thank_you_counts(db, day)
-due_now = [i for i in board["overdue"]["items"] + board["today"]["items"] if i["reason"] not in followups.THANK_REASONS]
-due_total = board["overdue"]["total"] + board["today"]["total"] - thank_count["due"]
+due_counts = followups.due_now(db, day, limit=SHOWN)  # counted as the board counts its Overdue and Today columns
+due_now = due_counts["items"]
 dates = followups.upcoming_dates(db, day)
 dates = [d for d in dates if d["id"] not in {i["id"] for i in due_now}]
 
@@ -170,9 +169,13 @@ with left:
     st.subheader(f"Thank-yous to send ({thank_count['total']:,})")
     followup_rows(thanks, "thanks", "No thank-you is waiting. Log a conversation and its thank-you appears here, "
                   "due within 48 hours.", thank_you_text, done_label="Sent", total=thank_count["total"])
-    st.subheader(f"Overdue and due today ({due_total:,})")
-    followup_rows(due_now, "due", "Nothing overdue or due today. The week ahead is on the follow-up board.", due_text,
-                  total=due_total)
+    st.subheader(f"Overdue ({due_counts['overdue']:,}) and due today ({due_counts['today']:,})")
+    n_thanks = due_counts["thanks"]
+    if n_thanks:
+        st.caption(f"{n_thanks:,} of these {'is a thank-you' if n_thanks == 1 else 'are thank-yous'}, listed above.")
+    followup_rows(due_now, "due", f"Nothing {'else ' if n_thanks else ''}overdue or due today. The week ahead is on "
+                  "the follow-up board.", due_text,
+                  total=due_counts["overdue"] + due_counts["today"] - n_thanks)
     st.subheader(f"Dates in the next two weeks ({len(dates)})")
     followup_rows(dates, "dates", "No birthdays, anniversaries or successes in the next two weeks. Add dates on "
                   "a person's page.", due_text)

@@ -239,3 +239,30 @@ def test_each_person_met_at_a_demo_event_can_be_corrected(app, demo_path):
 
     assert [at.text_input(key=f"events_note_text_{p['id']}").value for p in met] == [p["note"] for p in met]
     assert all(at.checkbox(key=f"events_remove_sure_{p['id']}").value is False for p in met)
+
+
+def test_someone_met_two_days_ago_is_told_the_follow_up_is_overdue_as_the_board_shows(app, db_path, today):
+    db = open_db(db_path)
+    eid = events.add_event(db, name="Data Meetup", day=today - timedelta(days=2))
+    at = open_page(app, "events", id=eid)
+
+    at.text_input(key="events_met_name").input("Ana Reyes")
+    at.button(key="FormSubmitter:events_met-Add").click().run()
+
+    assert not at.exception
+    assert plain(at.success[0].value) == (
+        "Added Ana Reyes: follow up today: it was due Thursday 26 Nov (1 day overdue).")
+    (item,) = followups.board_columns(db, today)["overdue"]["items"]
+    assert (item["person"], item["days_left"]) == ("Ana Reyes", -1)
+
+
+def test_someone_on_the_list_met_today_is_told_to_follow_up_tomorrow(app, db_path, today):
+    db = open_db(db_path)
+    people.add_person(db, name="Mei Chen")
+    eid = events.add_event(db, name="Data Meetup", day=today)
+    at = open_page(app, "events", id=eid)
+
+    at.text_input(key="events_existing_q").input("Mei").run()
+    at.button(key="events_existing_add").click().run()
+
+    assert plain(at.success[0].value) == "Added Mei Chen: follow up tomorrow."

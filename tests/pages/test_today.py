@@ -64,7 +64,7 @@ def test_the_demo_day_shows_every_section_with_its_items(app, demo_path):
     at = open_page(app, "today")
 
     shown = shown_text(at)
-    for section in (f"Thank-yous to send ({len(thanks)})", "Overdue and due today",
+    for section in (f"Thank-yous to send ({len(thanks)})", "Overdue (",
                     f"Dates in the next two weeks ({len(dates)})", "Goals to revisit", "This week",
                     "Small victories this week"):
         assert section in shown
@@ -139,3 +139,31 @@ def test_a_name_with_html_appears_literally(app, db_path):
     assert "Thank \\<b\\>Bold\\</b\\> \\<script\\>alert\\(1\\)\\</script\\>" in shown
     assert "<b>" not in shown.replace("\\<b\\>", "")
     assert "\\<b\\>Bold\\</b\\> \\<script\\>alert\\(1\\)\\</script\\>" in [link.label for link in at.get("page_link")]
+
+
+def overdue_counts(at) -> list[str]:
+    return [s.value for s in at.subheader if s.value.startswith("Overdue (")]
+
+
+def test_today_counts_overdue_and_due_today_as_the_board_does_on_the_demo(app, demo_path):
+    columns = followups.board_columns(open_db(demo_path), TODAY)
+    today_page = open_page(app, "today")
+    shown_today = overdue_counts(today_page)
+    board_page = open_page(app, "board")
+
+    assert shown_today == [f"Overdue ({columns['overdue']['total']}) and due today ({columns['today']['total']})"]
+    assert f"Overdue ({columns['overdue']['total']})" in [s.value for s in board_page.subheader]
+    assert f"Today ({columns['today']['total']})" in [s.value for s in board_page.subheader]
+
+
+def test_overdue_event_follow_ups_are_counted_on_today_as_on_the_board(app, db_path):
+    from core import events
+
+    db = open_db(db_path)
+    eid = events.add_event(db, name="Data meetup", day="2026-11-25")
+    for name in ("Ana", "Ben"):
+        events.add_person_met(db, eid, today=TODAY, name=name)
+
+    assert overdue_counts(open_page(app, "today")) == ["Overdue (2) and due today (0)"]
+    assert "2 of these are thank-yous, listed above." in shown_text(app)
+    assert "Overdue (2)" in [s.value for s in open_page(app, "board").subheader]
