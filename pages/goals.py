@@ -21,6 +21,8 @@ PRIORITY_OPTIONS = list(goals.PRIORITIES)
 METRIC_OPTIONS = list(goals.METRICS)
 NATURE_OPTIONS = ["", *NATURE_LABELS]
 KIND_OPTIONS = ["", *KINDS]
+COUNTING_HELP = ("Progress counts only what happens from this day to the due date: touches logged on those "
+                 "days, people who reach the stage on those days. It starts on the day you add the goal.")
 
 
 def segment_fields(prefix: str, values: dict, *, role: bool = True) -> dict:
@@ -79,9 +81,8 @@ def new_goal() -> None:
             fields |= segment_fields(p, {})
             fields["segment_tag"] = st.text_input("Tag", key=f"{p}_tag", placeholder="alumni")
         dates = st.columns(3)
-        if preset in ("give", "custom"):
-            fields["start_on"] = dates[0].date_input("Counting from", value=d["start_on"], key=f"{p}_start",
-                                                     format="YYYY-MM-DD")
+        fields["start_on"] = dates[0].date_input("Counting from", value=d["start_on"], key=f"{p}_start",
+                                                 format="YYYY-MM-DD", help=COUNTING_HELP)
         fields["due_on"] = dates[1].date_input("By", value=d["due_on"], key=f"{p}_due", format="YYYY-MM-DD")
         fields["revisit_on"] = dates[2].date_input("Look at it again on", value=d["revisit_on"],
                                                    key=f"{p}_revisit", format="YYYY-MM-DD",
@@ -93,7 +94,9 @@ def new_goal() -> None:
         fields["notes"] = st.text_area("Why this goal (optional)", key=f"{p}_notes", height=80)
         submitted = st.form_submit_button("Add the goal", type="primary", key="goals_new_add")
     if submitted:
-        attempt(lambda: goals.create_goal(db, today=day, **fields), "Goal added. Its progress counts from your log.")
+        start = fields["start_on"] or day
+        attempt(lambda: goals.create_goal(db, today=day, **fields),
+                f"Goal added. Its progress counts what you log from {start.day} {start:%B %Y}.")
 
 
 def edit_form(g: dict) -> None:
@@ -114,7 +117,7 @@ def edit_form(g: dict) -> None:
         fields |= segment_fields(p, g)
         dates = st.columns(3)
         fields["start_on"] = dates[0].date_input("Counting from", value=g["start_on"], key=f"{p}_start",
-                                                 format="YYYY-MM-DD")
+                                                 format="YYYY-MM-DD", help=COUNTING_HELP)
         fields["due_on"] = dates[1].date_input("By", value=g["due_on"], key=f"{p}_due", format="YYYY-MM-DD")
         fields["revisit_on"] = dates[2].date_input("Look at it again on", value=g["revisit_on"],
                                                    key=f"{p}_revisit", format="YYYY-MM-DD")
@@ -156,7 +159,7 @@ def open_goal(g: dict) -> None:
     gid = g["id"]
     with st.container(border=True):
         st.markdown(f"**{esc(g['title'])}**")
-        bits = [g["summary"], f"{goals.PRIORITIES[g['priority']]} priority", due_text(g)]
+        bits = [g["summary"], goals.counting_from(g), f"{goals.PRIORITIES[g['priority']]} priority", due_text(g)]
         if g["revisit_on"]:
             bits.append(f"revisit {g['revisit_on']}" + (" (today's list)" if g["revisit_due"] else ""))
         st.caption(esc(" · ".join(bits)))
@@ -188,7 +191,8 @@ def closed_goal(g: dict) -> None:
     with st.container(border=True):
         st.markdown(f"**{esc(g['title'])}**")
         prog = g["progress"]
-        st.caption(esc(f"{g['summary']} · closed {g['closed_on']} at {prog['current']} / {prog['target']}"))
+        st.caption(esc(f"{g['summary']} · {goals.counting_from(g)} · closed {g['closed_on']} at "
+                       f"{prog['current']} / {prog['target']}"))
         row = st.container(horizontal=True)
         if row.button("Reopen", key=f"goals_reopen_{gid}", icon=":material/undo:"):
             attempt(lambda: goals.reopen_goal(db, gid), f"Reopened: {esc(g['title'])}.")

@@ -15,10 +15,10 @@ def test_people_at_stage_goal_counts_the_segment_at_or_beyond_the_stage(db):
     gid = goals.add_goal(db, today=TODAY, title="Meet 3 marketing managers in tech", metric="people_at_stage",
                          target=3, stage="conversed", segment_industry="tech", segment_role="marketing",
                          due_on="2027-03-31")
-    people.add_person(db, name="Ana", industry="Tech", role="marketing", stage="conversed")
-    people.add_person(db, name="Ben", industry="Tech", role="marketing", stage="ally")
-    people.add_person(db, name="Cy", industry="Tech", role="marketing", stage="contacted")
-    people.add_person(db, name="Di", industry="Health", role="marketing", stage="ally")
+    for name, industry, stage in (("Ana", "Tech", "conversed"), ("Ben", "Tech", "ally"), ("Cy", "Tech", "contacted"),
+                                  ("Di", "Health", "ally")):
+        pid = people.add_person(db, name=name, industry=industry, role="marketing")
+        people.set_stage(db, pid, stage, TODAY)
 
     result = goals.progress(db, goals.get_goal(db, gid))
 
@@ -135,9 +135,11 @@ def test_describe_reads_like_a_specific_goal(db):
 
 @pytest.fixture
 def log(db):
-    """Ana has conversed and was given to twice this month; Ben is an ally nobody touched."""
-    ana = people.add_person(db, name="Ana", stage="conversed")
-    people.add_person(db, name="Ben", stage="ally")
+    """Ana has conversed (since 2 November) and was given to twice this month; Ben became an ally on
+    5 November and nobody touched him."""
+    ana = people.add_person(db, name="Ana")
+    people.set_stage(db, ana, "conversed", date(2026, 11, 2))
+    people.set_stage(db, people.add_person(db, name="Ben"), "ally", date(2026, 11, 5))
     for day in ("2026-11-03", "2026-11-20"):
         log_interaction(db, ana, day=day, channel="email", nature="shared_resource", today=TODAY)
     log_interaction(db, ana, day="2026-11-21", channel="video", nature="advice", today=TODAY)

@@ -36,7 +36,8 @@ def test_add_a_meet_goal_from_its_preset(app, db_path):
         "Meet 5 marketing managers in tech who reach 'conversed' by 25 February 2027", "people_at_stage",
         "conversed", 5, "marketing manager")
     assert goal["revisit_on"] == "2026-12-11"
-    assert at.success[0].value == "Goal added. Its progress counts from your log."
+    assert at.success[0].value == "Goal added. Its progress counts what you log from 27 November 2026."
+    assert goal["start_on"] == "2026-11-27"
 
 
 def test_the_give_preset_counts_gives_this_month(app, db_path):
@@ -175,7 +176,7 @@ def test_the_edit_form_shows_what_the_goal_counts_prefilled(app, db_path):
 def test_switch_a_touches_goal_to_people_at_a_stage_and_see_its_new_progress(app, db_path):
     db = open_db(db_path)
     for name, stage in (("Ana", "connected"), ("Ben", "ally"), ("Cy", "contacted")):
-        people.add_person(db, name=name, stage=stage)
+        people.set_stage(db, people.add_person(db, name=name), stage, date(2026, 11, 10))
     gid = gives_goal(db)
     at = open_page(app, "goals")
     assert at.get("progress")[0].proto.text == "0 / 4"
@@ -288,3 +289,33 @@ def test_the_edit_form_renders_for_every_demo_goal(app, demo_path):
 
         assert not at.exception
         assert at.selectbox(key=f"goals_editing_{g['id']}_metric").value == g["metric"]
+
+
+def test_a_goal_shows_the_day_it_counts_from_and_not_what_came_before(app, db_path):
+    db = open_db(db_path)
+    for name, day in (("Ana", date(2025, 11, 20)), ("Ben", date(2026, 11, 27))):
+        people.set_stage(db, people.add_person(db, name=name), "conversed", day)
+    add_goal(db, title="Meet people")
+    at = open_page(app, "goals")
+
+    assert "counting from 27 November 2026" in shown_text(at)
+    assert at.get("progress")[0].proto.text == "1 / 5"
+    assert list(at.dataframe[0].value["name"]) == ["Ben"]
+
+
+def test_the_meet_form_takes_a_start_date_and_refuses_one_after_the_due_date(app, db_path):
+    at = open_page(app, "goals")
+    at.number_input(key="goals_new_meet_target").set_value(3)
+    at.date_input(key="goals_new_meet_start").set_value(date(2027, 6, 1))
+    at.button(key="goals_new_add").click().run()
+
+    assert [e.value for e in at.error] == ["The due date must come after the start date."]
+    assert open_db(db_path).table("goals").count == 0
+
+    at.date_input(key="goals_new_meet_start").set_value(date(2026, 11, 1))
+    at.button(key="goals_new_add").click().run()
+
+    assert not at.exception
+    (goal,) = goals.list_goals(open_db(db_path), TODAY)
+    assert goal["start_on"] == "2026-11-01"
+    assert "counting from 1 November 2026" in shown_text(at)
