@@ -17,12 +17,12 @@ from sqlite_utils import Database
 from core import validation as v
 from core.db import now_iso, one, rows, transaction
 from core.errors import NotFound, ValidationError
-from core.followups import THANK_YOU_DAYS, complete, needs_thank_you
-from core.interactions import log_interaction
+from core.followups import needs_thank_you
+from core.interactions import complete_followup, log_interaction
 from core.people import get_person
 from core.relationships import cadence_for
 from core.settings import get_cadences, get_profile, list_resources
-from core.vocab import CHANNELS, NATURES
+from core.vocab import CHANNELS, NATURES, THANK_YOU_DAYS
 
 # --- Purposes ------------------------------------------------------------------------------------
 
@@ -719,6 +719,9 @@ def mark_sent(db: Database, sent: int | tuple, today: date, channel: str = "emai
     if not body:
         raise ValidationError("The message is empty: write it before marking it sent.")
     notes = f"{purpose_label(purpose)}: {subject}\n\n{body}" if subject else f"{purpose_label(purpose)}\n\n{body}"
+    if one(db, "select id from interactions where person_id = ? and day = ? and direction = 'me' and notes = ?",
+           [person_id, today.isoformat(), notes]):
+        raise ValidationError("You already marked this message sent today: it is in their history once.")
     tags = ["info_interview_request"] if purpose == "info_interview" else []
     with transaction(db):
         interaction_id = log_interaction(db, person_id, day=today, channel=channel, direction="me",
@@ -729,7 +732,7 @@ def mark_sent(db: Database, sent: int | tuple, today: date, channel: str = "emai
         if followup_id is not None:
             row = one(db, "select status, person_id from followups where id = ?", [followup_id])
             if row and row["status"] == "open" and row["person_id"] == person_id:
-                complete(db, followup_id, today)
+                complete_followup(db, followup_id, today, interaction_id=interaction_id)
     return interaction_id
 
 

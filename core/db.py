@@ -398,6 +398,13 @@ def m008_followups_by_reason(db: Database) -> None:
     # people; 3 and 6 ms with this index).
     db.execute("create index if not exists followups_by_reason on followups (reason, status, due)")
 
+@migrations()
+def m012_followup_done_by(db: Database) -> None:
+    # "Done" records the touch a follow-up stands for (a thank-you, a check-in); the follow-up keeps which
+    # one, so every completed follow-up can be traced to the log.
+    db.execute("alter table followups add column done_interaction_id integer "
+               "references interactions(id) on delete set null")
+
 
 @migrations()
 def m010_contact_alternates(db: Database) -> None:

@@ -13,8 +13,8 @@ from sqlite_utils import Database
 
 from core.db import now_iso, transaction
 from core.events import add_event, add_person_met
-from core.followups import schedule_after_interaction
 from core.goals import add_goal
+from core.interactions import record_touches
 from core.relationships import daily_refresh
 from core.settings import add_resource, save_budget_minutes, save_profile
 from core.vocab import CHANNEL_MINUTES, NATURES
@@ -67,6 +67,7 @@ def generate_demo(db: Database, today: date, *, people: int = 40, touches_per_pe
 
 def _generate(db: Database, today: date, people: int, touches_per_person: float, span_days: int, seed: int) -> dict:
     rng = random.Random(seed)
+    thanks_rng = random.Random(seed + 1)
     stamp = now_iso()
     with transaction(db):
         save_profile(db, name="Pat Seeker", email="pat.seeker@example.com",
@@ -152,18 +153,31 @@ def _generate(db: Database, today: date, people: int, touches_per_person: float,
                         interactions.append((
                             pid, day_text[later], "email", "me", "neutral", "thank_you", None, '["thank_you"]',
                             CHANNEL_MINUTES["email"], "", "", None, "demo", "", stamp))
+                elif channel in ("video", "phone", "in_person") and thanks_rng.random() < 0.85:
+                    # ... and thanks people after a conversation (a second stream: the first stays as it was).
+                    later = ago - thanks_rng.randint(0, 1)
+                    if later >= 0:
+                        if later not in day_text:
+                            day_text[later] = (today - timedelta(days=later)).isoformat()
+                        interactions.append((
+                            pid, day_text[later], "email", "me", "neutral", "thank_you", None, '["thank_you"]',
+                            CHANNEL_MINUTES["email"], "", "", None, "demo", "", stamp))
                 if responded or channel in ("video", "phone", "in_person"):
                     stage = "conversed"
             if stage == "conversed" and n >= 4:
-                stage = rng.choice(["conversed", "connected", "connected", "ally"])
-            first_day = (today - timedelta(days=max(days))).isoformat()
-            person["stage"] = stage
-            stage_rows.append({"person_id": person["id"], "day": first_day, "from_stage": "stranger",
-                               "to_stage": stage})
+                # Closer than the log alone shows: the user moved them up the ladder by hand.
+                closer = rng.choice(["conversed", "connected", "connected", "ally"])
+                if closer != "conversed":
+                    stage_rows.append((closer, today.isoformat(), pid))
         _insert(db, "people", person_rows)
-        _insert(db, "stage_changes", stage_rows)
+        # Through the one write path, like every other touch: it moves people up the ladder and
+        # schedules the thank-yous of the last two weeks' conversations.
         with _indexes_rebuilt(db, "interactions", bulk=len(interactions) >= 10_000):
-            _insert(db, "interactions", interactions, INTERACTION_COLUMNS)
+            record_touches(db, [dict(zip(INTERACTION_COLUMNS, t, strict=True)) for t in interactions], today=today,
+                           refresh=False)
+        db.conn.executemany("insert into stage_changes (person_id, day, from_stage, to_stage) "
+                            "select id, ?, stage, ? from people where id = ?", [(d, st, p) for st, d, p in stage_rows])
+        db.conn.executemany("update people set stage = ? where id = ?", [(st, p) for st, _, p in stage_rows])
 
         # Birthdays: one inside the next two weeks, one on 29 February, the rest spread over the year.
         date_rows = []
@@ -180,15 +194,6 @@ def _generate(db: Database, today: date, people: int, touches_per_person: float,
         date_rows.append({"person_id": 5, "label": "work_anniversary", "month": work.month, "day": work.day,
                           "year": today.year - 3, "note": "3 years at the company", "yearly": 1})
         _insert(db, "important_dates", date_rows)
-
-        # Thank-yous for the recent conversations that have not been thanked yet.
-        recent = db.execute(
-            "select i.id, i.person_id, i.day, i.channel, i.nature, i.tags, i.event_id, p.name "
-            "from interactions i join people p on p.id = i.person_id where i.day >= ? order by i.day",
-            [(today - timedelta(days=4)).isoformat()]).fetchall()
-        for iid, pid, day, channel, nature, tags, event_id, name in recent:
-            schedule_after_interaction(db, {"id": iid, "person_id": pid, "day": day, "channel": channel,
-                                            "nature": nature, "tags": tags, "event_id": event_id}, name, today)
 
         event_id = add_event(db, name="Data Community Meetup: Analytics Engineering", day=today - timedelta(days=1),
                              place="Impact Hub", url="https://www.meetup.com/data-community-example/",

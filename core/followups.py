@@ -10,9 +10,8 @@ from sqlite_utils import Database
 from core import validation as v
 from core.db import now_iso, one, rows, scalar, transaction
 from core.errors import NotFound, ValidationError
-from core.vocab import CONVERSATION_CHANNELS, CONVERSATION_NATURES, FOLLOWUP_REASONS
+from core.vocab import FOLLOWUP_REASONS, THANK_YOU_DAYS, is_conversation
 
-THANK_YOU_DAYS = 2  # the article: a thank-you within 24-48 hours
 EVENT_FOLLOWUP_DAYS = 1  # people met at an event: follow up the next day
 THANK_YOU_LOOKBACK = 14  # logging an older conversation is history, not a thank-you to write now
 DATE_HORIZON = 60  # yearly dates become reminders this many days ahead
@@ -24,7 +23,7 @@ def needs_thank_you(channel: str, nature: str, tags: list[str]) -> bool:
     """A conversation (call, video, meeting, event, informational interview) earns a thank-you."""
     if nature == "thank_you" or "thank_you" in tags:
         return False
-    return channel in CONVERSATION_CHANNELS or nature in CONVERSATION_NATURES
+    return is_conversation(channel, nature)
 
 
 def schedule_after_interaction(db: Database, interaction: dict, person_name: str, today: date) -> int | None:
@@ -35,7 +34,7 @@ def schedule_after_interaction(db: Database, interaction: dict, person_name: str
     tags = v.load_tags(interaction.get("tags"))
     day = date.fromisoformat(interaction["day"])
     if interaction["nature"] == "thank_you" or "thank_you" in tags:
-        close_thank_yous(db, interaction["person_id"], day, today)
+        close_thank_yous(db, interaction["person_id"], day, today, interaction.get("id"))
         return None
     if not needs_thank_you(interaction["channel"], interaction["nature"], tags):
         return None
@@ -49,19 +48,26 @@ def schedule_after_interaction(db: Database, interaction: dict, person_name: str
     key = f"thank_you:{interaction['id']}"
     if one(db, "select id from followups where dedupe_key = ?", [key]):
         return None
+    # One open thank-you per person and reason: a single message thanks them for both conversations,
+    # and it is due by the earlier one's deadline (the one already open).
+    if one(db, "select id from followups where person_id = ? and reason = ? and status = 'open'",
+           [interaction["person_id"], reason]):
+        return None
     return db.table("followups").insert({
         "person_id": interaction["person_id"], "reason": reason, "due": due.isoformat(), "title": title,
         "dedupe_key": key, "interaction_id": interaction["id"], "event_id": interaction.get("event_id"),
         "created_at": now_iso()}).last_pk
 
 
-def close_thank_yous(db: Database, person_id: int, thanked_on: date, today: date) -> int:
-    """A thank-you was sent: close the open thank-yous for conversations on or before that day."""
+def close_thank_yous(db: Database, person_id: int, thanked_on: date, today: date,
+                     interaction_id: int | None = None) -> int:
+    """A thank-you was sent (the touch interaction_id): close the open thank-yous for conversations on or
+    before that day."""
     return db.execute(
-        "update followups set status = 'done', closed_on = ? where person_id = ? and status = 'open' "
-        "and reason in ('thank_you', 'event_followup') and interaction_id in "
+        "update followups set status = 'done', closed_on = ?, done_interaction_id = ? where person_id = ? "
+        "and status = 'open' and reason in ('thank_you', 'event_followup') and interaction_id in "
         "(select id from interactions where person_id = ? and day <= ?)",
-        [thanked_on.isoformat(), person_id, person_id, thanked_on.isoformat()]).rowcount
+        [thanked_on.isoformat(), interaction_id, person_id, person_id, thanked_on.isoformat()]).rowcount
 
 
 def occurrence(month: int, day: int, year: int) -> date:
@@ -146,20 +152,28 @@ def _require_open(db: Database, followup_id: int) -> dict:
     return row
 
 
-def complete(db: Database, followup_id: int, today: date) -> None:
-    """Mark a follow-up done. A done check-in starts the next cadence from today."""
-    row = _require_open(db, followup_id)
-    with transaction(db):
-        db.execute("update followups set status = 'done', closed_on = ? where id = ?",
-                   [today.isoformat(), followup_id])
-        if row["reason"] == "check_in" and row["person_id"]:
-            from core.relationships import refresh_people
+def require_open(db: Database, followup_id: int) -> dict:
+    """The follow-up, which must still be open (NotFound or ValidationError otherwise)."""
+    return _require_open(db, followup_id)
 
-            refresh_people(db, today, [row["person_id"]])
+
+# The touch that completing a follow-up stands for: a thank-you is a thank-you, a check-in a check-in,
+# a birthday or a success a congratulation. A reminder of the user's own stands for nothing in particular.
+DONE_NATURES = {"thank_you": "thank_you", "event_followup": "thank_you", "check_in": "check_in",
+                "date": "congratulated"}
+
+
+def close_done(db: Database, followup_id: int, today: date, interaction_id: int | None) -> None:
+    """Close a follow-up as done by this touch (None for a reminder that stands for no touch).
+
+    Low level: core.interactions.complete_followup records the touch and calls this; nothing else should."""
+    db.execute("update followups set status = 'done', closed_on = ?, done_interaction_id = ? where id = ?",
+               [today.isoformat(), interaction_id, followup_id])
 
 
 def skip(db: Database, followup_id: int, today: date) -> None:
-    """Dismiss a follow-up without doing it (it will not come back for the same reason)."""
+    """Close a follow-up with no message: nothing is recorded in the log, and it will not come back for
+    the same reason (a skipped check-in comes back after the next touch, a cadence later)."""
     _require_open(db, followup_id)
     db.execute("update followups set status = 'skipped', closed_on = ? where id = ?",
                [today.isoformat(), followup_id])

@@ -38,7 +38,8 @@ from core import validation as v
 from core.contacts import alternate_values, people_by_email
 from core.db import data_version, get_setting, now_iso, rows, scalar, set_setting, transaction
 from core.errors import ValidationError
-from core.vocab import CHANNEL_MINUTES, STAGES
+from core.interactions import record_touches
+from core.vocab import CHANNEL_MINUTES
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a 30,000-row Connections.csv is about 3 MB
 HEADER_SCAN_ROWS = 20  # LinkedIn's preamble is 3 lines; look a little further, never assume row 1
@@ -804,7 +805,7 @@ def _plan_invitations(db: Database, plan: ImportPlan, index: _Index, text: str, 
         plan.interactions.append({"line": line, "ref": ref, "stage": "contacted", "name": _ref_name(plan, index, ref),
                                   "record": {
             "day": when.date().isoformat(), "channel": "linkedin", "direction": direction, "kind": "neutral",
-            "nature": "", "responded": None, "tags": "[]", "minutes": CHANNEL_MINUTES["linkedin"],
+            "nature": "connection_request", "responded": None, "tags": "[]", "minutes": CHANNEL_MINUTES["linkedin"],
             "notes": notes, "details": "", "source": INVITATION_SOURCE, "source_uid": uid, "created_at": stamp}})
 
 
@@ -1080,7 +1081,7 @@ def apply_import(db: Database, plan: ImportPlan, today: date) -> dict:
         db.conn.executemany("insert into important_dates (person_id, label, month, day, year, yearly) "
                             "values (?, 'birthday', ?, ?, ?, 1)", birthdays)
         if plan.interactions or plan.interaction_updates:
-            touched = _apply_interactions(db, plan, new_ids)
+            touched = _apply_interactions(db, plan, new_ids, today)
         if plan.add or plan.update:
             stamps = (get_setting(db, STAMP_KEY, []) or [])[-19:]
             set_setting(db, STAMP_KEY, [*stamps, stamp])
@@ -1123,40 +1124,20 @@ def _ensure_companies(db: Database, names: list[str], stamp: str) -> dict[str, i
     return {k: existing[k] for k in keys}
 
 
-def _apply_interactions(db: Database, plan: ImportPlan, new_ids: list[int]) -> set[int]:
-    touched: set[int] = set()
-    values, targets = [], {}
+def _apply_interactions(db: Database, plan: ImportPlan, new_ids: list[int], today: date) -> set[int]:
+    """The planned touches, through the one write path (scores are refreshed once, by the caller)."""
+    touches = []
     for item in plan.interactions:
         kind, ref = item["ref"]
-        pid = ref if kind == "id" else new_ids[ref]
-        record = {**item["record"], "person_id": pid}
-        values.append(record)
-        touched.add(pid)
-        best = targets.get(pid)
-        if best is None or STAGES.index(item["stage"]) > STAGES.index(best[0]) or (
-                item["stage"] == best[0] and record["day"] < best[1]):
-            targets[pid] = (item["stage"], record["day"])
-    if values:
-        columns = list(values[0])
-        db.conn.executemany(f"insert or ignore into interactions ({', '.join(columns)}) values "
-                            f"({', '.join('?' * len(columns))})", [[r[c] for c in columns] for r in values])
+        touches.append({**item["record"], "person_id": ref if kind == "id" else new_ids[ref]})
+    ids = record_touches(db, touches, today=today, refresh=False)
+    touched = {t["person_id"] for t, i in zip(touches, ids, strict=True) if i is not None}
     if plan.interaction_updates:
         db.conn.executemany("update interactions set responded = ? where id = ?", plan.interaction_updates)
         for chunk_start in range(0, len(plan.interaction_updates), 500):
             chunk = [i for _, i in plan.interaction_updates[chunk_start:chunk_start + 500]]
             touched |= {r["person_id"] for r in rows(
                 db, f"select person_id from interactions where id in ({','.join('?' * len(chunk))})", chunk)}
-    stages = {}
-    ids = list(targets)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        stages.update(db.execute(f"select id, stage from people where id in ({','.join('?' * len(chunk))})",
-                                 chunk).fetchall())
-    changes = [(pid, day, stages[pid], stage) for pid, (stage, day) in targets.items()
-               if STAGES.index(stages[pid]) < STAGES.index(stage)]
-    db.conn.executemany("update people set stage = ? where id = ?", [(c[3], c[0]) for c in changes])
-    db.conn.executemany("insert into stage_changes (person_id, day, from_stage, to_stage) values (?, ?, ?, ?)",
-                        changes)
     return touched
 
 

@@ -3,17 +3,179 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
 
 from sqlite_utils import Database
 
+from core import followups
 from core import validation as v
 from core.db import now_iso, one, rows, transaction
 from core.errors import NotFound, ValidationError
-from core.followups import schedule_after_interaction
-from core.people import advance_stage
+from core.followups import close_thank_yous, schedule_after_interaction
 from core.relationships import refresh_people
-from core.vocab import CHANNEL_MINUTES, CHANNELS, CONVERSATION_CHANNELS, DIRECTIONS, KINDS, NATURES
+from core.vocab import (
+    CHANNEL_MINUTES,
+    CHANNELS,
+    DIRECTIONS,
+    KINDS,
+    NATURES,
+    STAGES,
+    WRITTEN_CHANNELS,
+    is_conversation,
+)
+
+# The columns of one touch, in the order they are inserted.
+COLUMNS = ("person_id", "day", "channel", "direction", "kind", "nature", "responded", "tags", "notes", "details",
+           "minutes", "event_id", "source", "source_uid", "created_at")
+EARLIEST = date(1900, 1, 1)  # a touch dated before this is a typing error, not history
+
+
+def stage_after(touch: dict) -> str:
+    """The lowest rung of the ladder a touch proves: a conversation, an answer or a message from them
+    (other than a connection request) means you have talked; anything else that you have made contact."""
+    talked = is_conversation(touch["channel"], touch["nature"]) or touch["responded"] in (1, True) or (
+        touch["direction"] == "them" and touch["nature"] != "connection_request")
+    return "conversed" if talked else "contacted"
+
+
+def prepare_touch(touch: dict, today: date) -> dict:
+    """Check one touch and give it every column: the only place a touch is validated.
+
+    kind follows from nature when nature is given (a referral request is an ask); a thank-you carries the
+    thank_you tag. Raises ValidationError with a sentence a person understands.
+    """
+    unknown = set(touch) - set(COLUMNS) - {"id"}
+    if unknown:
+        raise ValidationError(f"A touch has no field called {', '.join(sorted(unknown))}.")
+    when = v.parse_date(touch.get("day"), "Date")
+    if when > today:
+        raise ValidationError("An interaction can't be in the future; add a reminder for it instead.")
+    if when < EARLIEST:
+        raise ValidationError(f"{when.isoformat()} is too long ago to be a date you were in touch.")
+    channel = v.choice(touch.get("channel"), "Channel", CHANNELS)
+    direction = v.choice(touch.get("direction") or "me", "Who started it", DIRECTIONS)
+    nature = v.choice(touch.get("nature") or "", "What it was", NATURES, required=False)
+    kind = touch.get("kind") or None
+    if nature:
+        implied = NATURES[nature]
+        if kind and kind != implied:
+            raise ValidationError(f"{nature.replace('_', ' ').capitalize()} is a {implied}, not a {kind}.")
+        kind = implied
+    kind = v.choice(kind or "neutral", "Give, ask or neutral", KINDS)
+    responded = touch.get("responded")
+    if responded not in (None, True, False, 0, 1):
+        raise ValidationError("Replied must be yes, no or unknown.")
+    tags = touch.get("tags", ())
+    if isinstance(tags, str) and tags.lstrip().startswith("["):
+        try:
+            tags = json.loads(tags)
+        except ValueError:
+            raise ValidationError("Tags must be a list of words.") from None
+    if not isinstance(tags, str | list | tuple | set | frozenset):
+        raise ValidationError("Tags must be a list of words.")
+    tag_list = v.tags(tags)
+    if nature == "thank_you" and "thank_you" not in tag_list:
+        tag_list.append("thank_you")
+    minutes = touch.get("minutes")
+    person_id = touch.get("person_id")
+    if not isinstance(person_id, int) or isinstance(person_id, bool):
+        raise ValidationError("Pick who this touch was with.")
+    return {
+        "person_id": person_id, "day": when.isoformat(), "channel": channel, "direction": direction,
+        "kind": kind, "nature": nature, "responded": None if responded is None else int(bool(responded)),
+        "tags": json.dumps(sorted(set(tag_list))), "notes": v.long_text(touch.get("notes") or "", "Notes"),
+        "details": v.long_text(touch.get("details") or "", "Details to remember"),
+        "minutes": CHANNEL_MINUTES[channel] if minutes is None else v.integer(
+            minutes, "Minutes", minimum=0, maximum=24 * 60),
+        "event_id": touch.get("event_id"), "source": touch.get("source") or "manual",
+        "source_uid": touch.get("source_uid") or "", "created_at": touch.get("created_at") or now_iso(),
+    }
+
+
+def record_touches(db: Database, touches: Iterable[dict], *, today: date, refresh: bool = True) -> list[int | None]:
+    """Record one or many touches: the single write path every caller uses (forms, the composer, done
+    follow-ups, events, importers, the demo, the command line).
+
+    Each touch is checked by prepare_touch, then, in one transaction: inserted (a touch whose source and
+    source_uid were recorded before is left out, so a re-import adds nothing), its person moved up the
+    ladder (stage_after), a conversation in the last two weeks given its thank-you, a thank-you closing
+    the thank-yous it answers, and the scores and check-ins of everyone touched recomputed (unless
+    refresh=False, for a caller that refreshes everyone afterwards). Returns the new ids in order, None
+    for a touch that was already recorded. Any invalid touch refuses them all.
+    """
+    records = [prepare_touch(t, today) for t in touches]
+    if not records:
+        return []
+    names = _people(db, {r["person_id"] for r in records})
+    events = {r["event_id"] for r in records if r["event_id"] is not None}
+    for event_id in events:
+        if not db.table("events").count_where("id = ?", [event_id]):
+            raise NotFound("That event does not exist (any more).")
+    insert = (f"insert or ignore into interactions ({', '.join(COLUMNS)}) "
+              f"values ({', '.join('?' * len(COLUMNS))})")
+    ids: list[int | None] = []
+    with transaction(db):
+        execute = db.conn.execute
+        for r in records:
+            cur = execute(insert, [r[c] for c in COLUMNS])
+            ids.append(cur.lastrowid if cur.rowcount == 1 else None)
+        _advance_stages(db, [r for r, i in zip(records, ids, strict=True) if i is not None])
+        # Thank-yous: a conversation asks for one, a thank-you closes those it answers.
+        waiting = {p for (p,) in db.execute("select distinct person_id from followups where status = 'open' "
+                                            "and reason in ('thank_you', 'event_followup')")}
+        # In the order they happened, so a thank-you closes the conversations before it.
+        for r, interaction_id in sorted(zip(records, ids, strict=True), key=lambda p: p[0]["day"]):
+            if interaction_id is None:
+                continue
+            if r["nature"] == "thank_you" or '"thank_you"' in r["tags"]:
+                if r["person_id"] in waiting:
+                    close_thank_yous(db, r["person_id"], date.fromisoformat(r["day"]), today, interaction_id)
+            elif is_conversation(r["channel"], r["nature"]) and schedule_after_interaction(
+                    db, {**r, "id": interaction_id}, names[r["person_id"]], today):
+                waiting.add(r["person_id"])
+        if refresh:
+            touched = sorted({r["person_id"] for r, i in zip(records, ids, strict=True) if i is not None})
+            if touched:
+                refresh_people(db, today, touched)
+    return ids
+
+
+def _people(db: Database, person_ids: set[int]) -> dict[int, str]:
+    """The names of these people; NotFound when one of them is missing."""
+    found: dict[int, str] = {}
+    ids = sorted(person_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        found.update(db.execute(f"select id, name from people where id in ({','.join('?' * len(chunk))})",
+                                chunk).fetchall())
+    if len(found) != len(ids):
+        raise NotFound("That person does not exist (any more); pick someone from your list.")
+    return found
+
+
+def _advance_stages(db: Database, records: list[dict]) -> None:
+    """Move each person up to the highest rung these touches prove (never down), dating each move by
+    the first touch that proves it, with one stage_changes row per move."""
+    targets: dict[int, tuple[int, str]] = {}
+    for r in records:
+        rank, day = STAGES.index(stage_after(r)), r["day"]
+        best = targets.get(r["person_id"])
+        if best is None or rank > best[0] or (rank == best[0] and day < best[1]):
+            targets[r["person_id"]] = (rank, day)
+    current: dict[int, str] = {}
+    ids = list(targets)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        current.update(db.execute(f"select id, stage from people where id in ({','.join('?' * len(chunk))})",
+                                  chunk).fetchall())
+    moves = [(pid, day, current[pid], STAGES[rank]) for pid, (rank, day) in targets.items()
+             if STAGES.index(current[pid]) < rank]
+    stamp = now_iso()
+    db.conn.executemany("update people set stage = ?, updated_at = ? where id = ?",
+                        [(to, stamp, pid) for pid, _, _, to in moves])
+    db.conn.executemany("insert into stage_changes (person_id, day, from_stage, to_stage) values (?, ?, ?, ?)",
+                        moves)
 
 
 def log_interaction(db: Database, person_id: int, *, day: object, channel: str, direction: str = "me",
@@ -21,52 +183,46 @@ def log_interaction(db: Database, person_id: int, *, day: object, channel: str, 
                     notes: str = "", details: str = "", tags: object = (), minutes: int | None = None,
                     event_id: int | None = None, today: date | None = None, source: str = "manual",
                     source_uid: str = "") -> int:
-    """Log a touch and set its consequences in motion, all in one transaction.
+    """Log one touch through record_touches; returns its id."""
+    found = record_touches(db, [{
+        "person_id": person_id, "day": day, "channel": channel, "direction": direction, "kind": kind,
+        "nature": nature, "responded": responded, "notes": notes, "details": details, "tags": tags,
+        "minutes": minutes, "event_id": event_id, "source": source, "source_uid": source_uid}],
+        today=today or date.today())
+    if found[0] is None:
+        raise ValidationError("That touch was already recorded.")
+    return found[0]
 
-    kind follows from nature when nature is given (a referral request is an ask). The person moves up
-    the ladder (contacted, then conversed), a conversation schedules its thank-you, and the person's
-    score and next check-in are recomputed. Returns the interaction's id.
+
+def default_channel(db: Database, person_id: int) -> str:
+    """The channel you last wrote to this person on (email when you never have): what Done assumes."""
+    marks = ",".join("?" * len(WRITTEN_CHANNELS))
+    found = one(db, f"select channel from interactions where person_id = ? and direction = 'me' and channel in "
+                    f"({marks}) order by day desc, id desc limit 1", [person_id, *sorted(WRITTEN_CHANNELS)])
+    return found["channel"] if found else "email"
+
+
+def complete_followup(db: Database, followup_id: int, today: date, *, channel: str | None = None,
+                      interaction_id: int | None = None) -> int | None:
+    """Done means it happened: close a follow-up and record the touch it stands for, in one transaction.
+
+    A thank-you records a thank-you, a check-in a check-in, a birthday or a success a congratulation,
+    dated today, by `channel` (default: the channel you last wrote to them on). interaction_id: the touch
+    that already did it (the composer's Mark sent), so nothing is logged twice. A reminder of your own
+    records nothing. Returns the touch's id (None for a reminder). To close one with no message, skip it.
     """
-    today = today or date.today()
-    when = v.parse_date(day, "Date")
-    if when > today:
-        raise ValidationError("An interaction can't be in the future; add a reminder for it instead.")
-    channel = v.choice(channel, "Channel", CHANNELS)
-    direction = v.choice(direction, "Who started it", DIRECTIONS)
-    nature = v.choice(nature, "What it was", NATURES, required=False)
-    if nature:
-        implied = NATURES[nature]
-        if kind and kind != implied:
-            raise ValidationError(f"{nature.replace('_', ' ').capitalize()} is a {implied}, not a {kind}.")
-        kind = implied
-    kind = v.choice(kind or "neutral", "Give, ask or neutral", KINDS)
-    if responded not in (None, True, False):
-        raise ValidationError("Replied must be yes, no or unknown.")
-    tag_list = v.tags(tags)
-    if nature == "thank_you" and "thank_you" not in tag_list:
-        tag_list.append("thank_you")
-    person = one(db, "select id, name, archived_at from people where id = ?", [person_id])
-    if not person:
-        raise NotFound("That person does not exist (any more); pick someone from your list.")
-    if event_id is not None and not db.table("events").count_where("id = ?", [event_id]):
-        raise NotFound("That event does not exist (any more).")
-    record = {
-        "person_id": person_id, "day": when.isoformat(), "channel": channel, "direction": direction,
-        "kind": kind, "nature": nature, "responded": None if responded is None else int(responded),
-        "tags": json.dumps(sorted(tag_list)), "notes": v.long_text(notes, "Notes"),
-        "details": v.long_text(details, "Details to remember"),
-        "minutes": v.integer(minutes, "Minutes", minimum=0, maximum=24 * 60, required=False)
-        if minutes is not None else CHANNEL_MINUTES[channel],
-        "event_id": event_id, "source": source, "source_uid": source_uid, "created_at": now_iso(),
-    }
+    row = followups.require_open(db, followup_id)
+    nature = followups.DONE_NATURES.get(row["reason"]) if row["person_id"] else None
     with transaction(db):
-        interaction_id = db.table("interactions").insert(record).last_pk
-        record["id"] = interaction_id
-        talked = channel in CONVERSATION_CHANNELS or responded is True or direction == "them" \
-            or nature in ("informational_interview", "meeting")
-        advance_stage(db, person_id, "conversed" if talked else "contacted", when)
-        schedule_after_interaction(db, record, person["name"], today)
-        refresh_people(db, today, [person_id])
+        if interaction_id is None and nature:
+            interaction_id = record_touches(db, [{
+                "person_id": row["person_id"], "day": today, "direction": "me", "nature": nature,
+                "channel": channel or default_channel(db, row["person_id"]),
+                "notes": f"Done: {row['title']}" if row["title"] else ""}], today=today)[0]
+        # The thank-you just recorded may have closed this very follow-up: it is done either way.
+        followups.close_done(db, followup_id, today, interaction_id)
+        if row["reason"] == "check_in" and row["person_id"]:
+            refresh_people(db, today, [row["person_id"]])
     return interaction_id
 
 

@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from core.db import rows
 from core.settings import get_budget_minutes
-from core.vocab import NATURE_LABELS, STAGES
+from core.vocab import NATURE_LABELS, STAGES, THANK_YOU_DAYS
 
 VICTORY_DAYS = 7  # "this week" for victories: the last seven days, so Monday still shows Sunday's win
 STAGE_WORDS = {
@@ -88,11 +88,15 @@ def victories(db: Database, today: date, days: int = VICTORY_DAYS, limit: int = 
         what = NATURE_LABELS.get(g["nature"], "Gave something")
         wins.append({"kind": "give", "day": g["day"], "person_id": g["person_id"], "person": g["name"],
                      "text": f"You gave: {what.lower()} ({g['name']})"})
+    # From the log: a thank-you you sent within THANK_YOU_DAYS of a conversation with them (the evidence
+    # column's bit 8 is core.vocab.is_conversation, kept by its trigger).
     for t in rows(db, (
-            "select f.closed_on as day, f.person_id, p.name from followups f join people p on p.id = f.person_id "
-            "where f.reason in ('thank_you', 'event_followup') and f.status = 'done' "
-            "and f.closed_on between ? and ? and f.closed_on <= f.due order by f.closed_on desc limit 50"),
-            [since.isoformat(), today.isoformat()]):
+            "select t.day, t.person_id, p.name from interactions t join people p on p.id = t.person_id "
+            "where t.direction = 'me' and t.day between ? and ? and t.evidence & 1 and exists (select 1 from "
+            "interactions c where c.person_id = t.person_id and c.evidence & 8 and c.id != t.id "
+            "and c.day between date(t.day, ?) and t.day) group by t.person_id, t.day "
+            "order by t.day desc limit 50"),
+            [since.isoformat(), today.isoformat(), f"-{THANK_YOU_DAYS} days"]):
         wins.append({"kind": "thanks", "day": t["day"], "person_id": t["person_id"], "person": t["name"],
                      "text": f"You thanked {t['name']} within 48 hours"})
     wins.sort(key=lambda w: w["day"], reverse=True)

@@ -45,6 +45,7 @@ NATURES = {
     "check_in": "neutral",
     "conversation": "neutral",
     "meeting": "neutral",
+    "connection_request": "neutral",
 }
 NATURE_LABELS = {
     "shared_resource": "Shared a resource",
@@ -59,6 +60,7 @@ NATURE_LABELS = {
     "check_in": "Check-in",
     "conversation": "Conversation",
     "meeting": "Meeting",
+    "connection_request": "Connection request",
 }
 # Natures that are a conversation in themselves, whatever the channel.
 CONVERSATION_NATURES = frozenset({"informational_interview", "meeting"})

@@ -14,9 +14,11 @@ from typing import Any
 
 import streamlit as st
 
+from core import followups, interactions
 from core.db import open_db
 from core.errors import UserError
 from core.scoring import band
+from core.vocab import CHANNEL_LABELS, CHANNELS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -128,16 +130,23 @@ def open_person(person_id: int) -> None:
 
 def followup_actions(db, item: dict, day: date, key: str, done_label: str = "Done",
                      button_type: str = "secondary") -> st.delta_generator.DeltaGenerator:
-    """Done, snooze and compose for one follow-up, in a row that wraps; returns the row.
+    """Done, snooze, other ways to close, and compose for one follow-up, in a row that wraps; returns the row.
 
-    Widget keys are `<key>_done_<id>`, `<key>_snooze_<id>_<days>` and `<key>_compose_<id>`.
+    Done records the touch the follow-up stands for (a thank-you, a check-in, a congratulation) by the
+    channel last used with the person; "Other" offers another channel, or closing it with no message.
+    Widget keys are `<key>_done_<id>`, `<key>_snooze_<id>_<days>`, `<key>_via_<id>`, `<key>_donevia_<id>`,
+    `<key>_skip_<id>` and `<key>_compose_<id>`.
     """
-    from core import followups
-
     fid = item["id"]
+    nature = followups.DONE_NATURES.get(item["reason"]) if item.get("person_id") else None
+    channel = interactions.default_channel(db, item["person_id"]) if nature else None
     row = st.container(horizontal=True)  # wraps in a narrow column instead of clipping the labels
-    if row.button(done_label, key=f"{key}_done_{fid}", icon=":material/check:", type=button_type):
-        attempt(lambda: followups.complete(db, fid, day), f"Done: {esc(item['title'])}.")
+    logged = (f"Logged a {NATURE_WORDS[nature]} to {esc(item['person'])} by {CHANNEL_LABELS[channel].lower()} "
+              "today." if nature else f"Done: {esc(item['title'])}.")
+    if row.button(done_label, key=f"{key}_done_{fid}", icon=":material/check:", type=button_type,
+                  help=f"Logs a {NATURE_WORDS[nature]} by {CHANNEL_LABELS[channel].lower()}, today" if nature
+                  else "Closes this reminder"):
+        attempt(lambda: interactions.complete_followup(db, fid, day), logged)
     with row.popover("Snooze", icon=":material/snooze:", type=button_type):
         for label, days in followups.SNOOZES.items():
             if st.button(label, key=f"{key}_snooze_{fid}_{days}"):
@@ -145,8 +154,23 @@ def followup_actions(db, item: dict, day: date, key: str, done_label: str = "Don
                 if new_due:
                     st.session_state["_flash"] = f"Snoozed to {new_due:%a %d %b}: {esc(item['title'])}."
                     st.rerun()
+    with row.popover("Other", icon=":material/more_horiz:", type=button_type):
+        if nature:
+            via = st.selectbox("Done by", CHANNELS, index=CHANNELS.index(channel), key=f"{key}_via_{fid}",
+                               format_func=CHANNEL_LABELS.get)
+            if st.button(f"Done by {CHANNEL_LABELS[via].lower()}", key=f"{key}_donevia_{fid}"):
+                attempt(lambda: interactions.complete_followup(db, fid, day, channel=via),
+                        f"Logged a {NATURE_WORDS[nature]} to {esc(item['person'])} by "
+                        f"{CHANNEL_LABELS[via].lower()} today.")
+        if st.button("Skip, no message", key=f"{key}_skip_{fid}",
+                     help="Closes it and logs nothing: their score and history stay as they are"):
+            attempt(lambda: followups.skip(db, fid, day),
+                    f"Skipped, nothing logged: {esc(item['title'])}.")
     purpose = followups.compose_purpose(item)
     if purpose and row.button("Compose", key=f"{key}_compose_{fid}", icon=":material/edit:", type=button_type):
         st.switch_page("pages/compose.py", query_params={
             "person": str(item["person_id"]), "purpose": purpose, "followup": str(fid)})
     return row
+
+
+NATURE_WORDS = {"thank_you": "thank-you", "check_in": "check-in", "congratulated": "congratulation"}

@@ -79,6 +79,8 @@ def send(pid: int, purpose: str, subject: str, body: str, channel: str) -> None:
     for key in KEYS_TO_RESET:
         st.session_state.pop(key, None)
     st.session_state["compose_followup"] = None
+    # Sent is sent: no fresh draft to the same person waiting to be logged a second time.
+    pending(compose_person=None, compose_other=None)
 
 
 def save(pid: int, purpose: str, subject: str, body: str, other: int | None) -> None:

@@ -21,6 +21,7 @@ from core.vocab import (
     SENIORITIES,
     STAGES,
     TIERS,
+    is_conversation,
 )
 from pages._ui import attempt, esc, followup_actions, get_db, header, open_person, score_label, show_flash, today
 
@@ -38,6 +39,10 @@ QUICK_TOUCHES = {  # button label -> (channel, who started it)
 KIND_LABELS = {"give": "Give (I offered something)", "ask": "Ask (I asked for something)", "neutral": "Neutral"}
 DIRECTION_LABELS = {"me": "I did", "them": "They did", "unknown": "Not sure"}
 REPLIED = {"unknown": None, "yes": True, "no": False}
+REPLY_MARKS = {  # by who wrote: the buttons that say whether the other side answered
+    "me": {"They replied": True, "No reply": False, "Not sure": None},
+    "them": {"I replied": True, "I didn't reply": False, "Not sure": None},
+}
 DATE_LABEL_NAMES = {"birthday": "Birthday", "work_anniversary": "Work anniversary", "success": "A success",
                     "other": "Other"}
 
@@ -131,19 +136,29 @@ def timeline() -> None:
         if i["nature"]:
             bits.append(NATURE_LABELS.get(i["nature"], i["nature"]))
         if i["responded"] is not None:
-            bits.append("they replied" if i["responded"] else "no reply")
+            if i["direction"] == "them":
+                bits.append("you replied" if i["responded"] else "you didn't reply")
+            else:
+                bits.append("they replied" if i["responded"] else "no reply")
         if i["direction"] != "unknown":
             bits.append(f"started by {'me' if i['direction'] == 'me' else 'them'}")
         if i["event_name"]:
             bits.append(f"at {esc(i['event_name'])}")
-        c1, c2 = st.columns([6, 1])
+        c1, c2, c3 = st.columns([6, 1, 1])
         with c1:
             st.markdown(" · ".join(bits))
             if i["notes"]:
                 st.caption(esc(i["notes"]))
             if i["details"]:
                 st.caption("To remember: " + esc(i["details"]))
-        with c2.popover(":material/delete:", help="Delete this touch"):
+        if i["direction"] in REPLY_MARKS and not is_conversation(i["channel"], i["nature"]):
+            with c2.popover(":material/reply:", help="Did they reply? Rapport works it out from the log; "
+                                                     "your mark always wins"):
+                for label, value in REPLY_MARKS[i["direction"]].items():
+                    if st.button(label, key=f"person_int_reply_{i['id']}_{value}", disabled=i["responded"] is value):
+                        attempt(lambda i=i, value=value: interactions.update_interaction(
+                            db, i["id"], responded=value, today=today()), f"Marked: {label.lower()}.")
+        with c3.popover(":material/delete:", help="Delete this touch"):
             st.caption("Remove this touch? Its thank-you reminder goes too.")
             if st.button("Delete it", key=f"person_int_del_{i['id']}", type="primary"):
                 attempt(lambda i=i: interactions.delete_interaction(db, i["id"], today()), "Deleted the touch.")
@@ -234,7 +249,7 @@ def dates_box() -> None:
         yearly = st.checkbox("Comes back every year", value=True, key="person_date_yearly")
         if st.form_submit_button("Add date"):
             attempt(lambda: people.add_date(db, pid, label=label, month=month, day=int(day), year=year.strip(),
-                                            note=note, yearly=yearly), "Added the date.")
+                                            note=note, yearly=yearly, today=today()), "Added the date.")
 
 
 def edit_form() -> None:

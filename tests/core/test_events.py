@@ -89,25 +89,24 @@ def test_removing_someone_skips_their_open_event_follow_up_and_nothing_else(db):
     reminder = followups.add_reminder(db, ana, "2026-12-01", "Send Ana the dbt article")
     other = events.add_event(db, name="Climate Tech Drinks", day="2026-11-20")
     events.add_person_met(db, other, today=TODAY, person_id=ana, note="Solar")
-    done = db.execute("select id from followups where event_id = ? and person_id = ?", [other, ana]).fetchone()[0]
-    followups.complete(db, done, TODAY)
     events.add_person_met(db, other, today=TODAY, person_id=ben)
+    # One open follow-up per person and reason: one message follows up both events.
+    assert _followups(db, ben) == [("event_followup", "open", None, eid)]
 
     events.remove_person_met(db, eid, ana, today=date(2026, 11, 28))
 
     assert _followups(db, ana) == [
         ("event_followup", "skipped", "2026-11-28", eid),
         ("custom", "open", None, None),
-        ("event_followup", "done", "2026-11-27", other),
     ]
     assert followups.for_person(db, ana, TODAY)[0]["id"] == reminder
-    assert _followups(db, ben) == [("event_followup", "open", None, eid), ("event_followup", "open", None, other)]
+    assert _followups(db, ben) == [("event_followup", "open", None, eid)]
 
 
 def test_removing_someone_whose_event_follow_up_was_done_leaves_it_done(db):
     eid, ana, _ = _met_at_meetup(db)
     [fid] = [f["id"] for f in followups.for_person(db, ana, TODAY) if f["reason"] == "event_followup"]
-    followups.complete(db, fid, TODAY)
+    interactions.complete_followup(db, fid, TODAY)
 
     events.remove_person_met(db, eid, ana, today=date(2026, 11, 30))
 

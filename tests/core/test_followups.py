@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from core import followups, people
+from core import followups, interactions, people
 from core.errors import NotFound, ValidationError
 from core.interactions import log_interaction
 from core.relationships import daily_refresh
@@ -110,7 +110,7 @@ def test_done_check_in_starts_the_next_cycle_from_today(db, ana):
     log_interaction(db, ana, day="2026-10-01", channel="email", today=TODAY)
     (fid,) = db.execute("select id from followups where reason = 'check_in'").fetchone()
 
-    followups.complete(db, fid, TODAY)
+    interactions.complete_followup(db, fid, TODAY)
 
     assert open_followups(db, "check_in") == [("check_in", "2026-12-27", "")]
 
@@ -144,7 +144,7 @@ def test_skip_closes_without_doing_and_closed_ones_cannot_be_closed_again(db, an
 
     assert open_followups(db, "thank_you") == []
     with pytest.raises(ValidationError, match="already closed"):
-        followups.complete(db, fid, TODAY)
+        interactions.complete_followup(db, fid, TODAY)
     with pytest.raises(NotFound):
         followups.snooze(db, 999, 1, TODAY)
 
@@ -172,7 +172,7 @@ def test_a_done_birthday_does_not_come_back_this_year_but_does_next_year(db, ana
     people.add_date(db, ana, label="birthday", month=12, day=3)
     followups.schedule_date_reminders(db, TODAY)
     (fid,) = db.execute("select id from followups where reason = 'date'").fetchone()
-    followups.complete(db, fid, TODAY)
+    interactions.complete_followup(db, fid, TODAY)
 
     followups.schedule_date_reminders(db, TODAY + timedelta(days=3))
     followups.schedule_date_reminders(db, date(2027, 11, 30))

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from core import followups, people
+from core import followups, interactions, people
 from core.errors import NotFound
 from core.interactions import log_interaction
 
@@ -27,7 +27,7 @@ def test_a_reminder_about_no_one_has_nothing_to_compose():
 def test_get_followup_returns_it_with_its_person_even_once_done(db):
     pid = people.add_person(db, name="Ana", company="Globex")
     fid = followups.add_reminder(db, pid, "2026-11-30", "Send Ana the article")
-    followups.complete(db, fid, TODAY)
+    interactions.complete_followup(db, fid, TODAY)
 
     item = followups.get_followup(db, fid, TODAY)
 
@@ -47,7 +47,7 @@ def test_calendar_feed_holds_open_follow_ups_in_its_window_soonest_first(db):
     soon = followups.add_reminder(db, pid, "2026-12-01", "Soon")
     far = followups.add_reminder(db, pid, "2027-06-01", "Too far ahead")
     done = followups.add_reminder(db, pid, "2026-12-02", "Already done")
-    followups.complete(db, done, TODAY)
+    interactions.complete_followup(db, done, TODAY)
 
     feed = followups.calendar_feed(db, TODAY)
 
@@ -87,7 +87,7 @@ def test_board_columns_leave_out_closed_follow_ups_and_archived_people(db):
     ana = people.add_person(db, name="Ana")
     ben = people.add_person(db, name="Ben")
     done = followups.add_reminder(db, ana, "2026-11-27", "Done already")
-    followups.complete(db, done, TODAY)
+    interactions.complete_followup(db, done, TODAY)
     followups.add_reminder(db, ben, "2026-11-27", "About someone archived")
     people.archive_person(db, ben)
     mine = followups.add_reminder(db, None, "2026-11-27", "My own errand")
@@ -141,8 +141,9 @@ def test_board_totals_are_the_open_follow_ups_of_active_people_in_each_window(de
 def test_the_thank_you_window_can_be_bounded_and_counted(db):
     ana = people.add_person(db, name="Ana")
     ben = people.add_person(db, name="Ben")
-    for n, day in enumerate((date(2026, 11, 20), date(2026, 11, 26), date(2026, 11, 27))):
-        log_interaction(db, ana if n else ben, day=day, channel="video", today=day)
+    cleo = people.add_person(db, name="Cleo")
+    for who, day in ((ben, date(2026, 11, 20)), (ana, date(2026, 11, 26)), (cleo, date(2026, 11, 27))):
+        log_interaction(db, who, day=day, channel="video", today=day)
     people.archive_person(db, ben)
 
     everything = followups.thank_you_window(db, TODAY)

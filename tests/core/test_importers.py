@@ -410,10 +410,10 @@ def invitations(db) -> list[dict]:
 
 
 TOMAS_REQUEST = {"name": "Tomás Reyes", "day": "2026-02-03", "channel": "linkedin", "direction": "me",
-                 "kind": "neutral", "nature": "", "responded": None, "notes": "Hi Tomás, fellow Contoso alum here",
+                 "kind": "neutral", "nature": "connection_request", "responded": None, "notes": "Hi Tomás, fellow Contoso alum here",
                  "source": "linkedin"}
 INES_REQUEST = {"name": "Ines Okafor-Lindqvist", "day": "2026-01-15", "channel": "linkedin", "direction": "them",
-                "kind": "neutral", "nature": "", "responded": None, "notes": "", "source": "linkedin"}
+                "kind": "neutral", "nature": "connection_request", "responded": None, "notes": "", "source": "linkedin"}
 
 
 def test_the_formats_fixture_invitation_becomes_one_outgoing_linkedin_touch(db):

@@ -6,7 +6,7 @@ import pytest
 
 from core.db import memory_db, rows, scalar
 from core.demo import generate_demo
-from core.followups import complete
+from core.interactions import complete_followup as complete
 from core.people import archive_person
 from core.relationships import BULK_FROM, cadence_for, daily_refresh, refresh_people
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from core import followups, goals, people, today
+from core import followups, goals, interactions, people, today
 from core.interactions import log_interaction
 from core.settings import save_budget_minutes
 
@@ -80,7 +80,7 @@ def test_victories_name_a_new_conversation_a_give_and_a_thank_you_sent_on_time(d
     log_interaction(db, ana, day="2026-11-25", channel="video", today=date(2026, 11, 25))
     log_interaction(db, ben, day="2026-11-26", channel="email", nature="shared_resource", today=TODAY)
     thank_you = followups.thank_you_window(db, date(2026, 11, 26))[0]
-    followups.complete(db, thank_you["id"], date(2026, 11, 26))
+    interactions.complete_followup(db, thank_you["id"], date(2026, 11, 26))
 
     wins = today.victories(db, TODAY)
 
@@ -96,7 +96,7 @@ def test_a_late_thank_you_is_not_a_victory(db):
     ana = people.add_person(db, name="Ana")
     log_interaction(db, ana, day="2026-11-20", channel="phone", today=date(2026, 11, 20))
     late = followups.thank_you_window(db, TODAY)[0]
-    followups.complete(db, late["id"], TODAY)  # due 22 November, done the 27th
+    interactions.complete_followup(db, late["id"], TODAY)  # due 22 November, done the 27th
 
     assert [w for w in today.victories(db, TODAY) if w["kind"] == "thanks"] == []
 

@@ -3,10 +3,10 @@
 import json
 from datetime import date
 
-from core import followups, people
+from core import followups, interactions, people
 from core.db import open_db
 from core.interactions import log_interaction
-from tests.helpers import open_page, shown_text
+from tests.helpers import open_page, plain, shown_text
 
 TODAY = date(2026, 11, 27)
 
@@ -48,7 +48,8 @@ def test_done_closes_a_thank_you(app, demo_path):
 
     assert not at.exception
     assert followups.get_followup(open_db(demo_path), item["id"], TODAY)["status"] == "done"
-    assert at.success[0].value == f"Done: {item['title']}."
+    assert plain(at.success[0].value) == f"Logged a thank-you to {item['person']} by email today."
+    assert interactions.timeline(open_db(demo_path), item["person_id"])[0]["nature"] == "thank_you"
     assert f"board_done_{item['id']}" not in [b.key for b in at.button]
 
 

@@ -83,7 +83,7 @@ def test_marking_a_thank_you_sent_closes_it(app, demo_path):
 
     assert not at.exception
     assert followups.get_followup(open_db(demo_path), first["id"], TODAY)["status"] == "done"
-    assert at.success[0].value.startswith("Done: Follow up with")
+    assert at.success[0].value.startswith("Logged a thank-you to ")
 
 
 def test_snoozing_an_overdue_follow_up_a_week_moves_it_from_today(app, demo_path):
