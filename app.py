@@ -6,9 +6,13 @@ import streamlit as st
 
 from core.db import DatabaseRefused
 from core.ratelimit import SIGN_IN, wait_message
+from pages import _replication
 from pages._ui import get_db, is_hosted, secret, today
 
 st.set_page_config(page_title="Rapport", page_icon=":material/handshake:", layout="wide")
+# With [storage] in secrets: load the newest snapshot from the bucket before any page runs (once per process),
+# then save after writes; a wrong passphrase stops here with its reason. Without it: nothing, no network.
+replica = _replication.gate()
 
 PAGES = {
     "Plan": [
@@ -109,7 +113,9 @@ with st.sidebar:
     counts = sidebar_totals(data_version(db))
     n, touches = counts["people"], counts["interactions"]
     st.caption(f"{n:,} {'person' if n == 1 else 'people'} · {touches:,} interaction{'' if touches == 1 else 's'}")
-    if is_hosted():
+    if replica:
+        _replication.sidebar_status(replica)
+    elif is_hosted():
         st.warning("Hosted copy: the disk is wiped on restart. Download a backup from **Your data**.",
                    icon=":material/cloud_off:")
     if auth_mode() == "oidc":

@@ -10,6 +10,7 @@ from core import backup as backups
 from core import exporters, importers
 from core.db import open_db
 from core.errors import UserError
+from pages import _replication
 from pages._ui import attempt, esc, get_db, header, is_hosted, show_flash, today
 
 db = get_db()
@@ -222,12 +223,16 @@ def about_section() -> None:
 
 
 hosted = is_hosted()
-if hosted:
+replica = _replication.replicator()
+if replica:  # saved to the user's bucket: the disk being wiped loses nothing
+    _replication.save_section(replica)
+    st.divider()
+elif hosted:
     hosted_banner()
 import_section()
 st.divider()
 export_section()
-if not hosted:
+if replica or not hosted:
     st.caption("A full backup is the whole database as one file; restore it below or open it in any SQLite tool.")
     backup_button()
 st.divider()
