@@ -41,9 +41,17 @@ INTERACTION_COLUMNS = (
 )
 
 
+# Plainly a phone number: one leading +, then only digits, spaces, brackets, dots and dashes (7 to 20 digits),
+# an extension at most. A spreadsheet can run nothing from that, so it is left as the user wrote it.
+_PHONE = re.compile(r"^\+\d[\d ()./\-]*\d(?: ?(?:x|ext\.?) ?\d{1,6})?$", re.IGNORECASE)
+
+
 def neutralize(value: object) -> object:
-    """A cell a spreadsheet will show as text: text starting with = + - @ (or tab/CR) gets a leading '."""
+    """A cell a spreadsheet will show as text: text starting with = + - @ (or tab/CR) gets a leading ',
+    except a plain phone number such as +44 20 7946 0000."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        if _PHONE.match(value) and 7 <= sum(ch.isdigit() for ch in value) <= 26:
+            return value
         return "'" + value
     return value
 
