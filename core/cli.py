@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -13,11 +14,25 @@ from core import __version__
 from core.db import open_db, resolve_path
 from core.errors import UserError
 
+EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)  # the days a command line date may name
+MAX_DEMO_PEOPLE = 100_000
+
+
+def _day(value: str, what: str) -> date:
+    """A YYYY-MM-DD date from the command line, within EARLIEST..LATEST, or a one-line UserError."""
+    try:
+        day = date.fromisoformat(value.strip())
+    except (ValueError, AttributeError):
+        raise UserError(f"{what} {value[:40]!r} is not a date like 2026-03-01.") from None
+    if not EARLIEST <= day <= LATEST:
+        raise UserError(f"{what} {value[:40]} is out of range: use a date between {EARLIEST} and {LATEST}.")
+    return day
+
 
 def _today(args: argparse.Namespace) -> date:
     """--today if given, else $RAPPORT_TODAY (tests and demos pin it), else the real date."""
     chosen = getattr(args, "today", None) or os.environ.get("RAPPORT_TODAY")
-    return date.fromisoformat(chosen) if chosen else date.today()
+    return _day(chosen, "--today" if getattr(args, "today", None) else "RAPPORT_TODAY") if chosen else date.today()
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -29,6 +44,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from core.demo import generate_demo
 
+    if not 1 <= args.people <= MAX_DEMO_PEOPLE:
+        raise UserError(f"--people must be between 1 and {MAX_DEMO_PEOPLE:,}, not {args.people}.")
     db = open_db(args.db)
     made = generate_demo(db, _today(args), people=args.people)
     print(f"Demo loaded into {resolve_path(args.db)}: {made['people']} people, {made['companies']} companies, "
@@ -40,7 +57,7 @@ def cmd_due(args: argparse.Namespace) -> int:
     from core.followups import due_on
     from core.relationships import daily_refresh
 
-    day = date.fromisoformat(args.on) if args.on else _today(args)
+    day = _day(args.on, "--on") if args.on else _today(args)
     db = open_db(args.db)
     daily_refresh(db, day)
     items = due_on(db, day)
@@ -56,15 +73,6 @@ def cmd_due(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).expanduser().read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"No such file: {path}") from None
-    except IsADirectoryError:
-        raise UserError(f"{path} is a folder, not a file.") from None
-
-
 def _parse_map(pairs: list[str] | None) -> dict[str, str] | None:
     if not pairs:
         return None
@@ -78,23 +86,29 @@ def _parse_map(pairs: list[str] | None) -> dict[str, str] | None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from core.importers import apply_import, plan_import
+    """Streams the file (any size, bounded memory), writing it in one transaction: all of it or none."""
+    from core.importers import import_stream
 
     if args.map and args.kind != "csv":
         raise UserError("--map only applies to csv imports.")
-    data = _read(args.file)
+    if (args.messages or args.invitations) and args.kind != "linkedin":
+        raise UserError("--messages and --invitations only go with a linkedin import.")
     options: dict = {}
     if args.messages:
-        options["messages"] = _read(args.messages)
+        options["messages"] = args.messages
     if args.invitations:
-        options["invitations"] = _read(args.invitations)
+        options["invitations"] = args.invitations
     if args.owner_url:
         options["owner_url"] = args.owner_url
     if args.kind == "csv":
         options["mapping"] = _parse_map(args.map)
-    db = open_db(args.db)
     today = _today(args)
-    plan = plan_import(db, args.kind, data, today, options)
+    db = open_db(args.db)
+
+    def progress(summary: dict) -> None:
+        print(f"  … {summary['added'] + summary['updated']:,} people written so far (not yet saved)", flush=True)
+
+    plan, report = import_stream(db, args.kind, args.file, today, options, dry_run=args.dry_run, progress=progress)
     print(plan.describe())
     for s in plan.skip[:20]:
         print(f"  skip line {s['line']}: {s['name'] or '(no name)'}: {s['reason']}")
@@ -105,7 +119,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("Dry run: nothing was written.")
         return 0
-    report = apply_import(db, plan, today)
     print(report["message"])
     return 0
 
@@ -175,7 +188,7 @@ def find_person(db, who: str) -> int:
 
     who = who.strip()
     if who.isdigit():
-        if not db.table("people").count_where("id = ?", [int(who)]):
+        if len(who) > 18 or not db.table("people").count_where("id = ?", [int(who)]):  # SQLite ids fit 63 bits
             raise UserError(f"No person with id {who}.")
         return int(who)
     exact = rows(db, "select id, name from people where name = ? collate nocase and archived_at is null", [who])
@@ -196,6 +209,8 @@ def cmd_log(args: argparse.Namespace) -> int:
     db = open_db(args.db)
     today = _today(args)
     pid = find_person(db, args.person)
+    if args.date:
+        _day(args.date, "--date")
     log_interaction(db, pid, day=args.date or today.isoformat(), channel=args.channel, kind=args.kind,
                     direction=args.direction, nature=args.nature or "", notes=args.notes or "", today=today)
     name = db.execute("select name from people where id = ?", [pid]).fetchone()[0]
@@ -294,6 +309,16 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:  # a file that can't be read or written
         print(f"rapport: {e.strerror or e}: {e.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1
+    except sqlite3.Error as e:  # the database file can't be used (locked, read-only, damaged)
+        print(f"rapport: the database {resolve_path(args.db)} can't be used: {e}", file=sys.stderr)
+        return 1
+    except (OverflowError, MemoryError, RecursionError) as e:  # a value too big to handle, never a traceback
+        print(f"rapport: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else 'the input is too big'}",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("rapport: interrupted; nothing half-written was kept.", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -100,7 +100,7 @@ def test_a_bad_file_fails_with_one_line_on_stderr_and_changes_nothing(loaded, tm
     (("import", "vcard", "x.vcf", "--map", "a=b"), "--map only applies to csv"),
     (("log", "Nobody", "--kind", "give", "--channel", "email"), "No one called 'Nobody'"),
     (("log", "1", "--kind", "gift", "--channel", "email"), "invalid choice: 'gift'"),
-    (("due", "--on", "someday"), "Invalid isoformat"),
+    (("due", "--on", "someday"), "is not a date like 2026-03-01"),
     (("frobnicate",), "invalid choice"),
     (("restore", "missing.db"), "No such file"),
 ])
@@ -234,3 +234,59 @@ def test_a_database_that_is_not_exactly_rapports_is_refused_in_one_line(loaded):
 
     assert result.returncode == 1 and result.stderr.strip().count("\n") == 0
     assert "won't open" in result.stderr and "a view that Rapport does not make: evil_view" in result.stderr
+
+
+def _not_a_database(tmp_path: Path) -> str:
+    path = tmp_path / "notes.txt"
+    path.write_text("just some notes, not SQLite\n" * 100)
+    return str(path)
+
+
+def _unwritable(tmp_path: Path) -> str:
+    return "/proc/rapport-cannot-live-here/r.db"
+
+
+# (what, --db or None for the test's database, arguments): every command given nonsense, each must end
+# with one line on stderr and a non-zero exit, never a traceback (issue 13: 10 of 78 crashed).
+NONSENSE = [
+    ("db is a folder", lambda tmp: str(tmp), ("contacts",)),
+    ("db is not a database", _not_a_database, ("due",)),
+    ("db in an unwritable place", _unwritable, ("init",)),
+    ("db is a device", lambda tmp: "/dev/null", ("contacts",)),
+    ("due in year 1", None, ("due", "--on", "0001-01-01")),
+    ("due in year 9999", None, ("due", "--on", "9999-12-31")),
+    ("due on nonsense", None, ("due", "--on", "2026-02-30")),
+    ("log in year 1", None, ("log", "1", "--kind", "give", "--channel", "email", "--date", "0001-01-01")),
+    ("log in the future", None, ("log", "1", "--kind", "give", "--channel", "email", "--date", "2999-01-01")),
+    ("log to a 20-digit id", None, ("log", "12345678901234567890", "--kind", "give", "--channel", "email")),
+    ("demo of -5 people", None, ("demo", "--people", "-5")),
+    ("demo of 0 people", None, ("demo", "--people", "0")),
+    ("demo of many people", None, ("demo", "--people", "999999999999")),
+    ("demo today in year 1", None, ("demo", "--today", "0001-01-01")),
+    ("import /dev/zero", None, ("import", "linkedin", "/dev/zero")),
+    ("import /dev/urandom", None, ("import", "csv", "/dev/urandom")),
+    ("import /dev/zero as messages", None, ("import", "linkedin", str(FIXTURES / "Connections.csv"),
+                                            "--messages", "/dev/zero")),
+    ("import a folder", None, ("import", "vcard", "/tmp")),
+    ("import a database as csv", None, ("import", "csv", "{db}")),
+    ("import vcard of /dev/urandom", None, ("import", "vcard", "/dev/urandom")),
+    ("import messages for a vcard", None, ("import", "vcard", str(FIXTURES / "apple.vcf"), "--messages", "x")),
+    ("export to a folder", None, ("export", "csv", "/tmp")),
+    ("restore a folder", None, ("restore", "/tmp")),
+    ("restore /dev/zero", None, ("restore", "/dev/zero")),
+    ("backup to /dev/full", None, ("backup", "/dev/full")),
+    ("contacts in year 1", None, ("contacts",)),
+]
+
+
+@pytest.mark.parametrize("what,db_path,args", NONSENSE, ids=[n[0] for n in NONSENSE])
+def test_every_command_given_nonsense_ends_in_one_line_and_a_non_zero_exit(loaded, tmp_path, what, db_path, args):
+    target = Path(db_path(tmp_path)) if db_path else loaded
+    args = tuple(a.replace("{db}", str(loaded)) for a in args)
+    env = {"RAPPORT_TODAY": "0001-01-01"} if what == "contacts in year 1" else None
+
+    result = run(target, *args, env=env)
+
+    assert result.returncode != 0, result.stdout
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("rapport") and result.stderr.strip().count("\n") == 0, result.stderr
