@@ -7,7 +7,9 @@ weighted sum is taken with np.bincount, which adds in array order, so the floats
 score()'s left-to-right sum() produces (on Python 3.11; 3.12's compensated sum() may differ in the
 last bit). Values that score() gets from pow() (evidence weights, the Hill curve) are computed by
 score()'s own Python expressions, once per distinct input. The result is the same value, status,
-confidence and reason sentence, and a test holds the two to that on random logs.
+confidence and reason sentence, and a test holds the two to that on random logs. Replies are inferred
+first, as core.scoring.score_log() does (SCORING.md §4.8.1): the arrays come in log order (interaction id
+order) within each person, and the inference runs on them before anything is sorted.
 
 Rare cases that would need the full tag set or odd data (a direction or kind outside the vocabulary,
 tags that are not a JSON list, two unthanked favours tied at the top of the list) are scored by
@@ -26,15 +28,16 @@ from sqlite_utils import Database
 
 from core import scoring
 from core.db import evidence_sql
-from core.scoring import PARAMS, STATUS_LABELS, Touch
+from core.scoring import PARAMS, STATUS_LABELS, Touch, messages_from_you, unanswered_clause
+from core.vocab import is_conversation
 
 DIRECTIONS = {"me": 0, "them": 1, "unknown": 2}  # score() sorts these names: me < them < unknown
 KINDS = {"ask": 0, "give": 1, "neutral": 2}  # ask < give < neutral
 ODD = 3  # a direction or kind score() would treat by its name: leave that person to score()
 THANKS, INFO, ODD_TAGS = 1, 2, 4  # tag bits: thank_you, informational_interview, unreadable tags
 CONVERSATION = 8
-NO_TOUCH = (None, "not_in_touch", "low", "Not in touch yet: log a first touch to start a score.", None)
-STATUS_CODES = ("on_track", "due_soon", "overdue", "fading", "dormant")
+NO_TOUCH = (None, "not_in_touch", "low", "Not in touch yet.", None)
+STATUS_CODES = ("on_track", "due_soon", "overdue", "fading", "dormant", "awaiting_reply", "one_way", "unanswered")
 # julianday('0001-01-01') is 1721425.5: a date's integer julian day is its ordinal plus this.
 JULIAN_OFFSET = 1721424
 SHIFT_PERSON, SHIFT_DAY = 32, 10
@@ -44,7 +47,7 @@ def score_logs(logs: Mapping[int, Iterable[Touch]], cadences: Mapping[int, int],
                ) -> dict[int, tuple]:
     """Score many people from their touches; returns person -> (value, status, confidence, reason, days_since).
 
-    The same as calling score(touches, cadences[person], today) for each person.
+    Each person's touches in log order. The same as calling score_log(touches, cadences[person], today) for each.
     """
     ids = list(logs)
     lists = [list(logs[p]) for p in ids]
@@ -56,13 +59,14 @@ def score_logs(logs: Mapping[int, Iterable[Touch]], cadences: Mapping[int, int],
             dirc.append(DIRECTIONS.get(t.direction, ODD))
             kindc.append(KINDS.get(t.kind, ODD))
             respc.append(1 if t.responded is True else 2 if t.responded is False else 0)
-            tags.append(THANKS * ("thank_you" in t.tags) + INFO * ("informational_interview" in t.tags))
+            tags.append(THANKS * ("thank_you" in t.tags) + INFO * ("informational_interview" in t.tags)
+                        + CONVERSATION * bool(t.conversation))
     arrays = [np.array(a, dtype=np.int64) for a in (idx, age, dirc, kindc, respc, tags)]
     results, fallback = score_arrays(*arrays, [cadences[p] for p in ids])
     out = {}
     for i, pid in enumerate(ids):
         if fallback[i]:
-            s = scoring.score(lists[i], cadences[pid], today)
+            s = scoring.score_log(lists[i], cadences[pid], today)
             out[pid] = (s.value, s.status, s.confidence, s.reason, s.days_since)
         else:
             out[pid] = results[i]
@@ -74,13 +78,18 @@ def fetch_evidence(db: Database, person_ids: Sequence[int] | None = None) -> np.
 
     person_id << 32 | the touch's `evidence` column (see core.db.evidence_sql; computed here should a
     row lack it). Joining the integers into one text that numpy parses spares a Python object per row.
+    In id order, so each person's touches come in the order they were logged (reply inference needs it).
     """
     code = f"(person_id << {SHIFT_PERSON}) | coalesce(evidence, {evidence_sql()})"
     sql = f"select group_concat(code) from (select {code} as code from interactions"
     if person_ids is None:
-        return _parse(db.execute(sql + ")").fetchone()[0])
+        # A scan of the table itself (never an index) reads it in rowid order, which is id order; an ORDER BY
+        # here would cost a co-routine (76 -> 97 ms at 350,000 touches) for the same rows.
+        return _parse(db.execute(sql + " not indexed)").fetchone()[0])
+    # A subquery with ORDER BY is not flattened into the aggregate: group_concat reads it in that order.
     ids = list(person_ids)
-    parts = [_parse(db.execute(f"{sql} where person_id in ({','.join('?' * len(chunk))}))", chunk).fetchone()[0])
+    parts = [_parse(db.execute(f"{sql} where person_id in ({','.join('?' * len(chunk))}) order by id)",
+                               chunk).fetchone()[0])
              for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500))]
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
@@ -108,7 +117,7 @@ def values_on(db: Database, days: Sequence[date], person_ids: Sequence[int], cad
               everyone: bool = False) -> dict[date, list[int | None]]:
     """Each person's score value as it stood on each of these days (later touches ignored).
 
-    The same as score(touches, cadences[i], day).value for every person and day, with the log read
+    The same as score_log(touches, cadences[i], day).value for every person and day, with the log read
     once: for charts of how relationships moved over time. None where someone had no touch yet.
     """
     idx, day, *codes = _evidence(db, person_ids, everyone)
@@ -119,26 +128,26 @@ def values_on(db: Database, days: Sequence[date], person_ids: Sequence[int], cad
         if hard:
             touches = touches_of(db, [person_ids[i] for i in hard])
             for i in hard:
-                values[i] = scoring.score(touches.get(person_ids[i], []), cadences[i], when).value
+                values[i] = scoring.score_log(touches.get(person_ids[i], []), cadences[i], when).value
         out[when] = values
     return out
 
 
 def touches_of(db: Database, person_ids: Sequence[int]) -> dict[int, list[Touch]]:
-    """These people's touches as score() takes them, by person."""
+    """These people's touches as score_log() takes them, by person, each in log order (interaction id)."""
     touches: dict[int, list[Touch]] = {}
     ids = list(person_ids)
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
         cur = db.execute(
-            "select person_id, day, direction, kind, nature, responded, tags from interactions "
-            f"where person_id in ({','.join('?' * len(chunk))})", chunk)
-        for pid, day, direction, kind, nature, responded, tags in cur:
+            "select person_id, day, channel, direction, kind, nature, responded, tags from interactions "
+            f"where person_id in ({','.join('?' * len(chunk))}) order by id", chunk)
+        for pid, day, channel, direction, kind, nature, responded, tags in cur:
             tagset = frozenset(json.loads(tags)) if tags and tags != "[]" else frozenset()
             if nature:
                 tagset = tagset | {nature}
             touches.setdefault(pid, []).append(
                 Touch(date.fromisoformat(day), direction, kind or "neutral",
-                      None if responded is None else bool(responded), tagset))
+                      None if responded is None else bool(responded), tagset, is_conversation(channel, nature)))
     return touches
 
 
@@ -150,17 +159,82 @@ def _evidence(db: Database, person_ids: Sequence[int], everyone: bool) -> tuple[
     """The touches of these people as arrays: person position, julian day, direction, kind, reply, tags."""
     ids = np.asarray(person_ids, dtype=np.int64)
     packed = fetch_evidence(db, None if everyone else person_ids)
-    order = np.argsort(ids, kind="stable")
-    sorted_ids = ids[order]
     pid = packed >> SHIFT_PERSON
-    where = np.searchsorted(sorted_ids, pid)
-    where = np.minimum(where, max(len(ids) - 1, 0))
-    known = (sorted_ids[where] == pid) if len(ids) else np.zeros(len(pid), dtype=bool)
-    packed, idx = packed[known], order[where[known]]
+    top = max(int(ids.max()) if len(ids) else 0, int(pid.max()) if len(pid) else 0)
+    if len(ids) and int(ids.min()) >= 0 and (len(pid) == 0 or int(pid.min()) >= 0) and top <= 4 * len(ids) + 100_000:
+        # Ids are dense: a table from id to position is one lookup per touch (2 ms where sorting and
+        # searching took 19 ms at 30,000 people). The first position of an id given twice wins, as below.
+        where = np.full(top + 1, -1, dtype=np.int64)
+        where[ids[::-1]] = np.arange(len(ids) - 1, -1, -1, dtype=np.int64)
+        idx = where[pid]
+        known = idx >= 0
+        if not known.all():
+            packed, idx = packed[known], idx[known]
+    else:
+        order = np.argsort(ids, kind="stable")
+        sorted_ids = ids[order]
+        where = np.searchsorted(sorted_ids, pid)
+        where = np.minimum(where, max(len(ids) - 1, 0))
+        known = (sorted_ids[where] == pid) if len(ids) else np.zeros(len(pid), dtype=bool)
+        packed, idx = packed[known], order[where[known]]
     day = (packed >> SHIFT_DAY) & ((1 << (SHIFT_PERSON - SHIFT_DAY)) - 1)
-    tags = packed & 7  # bit 3 marks a conversation, which the score does not read
+    tags = packed & 15  # THANKS | INFO | ODD_TAGS | CONVERSATION
     tags[day == 0] |= ODD_TAGS  # a day julianday() could not read: score() will say what is wrong
     return idx, day, (packed >> 8) & 3, (packed >> 6) & 3, (packed >> 4) & 3, tags
+
+
+def _infer_replies(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.ndarray, respc: np.ndarray,
+                   conv: np.ndarray, keep: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """core.scoring.infer_replies() on arrays: the reply codes with each unknown one inferred from the log.
+
+    Each person's touches are in log order in the arrays. A touch's time is (person, day, position in the
+    arrays), packed in one integer and sorted once; a message is answered when the other side's next touch
+    is at most reply_window days later. People whose keys would not fit in 64 bits are left to score() (`fallback`)."""
+    window = PARAMS["reply_window"]
+    unknown = keep & (respc == 0)
+    if not unknown.any():
+        return respc
+    resp = respc.copy()
+    resp[unknown & conv] = 1
+    me, them = dirc == 0, dirc == 1
+    waiting = unknown & ~conv & ((me & (kindc != 1)) | them)  # messages: not a give of yours, not a conversation
+    if not waiting.any():
+        return resp
+    n = len(idx)
+    top = int(age.max()) + 1  # some touch is kept, so the newest day is the same as among the kept ones
+    slot = n + 1  # positions within a day
+    days = top + window + 2  # a person's days, with room past the last one so no window reaches the next person
+    if (int(idx.max()) + 1) * days * slot * 4 >= 1 << 62:
+        fallback[idx[waiting]] = True
+        return resp
+    # Two low bits ride along through the sort: 2 for a message waiting for its answer, 1 for theirs.
+    # In place over every touch (quicker than picking the kept ones first); the others sort last, cut off.
+    key = idx * days
+    key += top
+    key -= age
+    key *= slot
+    key += np.arange(n, dtype=np.int64)
+    key <<= 2
+    key |= waiting * 2
+    key |= them
+    kept = keep & (me | them)
+    key[~kept] = np.int64(1 << 62)
+    key.sort()
+    key = key[:int(np.count_nonzero(kept))]
+    sorted_them = key & 1
+    # The sorted touches run in stretches from one side: the next touch from the other side after any
+    # touch is the first of the next stretch (perhaps another person's, which the window check rejects).
+    starts = np.flatnonzero(sorted_them[1:] != sorted_them[:-1]) + 1
+    asks = np.flatnonzero(key & 2)
+    nxt = np.searchsorted(starts, asks, "right")
+    found = nxt < len(starts)
+    answer = np.full(len(asks), -1, dtype=np.int64)
+    answer[found] = key[starts[nxt[found]]]
+    stamp = key[asks] >> 2
+    until = (stamp // slot + window + 1) * slot * 4  # the first key past the reply window
+    p = stamp % slot
+    resp[p] = np.where((answer >= 0) & (answer < until), 1, np.where(age[p] >= window, 2, 0))
+    return resp
 
 
 def _first(idx: np.ndarray, values: np.ndarray, n: int, fill: int) -> np.ndarray:
@@ -216,19 +290,25 @@ def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.n
     :param idx: the person each touch belongs to, as a position in `cadences`
     :param age: days from the touch to today (touches in the future are ignored, as score() does)
     :param dirc: direction code (DIRECTIONS, or 3); kindc: kind code (KINDS, or 3)
-    :param respc: 0 unknown, 1 replied, 2 no reply; tags: THANKS | INFO | ODD_TAGS bits
+    :param respc: 0 unknown, 1 replied, 2 no reply (as logged: replies are inferred here, as score_log() does)
+    :param tags: THANKS | INFO | ODD_TAGS | CONVERSATION bits
+    Each person's touches must come in log order (their relative order in the arrays); people may interleave.
     Returns one (value, status, confidence, reason, days_since) per person (None for the people
     that score() must handle) and a boolean array marking those people. reasons=False returns
     only each value (None for no touch yet), which skips the sentences.
     """
     P = len(cadences)
-    C_int = np.array([c if isinstance(c, int) else -1 for c in cadences], dtype=np.int64)
+    C_int = np.asarray(cadences) if len(cadences) else np.zeros(0, dtype=np.int64)
+    if C_int.dtype.kind != "i":  # something other than whole days: those people are left to score()
+        C_int = np.array([c if isinstance(c, int) else -1 for c in cadences], dtype=np.int64)
+    C_int = C_int.astype(np.int64)
     fallback = C_int <= 0
     keep = age >= 0
     odd = keep & ((dirc == ODD) | (kindc == ODD) | ((tags & ODD_TAGS) != 0))
     fallback[idx[odd]] = True
     C_int = np.where(fallback, 1, C_int)
     C = C_int.astype(np.float64)
+    respc = _infer_replies(idx, age, dirc, kindc, respc, (tags & CONVERSATION) != 0, keep, fallback)
 
     # score()'s order: newest first, then direction, kind, replied, not replied (each descending).
     # Everything goes into one integer per touch, sorted once and taken apart again:
@@ -238,7 +318,7 @@ def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.n
     sub = (2 - np.minimum(dirc, 2)) * 12 + (2 - np.minimum(kindc, 2)) * 4 + resp_rank
     packed = ((((idx * top_age + age) * 36 + sub) << 4) | tags)[keep]
     packed.sort()
-    tags = packed & 7  # bit 3 marks a conversation, which the score does not read
+    tags = packed & 15
     key = packed >> 4
     sub = key % 36
     idx, age = np.divmod(key // 36, top_age)
@@ -251,9 +331,9 @@ def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.n
     me, them = dirc == 0, dirc == 1
     ask, give = kindc == 0, kindc == 1
     r_yes, r_no = sub % 4 == 0, sub % 4 == 1
-    thanks, info = (tags & THANKS) != 0, (tags & INFO) != 0
-    has = np.bincount(idx, minlength=P) > 0
+    thanks, info, conv = (tags & THANKS) != 0, (tags & INFO) != 0, (tags & CONVERSATION) != 0
     d = _first(idx, age, P, -1)
+    has = d >= 0
 
     # R and the last touch that earned full credit.
     c_ask = me & ask
@@ -265,7 +345,12 @@ def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.n
         best_age = _first(idx[mask], age[mask], P, -1)
         present = best_age >= 0
         R[present] = np.maximum(R[present], _hill(credit, best_age[present], C_int[present]))
-    d_rel = _first(idx[c_full], age[c_full], P, -1)
+    non_ask = c_full | conv  # a held conversation is a non-ask touch for the status (§4.8.3)
+    d_rel = _first(idx[non_ask], age[non_ask], P, -1)
+    # One-way (§4.8.2): something from you, and nothing from them, no reply, no conversation.
+    outgoing = _count(idx, me, P)
+    one_way = (outgoing > 0) & (_count(idx, them | r_yes | conv, P) == 0)
+    newest_out = _first(idx[me], age[me], P, -1)
 
     with np.errstate(divide="ignore", invalid="ignore"):
         # B: give/ask balance.
@@ -350,7 +435,7 @@ def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.n
         # Status from the last full-credit touch.
         ratio = d_rel / C
     dormant = (d_rel < 0) | (ratio > PARAMS["dormant_ratio"]) | (d_rel > PARAMS["dormant_days"])
-    status = np.where(dormant, 4, np.where(ratio > 2, 3, np.where(ratio > 1, 2, np.where(ratio > 0.75, 1, 0))))
+    recency = np.where(dormant, 4, np.where(ratio > 2, 3, np.where(ratio > 1, 2, np.where(ratio > 0.75, 1, 0))))
 
     # Guardrail: your unanswered messages, newest first, until something breaks the run.
     own = me & ~give
@@ -360,7 +445,9 @@ def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.n
     first_break = _first(idx[breaks], pos[breaks], P, N)
     run = _count(idx, counted & (pos < first_break[idx]), P)
     capped = run >= PARAMS["guardrail_run"]
-    value = np.where(capped, np.minimum(raw_score, PARAMS["guardrail_cap"]), raw_score)
+    value = np.where(one_way, np.minimum(raw_score, PARAMS["one_way_cap"]), raw_score)
+    value = np.where(capped, np.minimum(value, PARAMS["guardrail_cap"]), value)
+    status = np.where(capped, 7, np.where(one_way, np.where(newest_out < PARAMS["reply_window"], 5, 6), recency))
 
     recent = _count(idx, age <= 365, P)
     confidence = np.where(recent < 3, 0, np.where(recent < 6, 1, 2))
@@ -375,14 +462,17 @@ def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.n
         return [None if v < 0 else v for v in np.where(has & ~fallback, value, -1).astype(np.int64).tolist()], \
             fallback
     columns = [a.tolist() for a in (
-        has, fallback, np.where(has, value, 0).astype(np.int64),
-        confidence, d, d_rel, status, C_int, last_ask, capped, run, pending_age, pending_what, asks, gives,
+        np.where(fallback, 2, has * 1), np.where(has, value, 0).astype(np.int64),
+        CONFIDENCE_NAMES[confidence], d, d_rel, STATUS_NAMES[status], recency, C_int, last_ask, capped, run,
+        np.where(one_way, outgoing, 0), pending_age, pending_what, asks, gives,
         worst, below, thanked_48h, help_events, q_yes, q_all, ignored, np.where(has_I, started, 0).astype(np.int64))]
     results = _results(columns)
     return results, fallback
 
 
 CONFIDENCES = ("low", "medium", "high")
+CONFIDENCE_NAMES = np.array(CONFIDENCES, dtype=object)  # the words for the codes, for a whole column at once
+STATUS_NAMES = np.array(STATUS_CODES, dtype=object)
 PENDING_WHAT = ("their answer", "their help", "your informational interview")
 
 
@@ -393,30 +483,32 @@ def _results(columns: list[list]) -> list[tuple | None]:
     append = out.append
     full_days = PARAMS["thank_you_full"]
     details: dict[tuple[int, int], str] = {}
-    for (h, fb, value, conf, d, d_rel, status, C, last_ask, capped, run, pending_age, pending_what, asks, gives,
-         worst, below, thanked_48h, help_events, q_yes, q_all, ignored, started) in zip(*columns, strict=True):
-        if fb:
-            append(None)
+    whens: dict[int, str] = {}
+    for (case, value, conf, d, d_rel, status, recency, C, last_ask, capped, run, one_way, pending_age, pending_what,
+         asks, gives, worst, below, thanked_48h, help_events, q_yes, q_all, ignored, started) in zip(*columns,
+                                                                                                  strict=True):
+        if case != 1:  # 2: left to score(); 0: no touch yet
+            append(None if case else NO_TOUCH)
             continue
-        if not h:
-            append(NO_TOUCH)
-            continue
-        when = "today" if d == 0 else "1 day ago" if d == 1 else f"{d} days ago"
+        when = whens.get(d)
+        if when is None:
+            when = whens[d] = "today" if d == 0 else "1 day ago" if d == 1 else f"{d} days ago"
         if d_rel < 0:
-            when += " was an ask; no touch yet that wasn't an ask"
+            if last_ask == d:
+                when += " was an ask; no touch yet that wasn't an ask"
         elif d_rel != d and last_ask == d:
             when += f" was an ask; last no-ask touch {d_rel}d ago"
-        if status == 2:
+        if recency == 2:
             detail = f"cadence {C}d, overdue by {d_rel - C}d"
         else:
-            detail = details.get((C, status))
+            detail = details.get((C, recency))
             if detail is None:
-                detail = details[C, status] = f"cadence {C}d, {STATUS_LABELS[STATUS_CODES[status]]}"
-        shown = f"~{value}" if conf == 0 else value
-        if capped:
-            reason = (f"Score {shown}: last touch {when} ({detail}); "
-                      f"your last {run} messages went unanswered — pause and offer value.")
-            append((value, STATUS_CODES[status], CONFIDENCES[conf], reason, d))
+                detail = details[C, recency] = f"cadence {C}d, {STATUS_LABELS[STATUS_CODES[recency]]}"
+        shown = f"~{value}" if conf == "low" else value
+        if capped or one_way:
+            clause = unanswered_clause(run) if capped else messages_from_you(one_way)
+            reason = f"Score {shown}: last touch {when} ({detail}); {clause}."
+            append((value, status, conf, reason, d))
             continue
         tail = ""
         if pending_age >= 0:
@@ -435,8 +527,7 @@ def _results(columns: list[list]) -> list[tuple | None]:
                 tail += f"; you started {started}% of conversations"
         elif asks or gives:
             tail += f"; you gave {gives}× and asked {asks}× in the last 12 months"
-        append((value, STATUS_CODES[status], CONFIDENCES[conf], f"Score {shown}: last touch {when} ({detail}){tail}.",
-                d))
+        append((value, status, conf, f"Score {shown}: last touch {when} ({detail}){tail}.", d))
     return out
 
 

@@ -426,6 +426,14 @@ def m010_contact_alternates(db: Database) -> None:
                    "update change_counter set value = value + 1 where id = 1; end")
 
 
+@migrations()
+def m009_checkin_pause(db: Database) -> None:
+    # The guardrail pauses a person's check-ins while their last messages go unanswered (SCORING.md §4.8.4);
+    # "Try once more" lifts it from that day until a message sent since goes unanswered too. The day it was
+    # lifted is kept beside the person's score.
+    db.execute("alter table scores add column checkin_resume_on text")
+
+
 def data_version(db: Database) -> str:
     """A key that changes with every write to the database: for caching reads in pages."""
     value = scalar(db, "select value from change_counter where id = 1")

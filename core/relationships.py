@@ -14,9 +14,11 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from core.bulk_scoring import score_people, touches_of
-from core.db import get_setting, now_iso, rows, set_setting, transaction
-from core.scoring import Score, Touch, score
+from core.db import get_setting, now_iso, one, rows, set_setting, transaction
+from core.errors import NotFound
+from core.scoring import Score, Touch, score_log
 from core.settings import get_cadences
+from core.vocab import is_conversation
 
 
 def cadence_for(person: dict, cadences: dict[str, int]) -> int | None:
@@ -32,23 +34,26 @@ def _cadence(tier: str | None, cadence_days: int | None, archived_at: str | None
 
 
 def touch_from_row(row: dict) -> Touch:
+    """An interactions row (day, channel, direction, kind, nature, responded, tags) as the score's Touch."""
     tags = frozenset(json.loads(row["tags"]) if row["tags"] else ())
     if row.get("nature"):
         tags = tags | {row["nature"]}
     responded = None if row["responded"] is None else bool(row["responded"])
-    return Touch(date.fromisoformat(row["day"]), row["direction"], row["kind"] or "neutral", responded, tags)
+    return Touch(date.fromisoformat(row["day"]), row["direction"], row["kind"] or "neutral", responded, tags,
+                 is_conversation(row.get("channel"), row.get("nature")))
 
 
 def touches_for(db: Database, person_id: int) -> list[Touch]:
+    """A person's touches in log order (interaction id), as score_log() takes them."""
     return [touch_from_row(r) for r in rows(
-        db, "select day, direction, kind, nature, responded, tags from interactions where person_id = ?",
-        [person_id])]
+        db, "select day, channel, direction, kind, nature, responded, tags from interactions where person_id = ? "
+        "order by id", [person_id])]
 
 
 def score_person(db: Database, person: dict, today: date) -> Score:
     """Compute (without storing) a person's score as of today."""
     cadence = cadence_for(person, get_cadences(db)) or 180
-    return score(touches_for(db, person["id"]), cadence, today)
+    return score_log(touches_for(db, person["id"]), cadence, today)
 
 
 # From this many people on, score them all at once with numpy (core.bulk_scoring); below it the
@@ -75,7 +80,9 @@ def refresh_people(db: Database, today: date, person_ids: Iterable[int] | None =
             people += db.execute(f"{columns} where id in ({marks})", chunk).fetchall()
             stored.update(db.execute(f"{scores} where person_id in ({marks})", chunk).fetchall())
     pids = [p[0] for p in people]
-    own_cadence = [_cadence(p[1], p[2], p[3], cadences) for p in people]
+    # _cadence() inlined: a call per person was 8 ms of the daily refresh at 30,000 people.
+    own_cadence = [None if archived or tier == "archived" else days or cadences.get(tier or "network", 90)
+                   for _, tier, days, archived in people]
     used = [c or 180 for c in own_cadence]
     if len(people) >= BULK_FROM:
         results, hard = score_people(db, today, pids, used, everyone=person_ids is None)
@@ -84,8 +91,9 @@ def refresh_people(db: Database, today: date, person_ids: Iterable[int] | None =
     if hard:
         touches = touches_of(db, [pids[i] for i in hard])
         for i in hard:
-            s = score(touches.get(pids[i], []), used[i], today)
+            s = score_log(touches.get(pids[i], []), used[i], today)
             results[i] = (s.value, s.status, s.confidence, s.reason, s.days_since)
+    paused = _paused(db, today, [(pids[i], used[i]) for i, r in enumerate(results) if r[1] == "unanswered"])
     today_iso = today.isoformat()
     days_ago: dict[int, str] = {}
     full, same_score, checkins = [], [], []
@@ -97,7 +105,7 @@ def refresh_people(db: Database, today: date, person_ids: Iterable[int] | None =
             last_iso = days_ago.get(since)
             if last_iso is None:
                 last_iso = days_ago[since] = (today - timedelta(days=since)).isoformat()
-        checkins.append((person[0], cadence, last_iso))
+        checkins.append((person[0], None if person[0] in paused else cadence, last_iso))
         if value != stored.get(person[0]):
             full.append((value, status, confidence, reason, today_iso, last_iso, person[0]))
         else:
@@ -114,12 +122,80 @@ def refresh_people(db: Database, today: date, person_ids: Iterable[int] | None =
     return len(people)
 
 
+def _paused(db: Database, today: date, unanswered: list[tuple[int, int]]) -> set[int]:
+    """Of these (person, cadence) whose status is `unanswered`, the ones whose check-ins are paused
+    (SCORING.md §4.8.4): all of them, except those the user chose "try once more" for (checkin_resume_on)
+    whose newest unanswered message was sent before that day. Few people, so read one by one."""
+    if not unanswered:
+        return set()
+    ids = [pid for pid, _ in unanswered]
+    resumed: dict[int, str] = {}
+    for chunk in _chunks(ids, 500):
+        resumed.update(db.execute(
+            "select person_id, checkin_resume_on from scores where checkin_resume_on is not null "
+            f"and person_id in ({','.join('?' * len(chunk))})", chunk).fetchall())
+    paused = {pid for pid in ids if pid not in resumed}
+    lifted = [(pid, cadence) for pid, cadence in unanswered if pid in resumed]
+    if lifted:
+        touches = touches_of(db, [pid for pid, _ in lifted])
+        for pid, cadence in lifted:
+            if _held(score_log(touches.get(pid, []), cadence, today), resumed[pid], today):
+                paused.add(pid)
+    return paused
+
+
+def _held(s: Score, resumed_on: str | None, today: date) -> bool:
+    """Whether the guardrail holds check-ins for a person scored `s`: it fired, and no "try once more"
+    since the newest message it counts was sent."""
+    if s.status != "unanswered":
+        return False
+    if resumed_on is None or s.newest_unanswered is None:
+        return True
+    return (today - timedelta(days=s.newest_unanswered)).isoformat() >= resumed_on
+
+
+def checkin_pause(db: Database, person_id: int, today: date) -> dict | None:
+    """The guardrail for one person (SCORING.md §4.8.4): None when their last messages did not go unanswered;
+    else {"run": how many went unanswered, "paused": whether their check-ins are held (False after
+    "try once more"), "notice": the sentence pages show}."""
+    person = one(db, "select p.id, p.tier, p.cadence_days, p.archived_at, s.score_status, s.checkin_resume_on "
+                     "from people p join scores s on s.person_id = p.id where p.id = ?", [person_id])
+    if person is None or person["score_status"] != "unanswered":  # the stored status: kept by refresh_people
+        return None
+    s = score_person(db, person, today)
+    if s.status != "unanswered":
+        return None
+    return {"run": s.unanswered_run, "paused": _held(s, person["checkin_resume_on"], today),
+            "notice": f"Your last {s.unanswered_run} messages went unanswered: pause and offer value"}
+
+
+def try_once_more(db: Database, person_id: int, today: date) -> str | None:
+    """Lift the guardrail's pause on a person's check-ins (the user chose to write once more).
+
+    From `today` on, the pause holds again only when a message sent on or after today goes unanswered;
+    an answer lifts it for good (the score changes). The check-in is scheduled again at once.
+    Returns the open check-in's due day (ISO text), or None when there is none (archived, no touch).
+    Raises NotFound for an unknown person.
+    """
+    with transaction(db):
+        changed = db.execute("update scores set checkin_resume_on = ? where person_id = ?",
+                             [today.isoformat(), person_id]).rowcount
+        if not changed:
+            raise NotFound(f"There is no person with id {person_id}.")
+        refresh_people(db, today, [person_id])
+    found = one(db, "select due from followups where reason = 'check_in' and status = 'open' and person_id = ?",
+                [person_id])
+    return found["due"] if found else None
+
+
 def _sync_checkins(db: Database, checkins: list[tuple[int, int | None, str | None]], today: date,
                    everyone: bool = False) -> None:
     """One check-in row per person, due `cadence` days after the later of their last touch and the
     day the user last marked a check-in done; snoozes hold until something new happens.
 
-    `checkins` holds (person, cadence or None, last touch as ISO text or None). Days stay ISO text,
+    `checkins` holds (person, cadence or None, last touch as ISO text or None). No cadence (archived, or
+    check-ins paused by the guardrail, SCORING.md §4.8.4) schedules nothing and closes an open check-in
+    as skipped; it reopens, counted from the last touch, once a cadence comes back. Days stay ISO text,
     which orders as the dates do: the daily refresh checks 30,000 people and changes few."""
     existing = {}
     select = "select person_id, id, status, due, anchor_on, closed_on, snoozes from followups{} where reason = 'check_in'"

@@ -6,10 +6,13 @@ Pure: no database, no clock. Every parameter lives in PARAMS so it can be tuned 
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import median
+
+from core.vocab import REPLY_WINDOW_DAYS, THANK_YOU_DAYS
 
 PARAMS = {
     "weights": {"R": 0.50, "B": 0.20, "F": 0.15, "Q": 0.10, "I": 0.05},
@@ -18,18 +21,20 @@ PARAMS = {
     "ask_credit": 0.6,
     "unanswered_inbound_credit": 0.3,
     "inbound_reply_window": 2,  # days an inbound message keeps full credit while unanswered
-    "reply_window": 7,
-    "thank_you_full": 2,
+    "reply_window": REPLY_WINDOW_DAYS,
+    "thank_you_full": THANK_YOU_DAYS,
     "thank_you_half": 7,
     "initiation_full_share": 0.3,
     "guardrail_run": 3,
     "guardrail_cap": 45,
+    "one_way_cap": 40,  # §4.8.2: nobody has answered yet
     "dormant_ratio": 8.0,
     "dormant_days": 1095,
     "fading_gap_multiple": 3.0,
 }
 
-STATUSES = ("not_in_touch", "on_track", "due_soon", "overdue", "fading", "dormant")
+STATUSES = ("not_in_touch", "on_track", "due_soon", "overdue", "fading", "dormant", "awaiting_reply", "one_way",
+            "unanswered")
 STATUS_LABELS = {
     "not_in_touch": "not in touch yet",
     "on_track": "on track",
@@ -37,6 +42,9 @@ STATUS_LABELS = {
     "overdue": "overdue",
     "fading": "fading",
     "dormant": "dormant, a reconnect candidate",
+    "awaiting_reply": "awaiting a reply",
+    "one_way": "no reply yet",
+    "unanswered": "unanswered: pause and offer value",
 }
 
 
@@ -45,7 +53,9 @@ class Touch:
     """One interaction as the score sees it.
 
     direction: who started it (me, them, unknown); kind: give, ask or neutral;
-    responded: whether the other side replied (None when unknown); tags: e.g. thank_you.
+    responded: whether the other side replied (None when unknown); tags: e.g. thank_you;
+    conversation: a held conversation (a call, a meeting, an informational interview: core.vocab.is_conversation)
+    rather than a message (SCORING.md §4.8.1).
     """
 
     day: date
@@ -53,6 +63,7 @@ class Touch:
     kind: str
     responded: bool | None = None
     tags: frozenset[str] = frozenset()
+    conversation: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,8 @@ class Score:
     days_since_real: int | None = None
     unanswered_run: int = 0
     fading_alert: bool = False
+    # Days since the newest message counted in the unanswered run (None when there is no run).
+    newest_unanswered: int | None = None
 
     @property
     def display(self) -> str:
@@ -73,6 +86,16 @@ class Score:
         if self.value is None:
             return "—"
         return f"~{self.value}" if self.confidence == "low" else str(self.value)
+
+
+def label(value: int | None, status: str | None, confidence: str | None) -> str:
+    """The word shown beside a score: "new" while the evidence is thin (low confidence, §4.8.5), never a band
+    word then; otherwise its band (thriving ... dormant). "not in touch yet" when there is no score."""
+    if value is None or status == "not_in_touch":
+        return STATUS_LABELS["not_in_touch"]
+    if confidence == "low":
+        return "new"
+    return band(value)
 
 
 def band(value: int | None) -> str:
@@ -117,8 +140,72 @@ def _is_thank_you(t: Touch) -> bool:
     return "thank_you" in t.tags
 
 
+def infer_replies(touches: Iterable[Touch], today: date) -> list[Touch]:
+    """The touches with each unknown reply read from the log itself (SCORING.md §4.8.1).
+
+    `touches` are one person's touches in LOG ORDER (the order they were logged: interaction id order),
+    which decides what "later the same day" means. A `responded` set explicitly is kept as it is.
+    Otherwise, for touches up to today (later ones are left alone, and answer nothing):
+    - a conversation (Touch.conversation) is two-way by nature: True;
+    - a message of yours (from you, not a conversation, not a give) is answered (True) when a touch from
+      them follows it: later the same day, or on any of the REPLY_WINDOW_DAYS days after; with none, it is
+      unanswered (False) once it is REPLY_WINDOW_DAYS days old, and pending (None) before that;
+    - a message from them is answered the same way by any touch from you;
+    - a give from you, or a touch of unknown direction, stays unknown.
+    Returns a new list in the same order; the input is not changed.
+    """
+    log = list(touches)
+    window = PARAMS["reply_window"]
+    theirs: list[tuple[date, int]] = []
+    mine: list[tuple[date, int]] = []
+    for i, t in enumerate(log):
+        if t.day <= today:
+            if t.direction == "them":
+                theirs.append((t.day, i))
+            elif t.direction == "me":
+                mine.append((t.day, i))
+    theirs.sort()
+    mine.sort()
+    out = []
+    for i, t in enumerate(log):
+        if t.responded is not None or t.day > today:
+            out.append(t)
+            continue
+        if t.conversation:
+            responded = True
+        else:
+            if t.direction == "me" and t.kind != "give":
+                answers = theirs
+            elif t.direction == "them":
+                answers = mine
+            else:
+                out.append(t)
+                continue
+            j = bisect_right(answers, (t.day, i))  # the first touch from the other side after this one
+            if j < len(answers) and (answers[j][0] - t.day).days <= window:
+                responded = True
+            elif (today - t.day).days >= window:
+                responded = False
+            else:
+                out.append(t)  # still inside its reply window
+                continue
+        out.append(Touch(t.day, t.direction, t.kind, responded, t.tags, t.conversation))
+    return out
+
+
+def score_log(touches: Iterable[Touch], cadence_days: int, today: date) -> Score:
+    """Score one relationship from its log as stored: replies inferred first (§4.8.1), then score().
+
+    `touches` in log order (interaction id order). Every caller that scores a person's log uses this.
+    """
+    return score(infer_replies(touches, today), cadence_days, today)
+
+
 def score(touches: Iterable[Touch], cadence_days: int, today: date) -> Score:
-    """Score one relationship from its touches, its cadence and today's date."""
+    """Score one relationship from its touches, its cadence and today's date.
+
+    The touches' order does not matter here; `responded` is taken as given (see score_log for a raw log).
+    """
     if cadence_days is None or cadence_days <= 0:
         raise ValueError("cadence_days must be a positive number of days")
     C = float(cadence_days)
@@ -126,7 +213,7 @@ def score(touches: Iterable[Touch], cadence_days: int, today: date) -> Score:
     # depends on the order the touches were given in.
     items = sorted((t for t in touches if t.day <= today), key=_order, reverse=True)
     if not items:
-        return Score(None, "not_in_touch", "low", "Not in touch yet: log a first touch to start a score.")
+        return Score(None, "not_in_touch", "low", "Not in touch yet.")
 
     ages = [(today - t.day).days for t in items]
     omegas = [_weight(a) for a in ages]
@@ -135,8 +222,14 @@ def score(touches: Iterable[Touch], cadence_days: int, today: date) -> Score:
     # R: recency against cadence, on the Hill curve with its half-point at 2C.
     R = max(c / (1.0 + (a / (2.0 * C)) ** 2) for c, a in zip(credits, ages, strict=True))
     d = min(ages)
-    full = [a for c, a in zip(credits, ages, strict=True) if c >= 1.0]
+    # A held conversation is a non-ask touch for the status even when it was an ask (§4.8.3).
+    full = [a for t, c, a in zip(items, credits, ages, strict=True) if c >= 1.0 or t.conversation]
     d_rel = min(full) if full else None
+
+    # Two-way evidence (§4.8.2): anything from them, any reply, any conversation.
+    outgoing = [a for t, a in zip(items, ages, strict=True) if t.direction == "me"]
+    two_way = any(t.direction == "them" or t.responded is True or t.conversation for t in items)
+    one_way = bool(outgoing) and not two_way
 
     comps: dict[str, tuple[float, float]] = {}  # name -> (n, v)
 
@@ -208,6 +301,7 @@ def score(touches: Iterable[Touch], cadence_days: int, today: date) -> Score:
 
     # Guardrail: a run of your own unanswered messages caps the score.
     run = 0
+    newest_unanswered = None
     for t, a in zip(items, ages, strict=True):
         if t.direction == "me" and t.kind == "give":
             continue
@@ -217,26 +311,35 @@ def score(touches: Iterable[Touch], cadence_days: int, today: date) -> Score:
             continue  # still inside its reply window
         if t.responded is False:
             run += 1
+            if newest_unanswered is None:
+                newest_unanswered = a
         else:
             break
     capped = run >= PARAMS["guardrail_run"]
-    value = min(raw_score, PARAMS["guardrail_cap"]) if capped else raw_score
+    value = min(raw_score, PARAMS["one_way_cap"]) if one_way else raw_score
+    value = min(value, PARAMS["guardrail_cap"]) if capped else value
 
-    # Status from the last touch that earned full credit.
+    # Recency status from the last non-ask touch (one that earned full credit, or a conversation).
     if d_rel is None:
-        status = "dormant"
+        recency = "dormant"
     else:
         r = d_rel / C
         if r > PARAMS["dormant_ratio"] or d_rel > PARAMS["dormant_days"]:
-            status = "dormant"
+            recency = "dormant"
         elif r > 2:
-            status = "fading"
+            recency = "fading"
         elif r > 1:
-            status = "overdue"
+            recency = "overdue"
         elif r > 0.75:
-            status = "due_soon"
+            recency = "due_soon"
         else:
-            status = "on_track"
+            recency = "on_track"
+    if capped:
+        status = "unanswered"
+    elif one_way:
+        status = "awaiting_reply" if min(outgoing) < PARAMS["reply_window"] else "one_way"
+    else:
+        status = recency
 
     recent = sum(1 for a in ages if a <= 365)
     confidence = "low" if recent < 3 else "medium" if recent < 6 else "high"
@@ -248,22 +351,35 @@ def score(touches: Iterable[Touch], cadence_days: int, today: date) -> Score:
 
     losses = {k: 100 * weights[k] * (1 - values[k]) / total_w for k in values if k != "R"}
     reason = _explain(
-        items=items, ages=ages, value=value, confidence=confidence, status=status, C=int(C), d=d,
+        items=items, ages=ages, value=value, confidence=confidence, status=recency, C=int(C), d=d,
         d_rel=d_rel, losses=losses, capped=capped, run=run, unthanked=unthanked,
         thanked_48h=thanked_48h, help_events=help_events, q_yes=q_yes, q_all=q_all,
         initiated_share=(mine / (mine + theirs)) if mine + theirs else None,
+        one_way=len(outgoing) if one_way else 0,
     )
     components = {k: round(v, 4) for k, v in values.items()}
-    return Score(value, status, confidence, reason, components, d, d_rel, run, fading_alert)
+    return Score(value, status, confidence, reason, components, d, d_rel, run, fading_alert,
+                 newest_unanswered if capped else None)
+
+
+def messages_from_you(n: int) -> str:
+    """The one-way clause (§4.8.2): "1 message from you, no reply yet"."""
+    return f"{n} message{'' if n == 1 else 's'} from you, no reply yet"
+
+
+def unanswered_clause(run: int) -> str:
+    """The guardrail's clause (§4.4, §4.8.4)."""
+    return f"unanswered ×{run}: your last {run} messages went unanswered — pause and offer value"
 
 
 def _explain(*, items, ages, value, confidence, status, C, d, d_rel, losses, capped, run, unthanked,
-             thanked_48h, help_events, q_yes, q_all, initiated_share) -> str:
+             thanked_48h, help_events, q_yes, q_all, initiated_share, one_way) -> str:
     shown = f"~{value}" if confidence == "low" else str(value)
     head = f"Score {shown}: last touch " + ("today" if d == 0 else f"{_days(d)} ago")
     last_day_ask = any(t.direction == "me" and t.kind == "ask" for t, a in zip(items, ages, strict=True) if a == d)
     if d_rel is None:
-        head += " was an ask; no touch yet that wasn't an ask"
+        if last_day_ask:
+            head += " was an ask; no touch yet that wasn't an ask"
     elif d_rel != d and last_day_ask:
         head += f" was an ask; last no-ask touch {d_rel}d ago"
     if status == "overdue":
@@ -273,7 +389,9 @@ def _explain(*, items, ages, value, confidence, status, C, d, d_rel, losses, cap
     sentence = f"{head} ({detail})"
 
     if capped:
-        return f"{sentence}; your last {run} messages went unanswered — pause and offer value."
+        return f"{sentence}; {unanswered_clause(run)}."
+    if one_way:
+        return f"{sentence}; {messages_from_you(one_way)}."
     clauses = []
     # A thank-you that is overdue right now is the most actionable thing to say.
     pending = [(t, a) for t, a in unthanked if a <= PARAMS["thank_you_half"]]

@@ -12,14 +12,14 @@ from core.bulk_scoring import score_logs
 from core.db import evidence_sql, memory_db, rows, scalar
 from core.demo import generate_demo
 from core.relationships import BULK_FROM, refresh_people, score_person
-from core.scoring import Touch, score
+from core.scoring import Touch, score_log
 from tests.core.test_scoring import BRIEF, HEALTHY_MENTOR, INFO_NO_THANKS, ONE_SIDED, TRANSACTIONAL, t, ty
 
 TODAY = date(2026, 11, 27)
 
 
 def pure(touches, cadence):
-    s = score(touches, cadence, TODAY)
+    s = score_log(touches, cadence, TODAY)
     return s.value, s.status, s.confidence, s.reason
 
 
@@ -37,6 +37,7 @@ touches = st.builds(
     kind=st.sampled_from(["give", "ask", "neutral"]),
     responded=st.sampled_from([None, True, False]),
     tags=st.frozensets(st.sampled_from(["thank_you", "informational_interview", "referral"]), max_size=2),
+    conversation=st.booleans(),
 )
 cadences = st.one_of(st.sampled_from([14, 30, 90, 180]), st.integers(1, 400))
 people = st.lists(st.tuples(st.lists(touches, max_size=14), cadences), min_size=1, max_size=25)
@@ -57,7 +58,8 @@ def test_bulk_and_pure_scores_agree_on_random_logs(logs):
 @settings(max_examples=50, deadline=None)
 def test_one_crowded_day_is_scored_the_same(day_touches, cadence):
     # Everything on one day: the order among same-day touches decides the guardrail and the clauses.
-    same_day = [Touch(TODAY - timedelta(days=9), x.direction, x.kind, x.responded, x.tags) for x in day_touches]
+    same_day = [Touch(TODAY - timedelta(days=9), x.direction, x.kind, x.responded, x.tags, x.conversation)
+                for x in day_touches]
 
     assert bulk({1: same_day}, {1: cadence})[1] == pure(same_day, cadence)
 
@@ -75,12 +77,14 @@ def test_touches_on_the_same_day_are_taken_in_scores_order(same_day):
 
 
 def test_three_unanswered_on_one_day_cap_the_score_in_bulk_too():
-    same_day = [t(10, "me", "neutral", False)] * 3 + [t(10, "me", "neutral", None)]
+    # An earlier answer from them makes it two-way (§4.8.2), so the guardrail's 45 is the cap, not one-way's 40.
+    same_day = [t(30, "them", "neutral", True)] + [t(10, "me", "neutral", False)] * 3 + [t(10, "me", "neutral", None)]
 
     value, _, _, reason = bulk({1: same_day}, {1: 30})[1]
 
     assert value == 45
-    assert reason.endswith("your last 3 messages went unanswered — pause and offer value.")
+    # The fourth one's reply was unknown: ten days of silence since make it unanswered too (§4.8.1).
+    assert reason.endswith("unanswered ×4: your last 4 messages went unanswered — pause and offer value.")
 
 
 @pytest.mark.parametrize(("touches", "cadence"), [
@@ -95,9 +99,11 @@ def test_the_worked_examples_score_the_same_in_bulk(touches, cadence):
 def test_the_worked_examples_keep_their_sentences_in_bulk():
     got = bulk({1: BRIEF, 2: ONE_SIDED, 3: INFO_NO_THANKS}, {1: 30, 2: 30, 3: 90})
 
-    assert got[1][3] == ("Score 63: last touch 40 days ago (cadence 30d, overdue by 10d); "
+    # Read as a log (score_log), the brief's two thank-yous, their replies unknown, count as unanswered
+    # after 7 days (§4.8.1): 61 instead of score()'s 63, still inside §5's 59-67.
+    assert got[1][3] == ("Score 61: last touch 40 days ago (cadence 30d, overdue by 10d); "
                          "you asked 3× and gave 1× in the last 12 months.")
-    assert got[2][0] == 45 and "your last 3 messages went unanswered" in got[2][3]
+    assert got[2][0] == 45 and "unanswered ×3: your last 3 messages went unanswered" in got[2][3]
     assert "thank-you for your informational interview is 3d overdue" in got[3][3]
 
 
@@ -245,6 +251,6 @@ def test_values_on_past_days_are_the_scores_as_they_stood_then():
 
     got = values_on(db, days, ids, cadences, everyone=True)
 
-    assert got == {day: [score(touches.get(pid, []), c, day).value for pid, c in zip(ids, cadences, strict=True)]
+    assert got == {day: [score_log(touches.get(pid, []), c, day).value for pid, c in zip(ids, cadences, strict=True)]
                    for day in days}
     assert got[days[-1]].count(None) > got[days[0]].count(None)  # fewer people were in touch back then

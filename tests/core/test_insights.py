@@ -13,7 +13,7 @@ from core.events import add_event, add_person_met
 from core.interactions import log_interaction
 from core.people import add_person, set_stage
 from core.relationships import cadence_for
-from core.scoring import band, score
+from core.scoring import band, score_log
 from core.settings import get_cadences, save_budget_minutes
 from core.vocab import CONVERSATION_CHANNELS, CONVERSATION_NATURES
 
@@ -503,7 +503,7 @@ def test_bands_over_time_are_score_as_it_stood_at_each_month_end(demo_db, today)
         for p in people:
             log = [t for t in touches.get(p["id"], []) if t.day <= cp]
             if log:
-                expected[cp.isoformat(), band(score(log, cadence_for(p, get_cadences(demo_db)) or 180, cp).value)] += 1
+                expected[cp.isoformat(), band(score_log(log, cadence_for(p, get_cadences(demo_db)) or 180, cp).value)] += 1
 
     got = {(r["month"], r["band"]): r["people"] for r in ins.bands_over_time(demo_db, today) if r["people"]}
 

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.scoring import Touch, band, score
+from core.scoring import Touch, band, infer_replies, label, score, score_log
 
 TODAY = date(2026, 11, 27)
 
@@ -187,3 +187,180 @@ def test_a_non_ask_touch_within_a_week_earns_half_thanks():
     never = [t(20, "them", "give", True), t(5, "me", "neutral", True)]
 
     assert score(late, 30, TODAY).components["F"] > score(never, 30, TODAY).components["F"]
+
+
+# --- SCORING.md §4.8: replies read from the log, one-way ties, conversations, the guardrail, thin evidence ---
+
+
+def talk(age, direction, kind, responded=None, *tags):
+    """A held conversation (a call, a meeting, an informational interview)."""
+    return Touch(TODAY - timedelta(days=age), direction, kind, responded, frozenset(tags), True)
+
+
+def test_example_a_a_cold_email_today_awaits_a_reply_and_is_capped():
+    result = score_log([t(0, "me", "neutral")], 90, TODAY)
+
+    assert result.value <= 40
+    assert result.status == "awaiting_reply"
+
+
+def test_example_b_a_cold_email_and_silence_is_one_way():
+    result = score_log([t(10, "me", "neutral")], 90, TODAY)
+
+    assert result.value <= 40
+    assert result.status == "one_way"
+    assert "1 message from you, no reply yet" in result.reason
+
+
+THREE_CHECK_INS = [t(90, "me", "give", True), t(60, "them", "neutral", True), t(24, "me", "neutral"),
+                   t(16, "me", "neutral"), t(8, "me", "neutral")]  # in the order they were logged
+
+
+def test_example_c_three_unanswered_check_ins_fire_the_guardrail():
+    result = score_log(THREE_CHECK_INS, 30, TODAY)
+
+    assert result.value <= 45
+    assert (result.status, result.unanswered_run) == ("unanswered", 3)
+    assert "unanswered ×3" in result.reason and "pause and offer value" in result.reason
+
+
+def test_example_d_an_informational_interview_six_days_ago_is_not_dormant():
+    result = score_log([talk(6, "me", "ask", None, "informational_interview")], 90, TODAY)
+
+    assert result.status != "dormant"
+    assert "thank-you for your informational interview is 4d overdue" in result.reason
+
+
+def test_example_e_a_chat_at_a_meetup_is_high_but_new():
+    result = score_log([talk(1, "me", "neutral")], 90, TODAY)
+
+    assert 86 <= result.value <= 100
+    assert result.confidence == "low"
+    assert label(result.value, result.status, result.confidence) == "new"
+
+
+def test_example_f_their_unanswered_messages_keep_it_two_way_and_are_named():
+    result = score_log([t(30, "them", "neutral"), t(12, "them", "neutral")], 30, TODAY)
+
+    assert result.status not in ("one_way", "awaiting_reply", "unanswered")
+    assert "you haven't replied to their last 2 messages" in result.reason
+    assert "was an ask" not in result.reason  # their messages were not asks
+
+
+def test_example_4_as_a_held_conversation_stays_in_range_and_drops_the_was_an_ask_clause():
+    # §5 example 4's first row is a meeting: §4.8.3 makes it the last non-ask touch (d_rel 5 instead of 12),
+    # which changes the status sentence, not the score (its recency credit stays 0.6).
+    as_logged = [talk(5, "me", "ask", True, "informational_interview"), t(12, "me", "neutral", True)]
+
+    result = score(as_logged, 90, TODAY)
+
+    assert 65 <= result.value <= 73
+    assert result.value == score(INFO_NO_THANKS, 90, TODAY).value
+    assert result.days_since_real == 5
+    assert "was an ask" not in result.reason
+
+
+def test_one_way_counts_every_message_from_you():
+    result = score_log([t(30, "me", "neutral"), t(20, "me", "give"), t(9, "me", "neutral")], 90, TODAY)
+
+    assert result.status == "one_way"
+    assert "3 messages from you, no reply yet" in result.reason
+
+
+def test_an_unknown_direction_touch_alone_is_not_one_way():
+    # A LinkedIn connection date is neither outgoing nor two-way (§4.8.2).
+    result = score_log([t(10, "unknown", "neutral")], 90, TODAY)
+
+    assert result.status == "on_track"
+    assert result.value > 40
+
+
+def test_a_conversation_counts_as_a_non_ask_touch_for_the_dormant_rule_but_keeps_ask_credit():
+    result = score([talk(6, "me", "ask", True)], 90, TODAY)
+
+    assert result.status == "on_track"
+    assert result.components["R"] == pytest.approx(0.6 / (1 + (6 / 180) ** 2), abs=1e-4)
+
+
+def test_the_guardrail_wins_over_one_way():
+    result = score_log([t(30, "me", "neutral"), t(20, "me", "neutral"), t(10, "me", "neutral")], 90, TODAY)
+
+    assert result.status == "unanswered"
+    assert result.value <= 40
+    assert result.newest_unanswered == 10
+
+
+# infer_replies: the log read in the order it was logged.
+
+
+def replies(log, today=TODAY):
+    return [x.responded for x in infer_replies(log, today)]
+
+
+def test_an_explicit_reply_mark_always_wins():
+    log = [t(20, "me", "neutral", False), t(19, "them", "neutral", False), t(18, "me", "ask", True)]
+
+    assert replies(log) == [False, False, True]
+
+
+def test_a_reply_the_same_day_counts_only_when_logged_after_the_message():
+    mine, theirs = t(10, "me", "neutral"), t(10, "them", "neutral")
+
+    mine_first, theirs_first = replies([mine, theirs]), replies([theirs, mine])
+
+    assert (mine_first[0], mine_first[1]) == (True, False)  # their reply answers yours; nothing of yours follows
+    assert (theirs_first[1], theirs_first[0]) == (False, True)  # their note came first: yours answers it
+
+
+@pytest.mark.parametrize(("gap", "expected"), [(7, True), (8, False)])
+def test_an_answer_counts_up_to_seven_days_later(gap, expected):
+    log = [t(20, "me", "neutral"), t(20 - gap, "them", "neutral")]
+
+    assert replies(log)[0] is expected
+
+
+@pytest.mark.parametrize(("age", "expected"), [(0, None), (6, None), (7, False), (30, False)])
+def test_a_message_is_pending_for_seven_days_then_unanswered(age, expected):
+    assert replies([t(age, "me", "ask")]) == [expected]
+
+
+def test_an_answer_after_today_is_not_seen():
+    log = [t(10, "me", "neutral"), t(5, "them", "neutral")]
+
+    assert replies(log, TODAY - timedelta(days=7)) == [None, None]
+    assert replies(log, TODAY - timedelta(days=3)) == [True, None]  # theirs is 2 days old: yours may follow
+
+
+def test_their_message_is_answered_by_anything_from_you_within_the_window():
+    log = [t(20, "them", "ask"), t(15, "me", "give"), t(12, "them", "neutral"), t(9, "them", "neutral")]
+
+    assert replies(log) == [True, None, False, False]  # a give of yours expects no reply
+
+
+def test_a_conversation_is_two_way_and_an_unknown_direction_stays_unknown():
+    log = [talk(30, "me", "ask"), talk(30, "them", "neutral"), t(30, "unknown", "neutral")]
+
+    assert replies(log) == [True, True, None]
+
+
+def test_infer_replies_keeps_everything_else_and_is_idempotent():
+    log = [t(20, "me", "neutral", None, "thank_you"), t(19, "them", "give"), talk(2, "me", "ask")]
+
+    once = infer_replies(log, TODAY)
+
+    assert [(x.day, x.direction, x.kind, x.tags, x.conversation) for x in once] == [
+        (x.day, x.direction, x.kind, x.tags, x.conversation) for x in log]
+    assert infer_replies(once, TODAY) == once
+    assert [x.responded for x in log] == [None, None, None]  # the input is not changed
+
+
+def test_a_touch_built_positionally_is_a_message():
+    assert Touch(TODAY, "me", "ask", None, frozenset()).conversation is False
+
+
+@pytest.mark.parametrize(("value", "status", "confidence", "word"), [
+    (95, "on_track", "low", "new"), (95, "on_track", "medium", "thriving"), (40, "one_way", "low", "new"),
+    (52, "overdue", "high", "cooling"), (None, "not_in_touch", "low", "not in touch yet"),
+])
+def test_the_label_is_new_while_the_evidence_is_thin(value, status, confidence, word):
+    assert label(value, status, confidence) == word
