@@ -23,6 +23,7 @@ measurement, not a test: it asserts nothing, but marks each number against its t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import importlib.util
 import io
@@ -327,6 +328,61 @@ def time_import(folder: Path, rows: int) -> dict:
 # --- The report -----------------------------------------------------------------------------------
 
 
+# --- Replication (core.replication) against a local S3 server -------------------------------------
+
+
+def time_replication(path: Path) -> dict:
+    """Snapshot + seal + upload of one database to moto's S3 server on 127.0.0.1, and the restore on start.
+
+    The server runs in this process, so its share of the CPU is in the upload time too.
+    """
+    from moto.server import ThreadedMotoServer
+
+    from core.replication import Replicator, config_from, take_snapshot
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        cfg = config_from({"endpoint": f"http://{host}:{port}", "bucket": "rapport-bench", "prefix": path.stem,
+                           "access_key": "bench", "secret_key": "bench", "passphrase": "benchmark passphrase"})
+        rep = Replicator(cfg, path)
+        with contextlib.suppress(rep.client.exceptions.BucketAlreadyOwnedByYou):  # moto keeps state per process
+            rep.client.create_bucket(Bucket=cfg.bucket)
+        rep.start()
+        start = time.perf_counter()
+        rep.sealer.seal(b"", 0)
+        kdf = time.perf_counter() - start  # scrypt 2^17: once per process
+        start = time.perf_counter()
+        snap = take_snapshot(path)
+        snapshot = time.perf_counter() - start
+        start = time.perf_counter()
+        sealed = len(rep.sealer.seal(snap.data, 1))
+        seal = time.perf_counter() - start
+        start = time.perf_counter()
+        result = rep.save()  # snapshot, list, seal, conditional put, prune
+        save = time.perf_counter() - start
+        with tempfile.TemporaryDirectory(prefix="rapport-bench-restore-") as tmp:
+            other = Replicator(cfg, Path(tmp) / "restored.db")
+            start = time.perf_counter()
+            report = other.start()  # list, key check, download, unseal, check, migrate, put in place
+            restore = time.perf_counter() - start
+        assert result.saved and report.action == "restored", (result, report)
+        return {"db_mb": len(snap.data) / 2**20, "sealed_mb": sealed / 2**20, "kdf": kdf, "snapshot": snapshot,
+                "seal": seal, "save": save, "restore": restore}
+    finally:
+        server.stop()
+
+
+def replication_table(repl: dict) -> str:
+    return table(["people", "database", "sealed (zlib-6 + AES-GCM)", "snapshot (backup API)", "seal",
+                  "save: snapshot + seal + upload", "restore on start (new process, with its scrypt)", "scrypt key, once"],
+                 [[f"{n:,}", f"{r['db_mb']:.1f} MB", f"{r['sealed_mb']:.2f} MB ({r['db_mb'] / r['sealed_mb']:.1f}×)",
+                   ms(r["snapshot"]), ms(r["seal"]), ms(r["save"]), ms(r["restore"]), ms(r["kdf"])]
+                  for n, r in repl.items()])
+
+
 def table(headers: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
@@ -334,7 +390,7 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def report(info: dict, builds: dict, sizes: list[int], page_times: dict, core_times: dict, imp: dict | None,
-           unlisted: list[str], peaks: dict) -> str:
+           unlisted: list[str], peaks: dict, repl: dict | None = None) -> str:
     out = ["# Rapport benchmark", "",
            (f"Run on {time.strftime('%Y-%m-%d %H:%M')} with `.venv/bin/python -m benchmarks.run "
            f"--sizes {','.join(map(str, sizes))}`; today pinned to {TODAY}. Times are wall-clock medians."), "",
@@ -414,6 +470,8 @@ def report(info: dict, builds: dict, sizes: list[int], page_times: dict, core_ti
              f"≤ {TARGETS['import']:.0f}×{mark(imp['total'] <= TARGETS['import'] * imp['bare'])}"],
         ]), ""]
 
+    if repl:
+        out += ["## Replication to a bucket (moto's S3 server on 127.0.0.1)", "", replication_table(repl), ""]
     out += ["## Memory", "", "Peak resident memory (ru_maxrss) of this process after each phase; it only grows.", "",
             table(["process", "peak resident memory", "target"], [
         *[[f"this process, after {phase}", f"{mb:.0f} MB", (f"< {TARGETS['memory_mb']} MB"
@@ -433,6 +491,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results.md"), help="Markdown file to write")
     parser.add_argument("--build", nargs=2, metavar=("PATH", "PEOPLE"), help=argparse.SUPPRESS)
     parser.add_argument("--per-person", metavar="PATH", help=argparse.SUPPRESS)
+    parser.add_argument("--replication-only", action="store_true",
+                        help="build the databases and time only replication (prints; writes --out only if given)")
     args = parser.parse_args(argv)
     if args.build:
         print(json.dumps(build(Path(args.build[0]), int(args.build[1]))))
@@ -451,6 +511,19 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.pop("RAPPORT_HOSTED", None)
     info = machine()
     print("\n".join(f"{k}: {v}" for k, v in info.items()), flush=True)
+    if args.replication_only:
+        with tempfile.TemporaryDirectory(prefix="rapport-bench-") as tmp:
+            repl = {}
+            for n in sizes:
+                path = Path(tmp) / f"rapport_{n}.db"
+                build_in_child(path, n)
+                repl[n] = time_replication(path)
+                print(f"replication at {n:,}: {repl[n]}", flush=True)
+        text = replication_table(repl)
+        print(text)
+        if "--out" in (argv if argv is not None else sys.argv):
+            Path(args.out).write_text(text + "\n")
+        return
     with tempfile.TemporaryDirectory(prefix="rapport-bench-") as tmp:
         folder = Path(tmp)
         builds, paths = {}, {}
@@ -473,12 +546,14 @@ def main(argv: list[str] | None = None) -> None:
             core_times[n] = core_on(paths[n])
             print(f"core at {n:,}: " + ", ".join(f"{k} {ms(v)}" for k, v in core_times[n].items()), flush=True)
         peaks["core"] = peak_mb()
+        repl = {n: time_replication(paths[n]) for n in sizes}
+        print("replication: " + ", ".join(f"{n:,} save {ms(r['save'])}" for n, r in repl.items()), flush=True)
         imp = time_import(folder, args.import_rows) if args.import_rows else None
         peaks["import"] = peak_mb()
         if imp:
             print("import: " + ", ".join(f"{k} {v if isinstance(v, int) else ms(v)}" for k, v in imp.items()
                                          if k not in ("csv_mb",)), flush=True)
-    text = report(info, builds, sizes, page_times, core_times, imp, unlisted, peaks)
+    text = report(info, builds, sizes, page_times, core_times, imp, unlisted, peaks, repl)
     print()
     print(text)
     Path(args.out).write_text(text + "\n")
