@@ -17,7 +17,7 @@ import streamlit as st
 from core import followups, interactions
 from core.db import open_db
 from core.errors import UserError
-from core.scoring import band
+from core.scoring import label
 from core.vocab import CHANNEL_LABELS, CHANNELS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,13 +110,14 @@ def show_flash() -> None:
         st.success(message, icon=":material/check_circle:")
 
 
-def score_label(score: int | None, confidence: str = "high") -> str:
-    b = band(score)
+def score_label(score: int | None, confidence: str | None = "high", status: str | None = None) -> str:
+    """The score as pages show it: "82 · thriving", or "~40 · new" while the evidence is thin (SCORING.md
+    §4.8.5: never a band word then). Pass the row's confidence wherever the row has it."""
     if score is None:
         return "not in touch yet"
     shown = f"~{score}" if confidence == "low" else str(score)
     # Words, not coloured emoji: they read the same in a table, a screen reader and any font.
-    return f"{shown} · {b}"
+    return f"{shown} · {label(score, status, confidence)}"
 
 
 def person_link(person_id: int, name: str, key: str | None = None) -> None:

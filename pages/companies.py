@@ -75,7 +75,7 @@ def everyone(known: list[dict]) -> None:
     st.caption(f"The {SHOWN} warmest of {len(known):,} people above; everyone is in this table (select a row "
                "to open the person).")
     data = [{"Name": p["name"], "Title": p["title"], "Stage": p["stage"],
-             "Score": score_label(p["score"]) if p["score"] is not None else "not in touch yet",
+             "Score": score_label(p["score"], p.get("score_confidence"), p["score_status"]),
              "Status": STATUS_LABELS.get(p["score_status"], p["score_status"] or ""),
              "Last touch": p["last_touch_on"] or ""} for p in known]
     event = st.dataframe(data, on_select="rerun", selection_mode="single-row", key="companies_people_table",
@@ -107,7 +107,8 @@ def show_company(company: dict) -> None:
                          icon=":material/person:")
             bits = [esc(p["title"]), f"stage **{p['stage']}**"]
             if p["score"] is not None:
-                bits += [score_label(p["score"]), esc(STATUS_LABELS.get(p["score_status"], p["score_status"]))]
+                bits += [score_label(p["score"], p.get("score_confidence"), p["score_status"]),
+                         esc(STATUS_LABELS.get(p["score_status"], p["score_status"]))]
             st.caption(" · ".join(b for b in [*bits, esc(p["score_reason"])] if b))
         if len(known) > SHOWN:
             everyone(known)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import composer, people
+from core import composer, people, relationships
 from core.errors import UserError
 from core.vocab import CHANNEL_LABELS, CHANNELS
 from pages._ui import attempt, esc, get_db, header, show_flash, today
@@ -128,6 +128,10 @@ def write_tab(ids: list[int], labels: dict[int, str]) -> None:
         st.info("A double opt-in introduction asks each person first. Pick the second person.",
                 icon=":material/group_add:")
         return
+    pause = relationships.checkin_pause(db, pid, day)  # SCORING.md §4.8.4
+    if pause:
+        st.warning(f"{pause['notice']}. Share something useful rather than ask again.",
+                   icon=":material/pause_circle:")
     followup = st.session_state.get("compose_followup")
     interaction_id = composer.followup_interaction(db, followup) if followup else None
     template = composer.draft(db, pid, purpose, day, other, interaction_id)

@@ -147,7 +147,8 @@ def show_event(event: dict) -> None:
             where = " at ".join(esc(x) for x in (p["title"], p["company"]) if x)
             bits = [where, f"stage **{p['stage']}**"]
             if p["score"] is not None:
-                bits += [score_label(p["score"]), esc(STATUS_LABELS.get(p["score_status"], p["score_status"]))]
+                bits += [score_label(p["score"], p.get("score_confidence"), p["score_status"]),
+                         esc(STATUS_LABELS.get(p["score_status"], p["score_status"]))]
             else:
                 bits.append("not in touch yet")
             st.caption(" · ".join(b for b in bits if b))

@@ -170,8 +170,9 @@ def score_box() -> None:
     st.subheader("Relationship")
     status = "" if person["score"] is None else \
         " · " + esc(STATUS_LABELS.get(person["score_status"], person["score_status"]))
-    st.markdown(f"**{score_label(person['score'], person['score_confidence'])}**{status}")
+    st.markdown(f"**{score_label(person['score'], person['score_confidence'], person['score_status'])}**{status}")
     st.caption(esc(person["score_reason"]))
+    unanswered_notice()
     asks = insights.asks_in_a_row(db, pid)
     if asks >= 3:
         st.warning(f"Your last {asks} messages to {esc(person['name'])} were all asks. Before the next one, "
@@ -182,6 +183,22 @@ def score_box() -> None:
     st.markdown(f"Stage **{person['stage']}** · tier **{person['tier']}** · last touch {last}")
     if person["tags"]:
         st.markdown("Tags: " + ", ".join(f"`{t.replace('`', '')}`" for t in person["tags"]))
+
+
+def unanswered_notice() -> None:
+    """SCORING.md §4.8.4: the guardrail fired; check-ins pause until they answer or you try once more."""
+    from core import relationships
+
+    pause = relationships.checkin_pause(db, pid, today())
+    if not pause:
+        return
+    if not pause["paused"]:
+        st.info(f"{pause['notice']}. Check-ins are back on: you chose to try once more.", icon=":material/replay:")
+        return
+    st.warning(f"{pause['notice']}. Check-ins are paused until they answer.", icon=":material/pause_circle:")
+    if st.button("Try once more", key="person_try_once_more", icon=":material/replay:",
+                 help="Schedule check-ins again, until a message you send from today also goes unanswered"):
+        attempt(lambda: relationships.try_once_more(db, pid, today()), "Check-ins are back on for one more try.")
 
 
 def contact_box() -> None:

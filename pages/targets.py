@@ -109,7 +109,7 @@ def table(chosen: dict) -> None:
                f"that person")
     data = [{
         "Name": p["name"], "Company": p["company"], "Title": p["title"], "Stage": p["stage"],
-        "Score": score_label(p["score"], p["score_confidence"]),
+        "Score": score_label(p["score"], p["score_confidence"], p["score_status"]),
         "Status": STATUS_LABELS.get(p["score_status"], p["score_status"]),
         "Next follow-up": p["next_due"] or "", "Why": p["score_reason"],
         "Archived": "yes" if p["archived_at"] else "",

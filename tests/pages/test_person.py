@@ -234,14 +234,15 @@ def test_three_asks_in_a_row_raise_the_per_contact_flag_and_offer_to_share_first
         interactions.log_interaction(db, ana, day=date.fromordinal(today.toordinal() - age), channel="email",
                                      nature="advice", today=today)
     at = open_page(app, "person", id=ana)
-    assert [w.value for w in at.warning] == [
-        "Your last 3 messages to Ana Reyes were all asks. Before the next one, check in or share something useful."]
+    # They also went unanswered (SCORING.md §4.8.4), which has a notice of its own beside this one.
+    assert "Your last 3 messages to Ana Reyes were all asks. Before the next one, check in or share something " \
+        "useful." in [w.value for w in at.warning]
 
     at.button(key="person_share_first").click().run()
     assert (at.query_params["person"], at.query_params["purpose"]) == (str(ana), "share_resource")
 
     interactions.log_interaction(db, ana, day=today, channel="email", nature="shared_resource", today=today)
-    assert not open_page(app, "person", id=ana).warning
+    assert not [w for w in open_page(app, "person", id=ana).warning if "were all asks" in w.value]
 
 
 # --- Other contact details (alternates) ------------------------------------------------------------------
