@@ -109,7 +109,7 @@ def met_followup_message(db: Database, event_id: int, person_id: int, today: dat
 def people_met(db: Database, event_id: int) -> list[dict]:
     """Who was met at an event and where each relationship stands now."""
     return rows(db, (
-        "select p.id, p.name, p.title, coalesce(c.name, '') as company, p.stage, s.score, s.score_status, "
+        "select p.id, p.name, p.title, coalesce(c.name, '') as company, p.stage, s.score, s.score_status, s.score_confidence, "
         "s.score_reason, ep.note from event_people ep join people p on p.id = ep.person_id "
         "join scores s on s.person_id = p.id "
         "left join companies c on c.id = p.company_id where ep.event_id = ? order by p.name"), [event_id])

@@ -389,7 +389,8 @@ def list_companies(db: Database, *, search: str = "", include_archived: bool = F
 def company_people(db: Database, company_id: int) -> list[dict]:
     """Who do I know here? Each person with their stage, score and status."""
     return rows(db, (
-        f"select p.id, p.name, p.title, p.stage, s.score, s.score_status, s.score_reason, s.last_touch_on from people p "
+        f"select p.id, p.name, p.title, p.stage, s.score, s.score_status, s.score_confidence, s.score_reason, "
+        "s.last_touch_on from people p "
         f"{SCORED}where p.company_id = ? and p.archived_at is null order by s.score is null, s.score desc, p.name"),
         [company_id])
 

@@ -73,3 +73,20 @@ def test_the_composer_says_pause_and_offer_value_for_that_person_only(app, db_pa
         at = open_page(app, "compose", person=person, purpose="check_in")
 
         assert ("Your last 3 messages went unanswered: pause and offer value" in shown_text(at)) is shown
+
+
+def test_a_companys_page_and_an_events_page_show_new_for_thin_evidence(app, db_path, today):
+    from core import events, people
+
+    db = open_db(db_path)
+    eid = events.add_event(db, name="PyData", day=today - timedelta(days=1))
+    pid = events.add_person_met(db, eid, today=today, name="Ana Reyes", company="Globex")
+    company = people.get_person(db, pid)["company_id"]
+
+    on_company = shown_text(open_page(app, "companies", id=company))
+    at = app.__class__.from_file(app._script_path, default_timeout=30)
+    on_event = shown_text(open_page(at, "events", id=eid))
+
+    for shown in (on_company, on_event):
+        assert "· new" in shown, shown
+        assert not any(f"· {word}" in shown for word in BAND_WORDS)
