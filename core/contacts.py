@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from core import validation as v
-from core.db import now_iso, one, rows, transaction
+from core.db import now_iso, one, rows, scalar, transaction
 from core.errors import NotFound, ValidationError
 from core.vocab import HOW_MET, SENIORITIES
 
@@ -109,7 +109,7 @@ def list_alternates(db: Database, person_id: int) -> list[dict]:
     return found
 
 
-def _insert(db: Database, person_id: int, field: str, value: str, source: str) -> bool:
+def insert_alternate(db: Database, person_id: int, field: str, value: str, source: str) -> bool:
     return db.execute(
         "insert or ignore into person_alternates (person_id, field, value, source, created_at) values (?, ?, ?, ?, ?)",
         [person_id, field, value, source, now_iso()]).rowcount > 0
@@ -129,12 +129,12 @@ def add_alternate(db: Database, person_id: int, field: str, value: object, sourc
     if any(same_value(field, a["value"], value) for a in list_alternates(db, person_id) if a["field"] == field):
         raise ValidationError(f"{value} is already listed as another {label.lower()} of theirs.")
     with transaction(db):
-        _insert(db, person_id, field, value, source)
+        insert_alternate(db, person_id, field, value, source)
         return one(db, "select id from person_alternates where person_id = ? and field = ? and value = ? "
                        "collate nocase", [person_id, field, value])["id"]
 
 
-def _require_alternate(db: Database, alternate_id: int) -> dict:
+def require_alternate(db: Database, alternate_id: int) -> dict:
     found = one(db, "select * from person_alternates where id = ?", [alternate_id])
     if found is None:
         raise NotFound("That contact detail no longer exists.")
@@ -143,30 +143,12 @@ def _require_alternate(db: Database, alternate_id: int) -> dict:
 
 def remove_alternate(db: Database, alternate_id: int) -> dict:
     """Forget one alternate value; returns the row that was removed."""
-    found = _require_alternate(db, alternate_id)
+    found = require_alternate(db, alternate_id)
     with transaction(db):
         db.execute("delete from person_alternates where id = ?", [alternate_id])
     return found
 
 
-def make_primary(db: Database, alternate_id: int) -> dict:
-    """Swap an alternate with the person's primary value of its field: the alternate becomes the primary
-    (validated as an edit of that field would be) and the old primary, if any, becomes an alternate.
-    Returns the alternate's row as it was."""
-    from core import people
-
-    alt = _require_alternate(db, alternate_id)
-    pid, field = alt["person_id"], alt["field"]
-    old = primary_values(db, pid)[field]
-    with transaction(db):
-        db.execute("delete from person_alternates where id = ?", [alternate_id])
-        if old and not same_value(field, old, alt["value"]):
-            _insert(db, pid, field, old, "primary")
-        if field == "company":
-            people.update_person(db, pid, company=alt["value"])
-        else:
-            people.update_person(db, pid, **{field: alt["value"]})
-    return alt
 
 
 def keep_values(db: Database, person_id: int, values: Iterable[tuple[str, str]], source: str = "merge") -> dict:
@@ -189,14 +171,12 @@ def keep_values(db: Database, person_id: int, values: Iterable[tuple[str, str]],
         if not primary[field] and field not in filled:
             filled[field] = value
         else:
-            added += _insert(db, person_id, field, value, source)
+            added += insert_alternate(db, person_id, field, value, source)
         have[field].append(value)
     if filled:
-        from core import people
-
         record: dict = {k: val for k, val in filled.items() if k != "company"}
         if "company" in filled:
-            record["company_id"] = people.get_or_create_company(db, filled["company"])
+            record["company_id"] = get_or_create_company(db, filled["company"])
         record["updated_at"] = now_iso()
         db.table("people").update(person_id, record)
     return {"filled": filled, "added": added}
@@ -247,3 +227,13 @@ def other_values(db: Database, fields: Iterable[str] = ("email", "phone")) -> di
             fields):
         out.setdefault(pid, {}).setdefault(field, []).append(value)
     return out
+
+
+def get_or_create_company(db: Database, name: str) -> int:
+    """The id of the company with this name (case-insensitive), creating it if needed."""
+    name = v.text(name, "Company name", required=True)
+    found = scalar(db, "select id from companies where name = ? collate nocase", [name])
+    if found:
+        return found
+    stamp = now_iso()
+    return db.table("companies").insert({"name": name, "created_at": stamp, "updated_at": stamp}).last_pk

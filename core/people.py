@@ -7,10 +7,14 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from core import contacts
 from core import validation as v
+from core.contacts import get_or_create_company
 from core.db import data_version as db_data_version
 from core.db import db_file, keep_copy, now_iso, one, rows, scalar, transaction
 from core.errors import NotFound, ValidationError
+from core.followups import schedule_date_reminder
+from core.relationships import refresh_people
 from core.scoring import BANDS
 from core.vocab import DATE_LABELS, HOW_MET, SENIORITIES, STAGES, TIERS
 
@@ -130,8 +134,6 @@ def update_person(db: Database, person_id: int, *, today: date | None = None, co
         if new_stage and new_stage != current["stage"]:
             set_stage(db, person_id, new_stage, today or date.today())
     if "tier" in record or "cadence_days" in record:
-        from core.relationships import refresh_people
-
         refresh_people(db, today or date.today(), [person_id])
 
 
@@ -321,14 +323,6 @@ def stage_ladder(db: Database, limit_per_stage: int = 50) -> dict[str, list[dict
 # --- Companies -------------------------------------------------------------------------------
 
 
-def get_or_create_company(db: Database, name: str) -> int:
-    """The id of the company with this name (case-insensitive), creating it if needed."""
-    name = v.text(name, "Company name", required=True)
-    found = scalar(db, "select id from companies where name = ? collate nocase", [name])
-    if found:
-        return found
-    stamp = now_iso()
-    return db.table("companies").insert({"name": name, "created_at": stamp, "updated_at": stamp}).last_pk
 
 
 def add_company(db: Database, *, name: str, **fields) -> int:
@@ -450,9 +444,6 @@ def merge_people(db: Database, keep_id: int, drop_id: int, today: date | None = 
     the others skipped), dates are de-duplicated by (label, month, day), and keep's score is refreshed.
     Returns counts of what moved.
     """
-    from core import contacts
-    from core.relationships import refresh_people
-
     today = today or date.today()
     if keep_id == drop_id:
         raise ValidationError("Pick two different people to merge.")
@@ -596,8 +587,6 @@ def add_date(db: Database, person_id: int, *, label: str, month: int, day: int, 
     Its reminder is scheduled at once, in the same transaction, as the daily refresh would (due on
     the day itself when it falls in the next DATE_HORIZON days or the past week), so a date added on
     or just before the day is on Today now, not overdue tomorrow."""
-    from core.followups import schedule_date_reminder
-
     _require_person(db, person_id)
     label = v.choice(label, "Kind of date", DATE_LABELS)
     month = v.integer(month, "Month", minimum=1, maximum=12)
@@ -665,3 +654,21 @@ def totals(db: Database) -> dict[str, int]:
     """How many people (not archived) and interactions there are: the sidebar's line."""
     return {"people": scalar(db, "select count(*) from people where archived_at is null"),
             "interactions": scalar(db, "select count(*) from interactions")}
+
+
+def make_primary(db: Database, alternate_id: int) -> dict:
+    """Swap an alternate with the person's primary value of its field: the alternate becomes the primary
+    (validated as an edit of that field would be) and the old primary, if any, becomes an alternate.
+    Returns the alternate's row as it was."""
+    alt = contacts.require_alternate(db, alternate_id)
+    pid, field = alt["person_id"], alt["field"]
+    old = contacts.primary_values(db, pid)[field]
+    with transaction(db):
+        db.execute("delete from person_alternates where id = ?", [alternate_id])
+        if old and not contacts.same_value(field, old, alt["value"]):
+            contacts.insert_alternate(db, pid, field, old, "primary")
+        if field == "company":
+            update_person(db, pid, company=alt["value"])
+        else:
+            update_person(db, pid, **{field: alt["value"]})
+    return alt

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from core.bulk_scoring import score_people, touches_of
 from core.db import get_setting, now_iso, one, rows, set_setting, transaction
 from core.errors import NotFound
+from core.followups import schedule_date_reminders
 from core.scoring import Score, Touch, score_log
 from core.settings import get_cadences
 from core.vocab import is_conversation
@@ -243,8 +244,6 @@ def daily_refresh(db: Database, today: date, force: bool = False) -> bool:
     """Once a day: rescore everyone (time passes) and create the coming date reminders."""
     if not force and get_setting(db, "refreshed_on") == today.isoformat():
         return False
-    from core.followups import schedule_date_reminders
-
     with transaction(db):
         refresh_people(db, today)
         schedule_date_reminders(db, today)

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
-from core.db import migrations
+from core.migrations import migrations
 
 MIGRATIONS_TABLE = "_sqlite_migrations"
 MIGRATION_SET = "rapport"

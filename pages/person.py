@@ -6,7 +6,7 @@ import calendar
 
 import streamlit as st
 
-from core import contacts, followups, insights, interactions, people
+from core import contacts, followups, insights, interactions, people, relationships
 from core.errors import NotFound
 from core.scoring import STATUS_LABELS
 from core.vocab import (
@@ -187,8 +187,6 @@ def score_box() -> None:
 
 def unanswered_notice() -> None:
     """SCORING.md §4.8.4: the guardrail fired; check-ins pause until they answer or you try once more."""
-    from core import relationships
-
     pause = relationships.checkin_pause(db, pid, today())
     if not pause:
         return
@@ -218,7 +216,7 @@ def contact_box() -> None:
             c1.markdown(f"{esc(a['label'])}: {esc(a['value'])}")
             if c2.button(":material/star:", key=f"person_alt_primary_{a['id']}",
                          help=f"Make this their {a['label'].lower()} (the current one is kept here)"):
-                attempt(lambda a=a: contacts.make_primary(db, a["id"]),
+                attempt(lambda a=a: people.make_primary(db, a["id"]),
                         f"{esc(a['value'])} is now their {esc(a['label'].lower())}.")
             if c3.button(":material/close:", key=f"person_alt_del_{a['id']}", help="Remove this one"):
                 attempt(lambda a=a: contacts.remove_alternate(db, a["id"]), f"Removed {esc(a['value'])}.")

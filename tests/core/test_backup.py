@@ -16,7 +16,6 @@ from core.backup import (
     backup,
     backup_bytes,
     check_schema,
-    clean_leftovers,
     replaced_copies,
     restore,
     restore_bytes,
@@ -27,6 +26,7 @@ from core.backup import (
 from core.db import DatabaseRefused, forget_migrated, open_db, rows
 from core.errors import ValidationError
 from core.people import add_person
+from core.temp_files import clean_leftovers
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -265,13 +265,13 @@ def test_making_an_alternate_primary_swaps_it_with_the_primary(db):
     phone = contacts.add_alternate(db, pid, "phone", "+1 555 0100")
 
     for alt in (email, company, phone):
-        contacts.make_primary(db, alt)
+        people.make_primary(db, alt)
 
     person = people.get_person(db, pid)
     assert (person["email"], person["company"], person["phone"]) == ("ana@old.example", "Globex", "+1 555 0100")
     assert alternates(db, pid) == [("email", "ana@new.example", "primary"), ("company", "Acme", "primary")]
     with pytest.raises(NotFound):
-        contacts.make_primary(db, email)
+        people.make_primary(db, email)
 
 
 def test_alternates_go_with_their_person_and_count_as_a_change(db):
