@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -25,8 +27,8 @@ header("Insights", "Your own habits, measured from your log: the next thing to d
 @st.cache_data(max_entries=8, show_spinner="Reading your log…")
 def compute(fingerprint: str, day_iso: str) -> dict:
     """The audit, neglect signs and victories; recomputed only when the log changes (one shared read of
-    compact integer columns, see core/insights.py)."""
-    return insights.overview(get_db(), day)
+    compact integer columns, see core/insights.py). Reads only its arguments: the cache key is the whole input."""
+    return insights.overview(get_db(), date.fromisoformat(day_iso))
 
 
 @st.cache_data(max_entries=8, show_spinner="Drawing the charts…")
@@ -34,6 +36,7 @@ def compute_charts(fingerprint: str, day_iso: str) -> dict:
     """The charts over time: asked for with a toggle, since scoring everyone at seven month ends costs
     a second or two at 30,000 people; then kept until the log changes."""
     cdb = get_db()
+    day = date.fromisoformat(day_iso)
     return {
         "bands": insights.bands_over_time(cdb, day),
         "gives_asks": insights.gives_asks_by_month(cdb, day),
