@@ -233,3 +233,29 @@ def test_two_sessions_adding_at_the_same_time_both_keep_their_changes(browser, d
     assert {"Session One Person", "Session Two Person"} <= names
     for p in pages:
         p.context.close()
+
+
+def test_one_truth_a_thank_you_marked_sent_on_today_is_in_the_log_the_victories_and_the_score(page, fresh_empty):
+    name = "Leila Truth"
+    add_person_through_the_form(page, fresh_empty.url, name, "leila@example.org", "Globex")
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
+    click_button(page, "Met today")
+    expect(page.get_by_text(f"Thank {name}", exact=True)).to_have_count(1)  # an open follow-up on their page
+
+    # Today: the thank-you is due; "Sent" records it, and Today says what it logged.
+    nav(page, "Today")
+    expect(page.get_by_text(f"Thank {name}").first).to_be_visible()
+    click_button(page, "Sent")
+    expect(page.get_by_text(f"Logged a thank-you to {name} by email today.")).to_be_visible()
+    expect(page.get_by_text(f"You thanked {name} within 48 hours")).to_be_visible()
+
+    # The person's timeline holds the thank-you, and no thank-you is left to do.
+    db = open_db(fresh_empty.db_path)
+    [pid] = [r[0] for r in db.execute("select id from people where name = ?", [name])]
+    page.goto(f"{fresh_empty.url}/person?id={pid}")
+    wait_for_app(page)
+    expect(page.get_by_text("Thanked them").first).to_be_visible()
+    expect(page.get_by_text("Open follow-ups")).to_be_visible()
+    expect(page.get_by_text(f"Thank {name}", exact=True)).to_have_count(0)
+    natures = [r[0] for r in db.execute("select nature from interactions where person_id = ? order by id", [pid])]
+    assert natures == ["", "thank_you"]
