@@ -167,8 +167,8 @@ def _generate(db: Database, today: date, people: int, touches_per_person: float,
             if stage == "conversed" and n >= 4:
                 # Closer than the log alone shows: the user moved them up the ladder by hand.
                 closer = rng.choice(["conversed", "connected", "connected", "ally"])
-                if closer != "conversed":
-                    stage_rows.append((closer, today.isoformat(), pid))
+                if closer != "conversed":  # on the day of their fourth touch
+                    stage_rows.append((closer, (today - timedelta(days=sorted(days)[-4])).isoformat(), pid))
         _insert(db, "people", person_rows)
         # Through the one write path, like every other touch: it moves people up the ladder and
         # schedules the thank-yous of the last two weeks' conversations.
