@@ -27,7 +27,7 @@ header("Insights", "Your own habits, measured from your log: the next thing to d
 @st.cache_data(max_entries=8, show_spinner="Reading your log…")
 def compute(fingerprint: str, day_iso: str) -> dict:
     """The audit, neglect signs and victories; recomputed only when the log changes (one shared read of
-    compact integer columns, see core/insights.py). Reads only its arguments: the cache key is the whole input."""
+    compact integer columns, see core/insights/log.py). Reads only its arguments: the cache key is the whole input."""
     return insights.overview(get_db(), date.fromisoformat(day_iso))
 
 

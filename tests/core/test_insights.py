@@ -1,6 +1,7 @@
 """Insights on small hand-built logs whose numbers are known: the self-audit, neglect, charts, victories."""
 
 import itertools
+import json
 import math
 from collections import Counter, defaultdict
 from datetime import date, timedelta
@@ -8,14 +9,14 @@ from datetime import date, timedelta
 import pytest
 
 from core import insights as ins
-from core.db import rows, scalar
+from core.db import memory_db, rows, scalar
 from core.events import add_event, add_person_met
 from core.interactions import log_interaction
 from core.people import add_person, set_stage
 from core.relationships import cadence_for
 from core.scoring import band, score_log
 from core.settings import get_cadences, save_budget_minutes
-from core.vocab import CONVERSATION_CHANNELS, CONVERSATION_NATURES
+from core.vocab import CHANNEL_LABELS, CONVERSATION_CHANNELS, CONVERSATION_NATURES, STAGES, THANK_YOU_DAYS
 
 TODAY = date(2026, 11, 27)
 PEOPLE = {
@@ -38,6 +39,21 @@ def thanks(pid, age):
     return t(pid, age, nature="thank_you", tags=("thank_you",))
 
 
+def audit_of(log: list[dict], people: dict[int, dict], today: date, window: int = ins.WINDOW) -> dict:
+    """What the app's audit says of a hand-built log: the people and touches stored as they are, then audit()."""
+    db = memory_db()
+    for pid, p in people.items():
+        db.table("people").insert({"id": pid, "name": p["name"], "tier": p["tier"], "cadence_days": p["cadence"],
+                                   "archived_at": "2026-01-01" if p["archived"] else None,
+                                   "created_at": "2025-01-01", "updated_at": "2025-01-01"})
+    for x in log:
+        db.table("interactions").insert({
+            "id": x["id"], "person_id": x["person_id"], "day": x["day"].isoformat(), "channel": "email",
+            "direction": x["direction"], "kind": x["kind"], "nature": x["nature"], "responded": x["responded"],
+            "tags": json.dumps(sorted(x["tags"])), "created_at": "2025-01-01"})
+    return ins.audit(db, today, window)
+
+
 def sign(result, key):
     return next(s for s in result["signs"] if s["key"] == key)
 
@@ -48,7 +64,7 @@ def sign(result, key):
 def test_the_audit_waits_for_five_touches_you_started_and_says_how_many_more():
     log = [t(1, 1), t(1, 2), t(2, 3), t(2, 4, direction="them"), t(3, 100)]
 
-    assert ins.audit_log(log, PEOPLE, TODAY) == {"ready": False, "initiated": 3, "needed": 2, "window": 90}
+    assert audit_of(log, PEOPLE, TODAY) == {"ready": False, "initiated": 3, "needed": 2, "window": 90}
 
 
 # --- 1. Only reaching out when you need a favor -----------------------------------------------
@@ -58,7 +74,7 @@ def test_ask_share_and_the_relational_ratio_are_counted_over_your_own_touches():
     log = [t(3, a, kind="ask") for a in (1, 2, 3, 4, 5, 6)] + [
         t(3, 7, kind="give"), t(3, 8, kind="give"), t(3, 9), thanks(3, 10), t(3, 11, direction="them", kind="ask")]
 
-    result = ins.audit_log(log, PEOPLE, TODAY)
+    result = audit_of(log, PEOPLE, TODAY)
 
     one = sign(result, "only_when_needed")
     assert one["metrics"]["ask_share"] == 0.6
@@ -73,8 +89,8 @@ def test_more_than_seven_asks_in_ten_is_red_and_half_or_less_is_fine():
     red = [t(3, a, kind="ask") for a in range(1, 9)] + [t(3, 20), t(3, 21)]
     fine = [t(3, a, kind="ask") for a in range(10, 15)] + [t(3, a) for a in range(1, 6)]
 
-    assert sign(ins.audit_log(red, PEOPLE, TODAY), "only_when_needed")["level"] == "red"
-    assert sign(ins.audit_log(fine, PEOPLE, TODAY), "only_when_needed")["level"] == "ok"
+    assert sign(audit_of(red, PEOPLE, TODAY), "only_when_needed")["level"] == "red"
+    assert sign(audit_of(fine, PEOPLE, TODAY), "only_when_needed")["level"] == "ok"
 
 
 def test_reconnections_that_open_with_an_ask_are_flagged_from_three():
@@ -83,7 +99,7 @@ def test_reconnections_that_open_with_an_ask_are_flagged_from_three():
         t(2, 80), t(2, 40),  # 1 reconnection with a check-in; the first touch is not a reconnection
     ]
 
-    one = sign(ins.audit_log(log, PEOPLE, TODAY), "only_when_needed")
+    one = sign(audit_of(log, PEOPLE, TODAY), "only_when_needed")
 
     assert (one["metrics"]["reconnects"], one["metrics"]["cold_asks"]) == (3, 2)
     assert one["metrics"]["cold_ask_rate"] == pytest.approx(2 / 3)
@@ -95,7 +111,7 @@ def test_a_contact_whose_last_three_messages_from_you_were_asks_is_named():
     log = [t(4, 50, kind="give"), t(4, 30, kind="ask"), t(4, 20, kind="ask"), t(4, 10, kind="ask"),
            t(3, 5), t(3, 6), t(3, 7)]
 
-    result = ins.audit_log(log, PEOPLE, TODAY)
+    result = audit_of(log, PEOPLE, TODAY)
 
     assert [p["name"] for p in result["per_contact"]] == ["Di"]
     one = sign(result, "only_when_needed")
@@ -109,7 +125,7 @@ def test_a_contact_whose_last_three_messages_from_you_were_asks_is_named():
 def test_asks_against_gives_are_weighted_by_age():
     log = [t(3, 0, kind="ask"), t(3, 0, kind="ask"), t(3, 36, kind="give"), t(3, 1), t(3, 2)]
 
-    two = sign(ins.audit_log(log, PEOPLE, TODAY), "own_needs")
+    two = sign(audit_of(log, PEOPLE, TODAY), "own_needs")
 
     assert two["metrics"]["ask_give_ratio"] == pytest.approx(2 / 2 ** (-36 / 180))  # 2.297
     assert two["level"] == "red"
@@ -119,7 +135,7 @@ def test_asks_against_gives_are_weighted_by_age():
 def test_asks_without_any_give_read_as_no_gives_yet():
     log = [t(3, a, kind="ask") for a in (1, 2)] + [t(3, a) for a in (3, 4, 5)]
 
-    two = sign(ins.audit_log(log, PEOPLE, TODAY), "own_needs")
+    two = sign(audit_of(log, PEOPLE, TODAY), "own_needs")
 
     assert two["metrics"]["ask_give_ratio"] == math.inf
     assert "no gives yet" in two["summary"]
@@ -133,7 +149,7 @@ def test_their_asks_answered_by_a_give_within_two_weeks():
         t(5, 5, direction="them", kind="ask"),  # still open: not counted in the rate
     ]
 
-    two = sign(ins.audit_log(log, PEOPLE, TODAY), "own_needs")
+    two = sign(audit_of(log, PEOPLE, TODAY), "own_needs")
 
     assert two["metrics"]["reciprocated"] == 1
     assert two["metrics"]["reciprocated_rate"] == pytest.approx(1 / 3)
@@ -153,7 +169,7 @@ def test_thank_you_rate_counts_favors_thanked_within_48_hours():
         t(5, 40, kind="ask", responded=False),  # not answered: no favor
     ]
 
-    three = sign(ins.audit_log(log, PEOPLE, TODAY), "no_follow_up")
+    three = sign(audit_of(log, PEOPLE, TODAY), "no_follow_up")
 
     assert (three["metrics"]["thanked_on_time"], three["metrics"]["help_events"]) == (1, 3)
     assert three["level"] == "red"  # 1/3 < 0.5
@@ -167,7 +183,7 @@ def test_post_help_ghosting_looks_at_favors_90_to_180_days_old():
         t(4, 170, kind="ask", responded=True),  # silence: ghosted
     ]
 
-    three = sign(ins.audit_log(log, PEOPLE, TODAY), "no_follow_up")
+    three = sign(audit_of(log, PEOPLE, TODAY), "no_follow_up")
 
     assert (three["metrics"]["ghosted"], three["metrics"]["older_help_events"]) == (2, 3)
     assert three["level"] == "amber"
@@ -184,7 +200,7 @@ def test_give_share_and_coverage_of_core_and_active_contacts():
         t(6, 11, kind="give"),  # Fay is archived: not counted
     ]
 
-    four = sign(ins.audit_log(log, PEOPLE, TODAY), "no_value")
+    four = sign(audit_of(log, PEOPLE, TODAY), "no_value")
 
     assert four["metrics"]["give_share"] == pytest.approx(2 / 11)
     assert (four["metrics"]["covered"], four["metrics"]["key_contacts"]) == (1, 4)
@@ -197,7 +213,7 @@ def test_a_generous_log_shows_every_sign_as_fine_with_encouragement_not_judgment
     log = [t(pid, a, kind="give") for pid, a in ((1, 1), (2, 2), (4, 3), (5, 4))] + [
         t(3, 5, kind="ask", responded=True), thanks(3, 4), t(3, 6)]
 
-    result = ins.audit_log(log, PEOPLE, TODAY)
+    result = audit_of(log, PEOPLE, TODAY)
 
     assert [s["level"] for s in result["signs"]] == ["ok", "ok", "ok", "ok"]
     assert result["headline"]["text"] == "5.0 : 1"
@@ -400,11 +416,9 @@ def test_the_audit_reads_less_but_says_the_same_as_over_everyones_whole_history(
     db.execute("update interactions set kind = 'ask' where direction = 'me' and id % 3 = 0")  # asks-only runs
 
     for window in (90, 30):
-        full = reference_audit_log(ins._touch_rows(db, on - timedelta(days=2 * window + ins.COVERAGE_DAYS)),
+        full = reference_audit_log(reference_touch_rows(db, on - timedelta(days=2 * window + ins.COVERAGE_DAYS)),
                                    reference_people(db), on, window)
         assert ins.audit(db, on, window) == full
-        assert ins.audit_log(ins._touch_rows(db, on - timedelta(days=2 * window + ins.COVERAGE_DAYS)),
-                             reference_people(db), on, window) == full
     assert ins.audit(db, on)["ready"]
 
 
@@ -420,7 +434,7 @@ def test_the_bulk_audit_equals_the_reference_on_the_demo_with_every_sign_at_work
     demo_db.execute("update people set cadence_days = 10 where id % 5 = 0")
 
     for window in (90, 30, 7):
-        full = reference_audit_log(ins._touch_rows(demo_db, on - timedelta(days=2 * window + ins.COVERAGE_DAYS)),
+        full = reference_audit_log(reference_touch_rows(demo_db, on - timedelta(days=2 * window + ins.COVERAGE_DAYS)),
                                    reference_people(demo_db), on, window)
         assert ins.audit(demo_db, on, window) == full
 
@@ -524,6 +538,27 @@ def test_neglect_lists_a_bounded_few_but_counts_everyone(demo_db, today):
 # --- The reference: the audit as it was before it was computed in bulk (kept to compare against) ---
 
 
+
+# --- The one reference implementation of the audit's reading of the log -------------------------------
+
+TOUCH_COLUMNS = "id, person_id, day, direction, kind, nature, tags, responded, channel, minutes"
+
+
+def is_thank_you(t: dict) -> bool:
+    return t["nature"] == "thank_you" or "thank_you" in t["tags"]
+
+
+def reference_touch_rows(db, since: date) -> list[dict]:
+    """Full history of every person touched since `since` (older touches matter for gaps and ghosting)."""
+    found = rows(db, f"select {TOUCH_COLUMNS} from interactions where person_id in "
+                     "(select distinct person_id from interactions where day >= ?) order by day, id", [since.isoformat()])
+    for r in found:
+        r["day"] = date.fromisoformat(r["day"])
+        r["tags"] = set(json.loads(r["tags"])) if r["tags"] and r["tags"] != "[]" else set()
+        r["responded"] = None if r["responded"] is None else bool(r["responded"])
+    return found
+
+
 def reference_audit_log(touches: list[dict], people: dict[int, dict], today: date, window: int = ins.WINDOW) -> dict:
     """The four warning signs and the relational ratio, from a log of touches.
 
@@ -547,7 +582,7 @@ def reference_audit_log(touches: list[dict], people: dict[int, dict], today: dat
 
     asks = [t for t in mine if t["kind"] == "ask"]
     gives = [t for t in mine if t["kind"] == "give"]
-    neutral = [t for t in mine if t["kind"] == "neutral" and not ins._is_thank_you(t)]
+    neutral = [t for t in mine if t["kind"] == "neutral" and not is_thank_you(t)]
 
     # Headline: (your gives + neutral check-ins) : your asks.
     ratio = (len(gives) + len(neutral)) / len(asks) if asks else None
@@ -648,11 +683,11 @@ def reference_audit_log(touches: list[dict], people: dict[int, dict], today: dat
             t["direction"] == "me" and t["kind"] == "ask" and t["responded"] is True)
 
     def thanked(e: dict) -> bool:
-        return any(u is not e and u["direction"] == "me" and ins._is_thank_you(u)
-                   and e["day"] <= u["day"] <= e["day"] + timedelta(days=ins.THANK_YOU_DAYS)
+        return any(u is not e and u["direction"] == "me" and is_thank_you(u)
+                   and e["day"] <= u["day"] <= e["day"] + timedelta(days=THANK_YOU_DAYS)
                    for u in by_person[e["person_id"]])
 
-    help_events = [t for t in win if is_help(t) and (today - t["day"]).days >= ins.THANK_YOU_DAYS]
+    help_events = [t for t in win if is_help(t) and (today - t["day"]).days >= THANK_YOU_DAYS]
     on_time = [e for e in help_events if thanked(e)]
     ty_rate = len(on_time) / len(help_events) if help_events else None
     ghost_start, ghost_end = today - timedelta(days=2 * window - 1), start
@@ -661,7 +696,7 @@ def reference_audit_log(touches: list[dict], people: dict[int, dict], today: dat
     for e in old_help:
         followed = any(u is not e and u["direction"] == "me" and u["kind"] != "ask"
                        and e["day"] <= u["day"] <= e["day"] + timedelta(days=ins.GHOST_DAYS)
-                       and (u["day"] > e["day"] or ins._is_thank_you(u)) for u in by_person[e["person_id"]])
+                       and (u["day"] > e["day"] or is_thank_you(u)) for u in by_person[e["person_id"]])
         if not followed:
             ghosted.append(e)
     ghost_rate = len(ghosted) / len(old_help) if old_help else None
@@ -752,7 +787,7 @@ def reference_neglect(db, today: date, limit: int = 10) -> dict:
         "  where i.person_id = m.person_id and i.direction = 'me' and (i.day > m.met_on or (i.day = m.met_on "
         "  and (i.nature = 'thank_you' or i.tags like '%thank_you%')))) "
         "order by m.met_on desc, p.name collate nocase limit ?"),
-        [(today - timedelta(days=ins.THANK_YOU_DAYS)).isoformat(), limit])
+        [(today - timedelta(days=THANK_YOU_DAYS)).isoformat(), limit])
     met_count = met[0]["total"] if met else 0
     for m in met:
         m["days_ago"] = (today - date.fromisoformat(m["met_on"])).days
@@ -796,7 +831,7 @@ def reference_neglect(db, today: date, limit: int = 10) -> dict:
     return {
         "never_followed_up": met, "never_followed_up_count": met_count,
         "past_cadence": overdue, "past_cadence_count": overdue_count,
-        "channels": [{"channel": ch, "label": ins.CHANNEL_LABELS.get(ch, ch), "touches": n}
+        "channels": [{"channel": ch, "label": CHANNEL_LABELS.get(ch, ch), "touches": n}
                      for ch, n in by_channel.most_common()],
         "channel_groups": dict(groups), "top_channel": top, "top_share": top_share, "variety_flag": variety_flag,
         "variety_action": action, "variety_person_id": written_only[0][0] if variety_flag and written_only else None,
@@ -807,25 +842,25 @@ def reference_victories(db, today: date) -> dict:
     """Small victories worth celebrating: budget streaks, people who moved up, thank-yous on time."""
     current, best = ins.streaks(ins.weekly_touches(db, today, weeks=26))
     since = today - timedelta(days=29)
-    rank = {s: i for i, s in enumerate(ins.STAGES)}
+    rank = {s: i for i, s in enumerate(STAGES)}
     moved = [m for m in rows(db, (
         "select s.person_id, p.name, s.day, s.from_stage, s.to_stage from stage_changes s "
         "join people p on p.id = s.person_id where s.day >= ? and p.archived_at is null "
         "order by s.day desc, s.id desc"), [since.isoformat()])
         if rank.get(m["to_stage"], 0) > rank.get(m["from_stage"], 0) and m["to_stage"] != "contacted"]
     start = today - timedelta(days=ins.WINDOW - 1)
-    log = ins._touch_rows(db, start)  # what counts is in the window, and thanks come after what they thank for
+    log = reference_touch_rows(db, start)  # what counts is in the window, and thanks come after what they thank for
     by_person: dict[int, list[dict]] = defaultdict(list)
     for t in log:
         by_person[t["person_id"]].append(t)
     conversations = on_time = 0
     for t in log:
-        if not (start <= t["day"] <= today) or ins._is_thank_you(t):
+        if not (start <= t["day"] <= today) or is_thank_you(t):
             continue
         if t["channel"] in CONVERSATION_CHANNELS or t["nature"] in CONVERSATION_NATURES:
             conversations += 1
-            on_time += any(u["direction"] == "me" and ins._is_thank_you(u)
-                           and t["day"] <= u["day"] <= t["day"] + timedelta(days=ins.THANK_YOU_DAYS)
+            on_time += any(u["direction"] == "me" and is_thank_you(u)
+                           and t["day"] <= u["day"] <= t["day"] + timedelta(days=THANK_YOU_DAYS)
                            for u in by_person[t["person_id"]])
     messages = []
     if current >= 1:

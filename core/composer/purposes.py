@@ -1,0 +1,192 @@
+"""The kinds of message (purposes), their parts, placeholders and word limits: the article's anatomy."""
+
+from __future__ import annotations
+
+from core import validation as v
+from core.vocab import NATURES
+
+# --- Purposes ------------------------------------------------------------------------------------
+
+# purpose -> label, the nature "Mark sent" logs, the word limit, whether it needs a call to action,
+# and the parts of its structure (the article's anatomy of that message).
+PURPOSES: dict[str, dict] = {
+    "introduction": {
+        "label": "Introduction (to someone new)", "nature": "", "max_words": 150, "cta": True,
+        "structure": ("greeting", "hook", "purpose", "value", "call_to_action", "sign_off"),
+    },
+    "info_interview": {
+        # The request is an ask for advice; the interview itself is logged after it happens
+        # (log_info_interview), so sending the request doesn't schedule a thank-you for a meeting.
+        "label": "Informational-interview request", "nature": "advice", "max_words": 175, "cta": True,
+        "structure": ("greeting", "hook", "purpose", "value", "call_to_action", "sign_off"),
+    },
+    "thank_you": {
+        "label": "Thank-you", "nature": "thank_you", "max_words": 200, "cta": False,
+        "structure": ("greeting", "personal_detail", "gratitude", "renewed_interest", "offer", "sign_off"),
+    },
+    "check_in": {
+        "label": "Check-in", "nature": "check_in", "max_words": 150, "cta": True,
+        "structure": ("greeting", "hook", "offer", "call_to_action", "sign_off"),
+    },
+    "congratulations": {
+        "label": "Congratulations", "nature": "congratulated", "max_words": 120, "cta": False,
+        "structure": ("greeting", "news", "personal_detail", "warm_close", "sign_off"),
+    },
+    "share_resource": {
+        "label": "Share a resource", "nature": "shared_resource", "max_words": 120, "cta": False,
+        "structure": ("greeting", "hook", "offer", "warm_close", "sign_off"),
+    },
+    "event_followup": {
+        "label": "Event follow-up", "nature": "thank_you", "max_words": 150, "cta": True,
+        "structure": ("greeting", "personal_detail", "offer", "value", "call_to_action", "sign_off"),
+    },
+    "double_intro": {
+        "label": "Double opt-in introduction", "nature": "introduction", "max_words": 175, "cta": True,
+        "structure": ("greeting", "purpose", "why_them", "call_to_action", "sign_off"),
+    },
+}
+PART_LABELS = {
+    "greeting": "Greeting", "hook": "Hook", "purpose": "Purpose", "value": "Your value proposition",
+    "call_to_action": "Call to action", "sign_off": "Sign-off", "personal_detail": "Personal detail",
+    "gratitude": "Gratitude", "renewed_interest": "Renewed interest", "offer": "Something offered",
+    "news": "Their news", "warm_close": "Warm close", "why_them": "Why these two",
+}
+ASK_PURPOSES = frozenset(p for p, spec in PURPOSES.items() if NATURES.get(spec["nature"]) == "ask")
+
+# Placeholders a template may use, with the gap shown when Rapport doesn't know the value.
+PLACEHOLDERS: dict[str, str] = {
+    "first_name": "[first name]",
+    "name": "[their name]",
+    "company": "[their company]",
+    "role": "[their role]",
+    "field": "[their field]",
+    "common_ground": "[something you have in common]",
+    "needs": "[what they are working on]",
+    "last_conversation": "[when you last spoke]",
+    "detail": "[a detail from your conversation]",
+    "news": "[their news]",
+    "event_name": "[the event]",
+    "my_name": "[your name]",
+    "pitch": "[your elevator pitch]",
+    "value_proposition": "[what you can offer]",
+    "website": "[your website]",
+    "resource_title": "[a resource worth sharing]",
+    "resource_url": "[link]",
+    "signature": "[your name]",
+    "other_name": "[the other person]",
+    "other_first_name": "[the other person]",
+    "other_role": "[their role]",
+    "other_company": "[their company]",
+    "other_needs": "[what they are working on]",
+}
+GAPS = frozenset(PLACEHOLDERS.values())
+
+# The shipped templates: one paragraph per part of the purpose's structure.
+DEFAULT_TEMPLATES: dict[str, dict] = {
+    "introduction": {
+        "subject": "A quick question about your work at {company}",
+        "parts": [
+            "Hi {first_name},",
+            ("I came across your work as {role} at {company} and noticed we have something in common: "
+            "{common_ground}."),
+            "I'm reaching out because I'm learning more about {field}, and your perspective would mean a lot.",
+            "A little about me: {pitch}",
+            ("Would you be open to a 15-minute call in the next couple of weeks? Happy to fit around your "
+            "schedule."),
+            "Best,\n{signature}",
+        ],
+    },
+    "info_interview": {
+        "subject": "20 minutes to learn about your path at {company}?",
+        "parts": [
+            "Hi {first_name},",
+            "We have something in common ({common_ground}), and your path to {role} at {company} caught my eye.",
+            ("I'm exploring {field} and would value hearing how you got where you are, what the culture at "
+            "{company} is like, and which skills your team values most."),
+            "A little about me: {pitch}",
+            ("Would you have 20 minutes for a call or a coffee in the next few weeks? I'll keep to time and come "
+            "with specific questions."),
+            "Thank you,\n{signature}",
+        ],
+    },
+    "thank_you": {
+        "subject": "Thank you, {first_name}",
+        "parts": [
+            "Hi {first_name},",
+            "I really enjoyed {last_conversation}, and I've made a note of what you shared: {detail}.",
+            "Thank you for your time and for being so generous with your insights.",
+            "It made me even more interested in {field} and in the work you're doing at {company}.",
+            ("In return, you might like this: {resource_title} ({resource_url}). And if I can ever help with "
+            "{needs}, just say the word."),
+            "With thanks,\n{signature}",
+        ],
+    },
+    "check_in": {
+        "subject": "How are things at {company}, {first_name}?",
+        "parts": [
+            "Hi {first_name},",
+            "You came to mind today. Last time ({last_conversation}) you mentioned {detail}: how is that going?",
+            "I came across something you might find useful: {resource_title} ({resource_url}).",
+            ("Would you like to catch up over a quick call in the next few weeks? No agenda, just to hear "
+            "how you are."),
+            "Best,\n{signature}",
+        ],
+    },
+    "congratulations": {
+        "subject": "Congratulations, {first_name}!",
+        "parts": [
+            "Hi {first_name},",
+            "I just saw the news ({news}): congratulations!",
+            "It's great to see your work at {company} recognised; it's well deserved.",
+            "I hope you get a moment to celebrate. Cheering you on from here!",
+            "Warmly,\n{signature}",
+        ],
+    },
+    "share_resource": {
+        "subject": "Thought of you: {resource_title}",
+        "parts": [
+            "Hi {first_name},",
+            "I came across this and thought of you, given what you're working on ({needs}).",
+            "{resource_title}: {resource_url}",
+            "No need to reply; I hope it's useful. Good luck with everything at {company}!",
+            "Best,\n{signature}",
+        ],
+    },
+    "event_followup": {
+        "subject": "Great to meet you at {event_name}",
+        "parts": [
+            "Hi {first_name},",
+            "It was great to meet you at {event_name}, and I enjoyed our chat ({detail}).",
+            "You mentioned {needs}; this might help: {resource_title} ({resource_url}).",
+            "In case it's useful, a little about me: {pitch}",
+            "Would you be up for a coffee in the coming weeks to continue the conversation?",
+            "Best,\n{signature}",
+        ],
+    },
+    "double_intro": {
+        "subject": "Would you like an introduction to {other_name}?",
+        "parts": [
+            "Hi {first_name},",
+            "I'd like to introduce you to {other_name}, {other_role} at {other_company}.",
+            ("Why I thought of you two: on your side, {needs}; on {other_first_name}'s, {other_needs}. "
+            "I think you'd both get something out of a conversation."),
+            ("Would you like me to make the introduction? No pressure at all: if now isn't a good time, just say "
+            "so and I won't make it."),
+            "Best,\n{signature}",
+        ],
+    },
+}
+
+CHANNEL_PHRASES = {
+    "email": "our emails", "phone": "our call", "video": "our video call", "in_person": "meeting you",
+    "linkedin": "our LinkedIn exchange", "social": "our chat online", "text": "our messages",
+    "event": "meeting you at the event", "other": "our conversation",
+}
+
+
+def purpose_label(purpose: str) -> str:
+    return PURPOSES[purpose]["label"] if purpose in PURPOSES else purpose
+
+
+def _check_purpose(purpose: str) -> str:
+    return v.choice(purpose, "Purpose", PURPOSES)
