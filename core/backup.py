@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from core.db import bump_data_version, connect, forget_migrated, is_rapport_db, migrations, resolve_path
+from core.db import bump_data_version, connect, db_file, forget_migrated, is_rapport_db, migrations, resolve_path
 from core.errors import ValidationError
 from core.schema import check_schema
 from core.temp_files import clean_leftovers, temp_beside
@@ -260,8 +260,9 @@ def restore_bytes(target_path: str | os.PathLike | None, data: bytes) -> dict:
 
 
 def database_file(db: Database) -> str:
-    """The file a connection has open (for opening a second connection in another thread)."""
-    return db.execute("pragma database_list").fetchone()[2]
+    """The file a connection has open, as text (for opening a second connection in another thread); '' in memory."""
+    path = db_file(db)
+    return str(path) if path else ""
 
 
 def schema_summary(db: Database) -> list[dict]:

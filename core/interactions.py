@@ -282,13 +282,3 @@ def details_to_remember(db: Database, person_id: int) -> list[dict]:
     return rows(db, "select day, details from interactions where person_id = ? and details != '' "
                     "order by day desc, id desc", [person_id])
 
-
-def last_conversation(db: Database, person_id: int) -> dict | None:
-    return one(db, "select * from interactions where person_id = ? order by day desc, id desc limit 1",
-               [person_id])
-
-
-def recent_interactions(db: Database, since: date, limit: int = 100) -> list[dict]:
-    return rows(db, (
-        "select i.*, p.name as person from interactions i join people p on p.id = i.person_id "
-        "where i.day >= ? order by i.day desc, i.id desc limit ?"), [since.isoformat(), limit])
