@@ -184,7 +184,7 @@ def _evidence(db: Database, person_ids: Sequence[int], everyone: bool) -> tuple[
 
 
 def _infer_replies(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.ndarray, respc: np.ndarray,
-                   conv: np.ndarray, keep: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+                   conv: np.ndarray, keep: np.ndarray, fallback: np.ndarray, thanks: np.ndarray) -> np.ndarray:
     """core.scoring.infer_replies() on arrays: the reply codes with each unknown one inferred from the log.
 
     Each person's touches are in log order in the arrays. A touch's time is (person, day, position in the
@@ -197,7 +197,8 @@ def _infer_replies(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np
     resp = respc.copy()
     resp[unknown & conv] = 1
     me, them = dirc == 0, dirc == 1
-    waiting = unknown & ~conv & ((me & (kindc != 1)) | them)  # messages: not a give of yours, not a conversation
+    # Messages: not a conversation, nor a give or a thank-you of yours (neither asks for an answer).
+    waiting = unknown & ~conv & ((me & (kindc != 1) & ~thanks) | them)
     if not waiting.any():
         return resp
     n = len(idx)
@@ -308,7 +309,8 @@ def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.n
     fallback[idx[odd]] = True
     C_int = np.where(fallback, 1, C_int)
     C = C_int.astype(np.float64)
-    respc = _infer_replies(idx, age, dirc, kindc, respc, (tags & CONVERSATION) != 0, keep, fallback)
+    respc = _infer_replies(idx, age, dirc, kindc, respc, (tags & CONVERSATION) != 0, keep, fallback,
+                           (tags & THANKS) != 0)
 
     # score()'s order: newest first, then direction, kind, replied, not replied (each descending).
     # Everything goes into one integer per touch, sorted once and taken apart again:
@@ -438,7 +440,7 @@ def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.n
     recency = np.where(dormant, 4, np.where(ratio > 2, 3, np.where(ratio > 1, 2, np.where(ratio > 0.75, 1, 0))))
 
     # Guardrail: your unanswered messages, newest first, until something breaks the run.
-    own = me & ~give
+    own = me & ~give & ~thanks  # neither a give nor a thank-you asks for an answer
     waiting = own & (age < PARAMS["reply_window"]) & ~r_yes
     counted = own & ~waiting & r_no
     breaks = ~me | (own & ~waiting & ~r_no)

@@ -151,7 +151,8 @@ def infer_replies(touches: Iterable[Touch], today: date) -> list[Touch]:
       them follows it: later the same day, or on any of the REPLY_WINDOW_DAYS days after; with none, it is
       unanswered (False) once it is REPLY_WINDOW_DAYS days old, and pending (None) before that;
     - a message from them is answered the same way by any touch from you;
-    - a give from you, or a touch of unknown direction, stays unknown.
+    - a give or a thank-you from you (neither asks for an answer), or a touch of unknown direction, stays
+      unknown.
     Returns a new list in the same order; the input is not changed.
     """
     log = list(touches)
@@ -174,7 +175,7 @@ def infer_replies(touches: Iterable[Touch], today: date) -> list[Touch]:
         if t.conversation:
             responded = True
         else:
-            if t.direction == "me" and t.kind != "give":
+            if t.direction == "me" and t.kind != "give" and not _is_thank_you(t):
                 answers = theirs
             elif t.direction == "them":
                 answers = mine
@@ -303,8 +304,8 @@ def score(touches: Iterable[Touch], cadence_days: int, today: date) -> Score:
     run = 0
     newest_unanswered = None
     for t, a in zip(items, ages, strict=True):
-        if t.direction == "me" and t.kind == "give":
-            continue
+        if t.direction == "me" and (t.kind == "give" or _is_thank_you(t)):
+            continue  # neither a give nor a thank-you asks for an answer
         if t.direction != "me":
             break
         if a < PARAMS["reply_window"] and t.responded is not True:

@@ -99,9 +99,9 @@ def test_the_worked_examples_score_the_same_in_bulk(touches, cadence):
 def test_the_worked_examples_keep_their_sentences_in_bulk():
     got = bulk({1: BRIEF, 2: ONE_SIDED, 3: INFO_NO_THANKS}, {1: 30, 2: 30, 3: 90})
 
-    # Read as a log (score_log), the brief's two thank-yous, their replies unknown, count as unanswered
-    # after 7 days (§4.8.1): 61 instead of score()'s 63, still inside §5's 59-67.
-    assert got[1][3] == ("Score 61: last touch 40 days ago (cadence 30d, overdue by 10d); "
+    # Read as a log (score_log), the brief's two thank-yous stay without a reply expected (a thank-you, like
+    # a give, asks for no answer): the same 63 as score() and §5.
+    assert got[1][3] == ("Score 63: last touch 40 days ago (cadence 30d, overdue by 10d); "
                          "you asked 3× and gave 1× in the last 12 months.")
     assert got[2][0] == 45 and "unanswered ×3: your last 3 messages went unanswered" in got[2][3]
     assert "thank-you for your informational interview is 3d overdue" in got[3][3]

@@ -364,3 +364,13 @@ def test_a_touch_built_positionally_is_a_message():
 ])
 def test_the_label_is_new_while_the_evidence_is_thin(value, status, confidence, word):
     assert label(value, status, confidence) == word
+
+
+def test_a_thank_you_asks_for_no_answer_so_it_is_never_unanswered():
+    today = date(2026, 11, 27)
+    thanks = [Touch(today - timedelta(days=age), "me", "neutral", None, frozenset({"thank_you"}))
+              for age in (30, 20, 10)]
+    assert [t.responded for t in infer_replies(thanks, today)] == [None, None, None]
+    # Three thank-yous after their help are follow-through, not pestering: no guardrail.
+    helped = [Touch(today - timedelta(days=31), "them", "give", True), *thanks]
+    assert score_log(helped, 30, today).status != "unanswered"
