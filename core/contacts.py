@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from core import validation as v
-from core.db import now_iso, one, rows, scalar, transaction
+from core.db import chunks, now_iso, one, rows, scalar, transaction
 from core.errors import NotFound, ValidationError
 from core.vocab import HOW_MET, SENIORITIES
 
@@ -38,7 +38,6 @@ URL_FIELDS = ("linkedin_url", "website")
 SOURCES = ("manual", "merge", "primary", "import")  # primary: it was the primary value until another was chosen
 
 _PHONE = re.compile(r"^\+?[0-9 ()./\-]+(?:\s*(?:x|ext\.?)\s*[0-9]+)?$", re.IGNORECASE)
-_CHUNK = 500  # SQLite host parameters per IN list
 
 
 def phone(value: object, field: str = "Phone") -> str:
@@ -197,8 +196,7 @@ def people_by_email(db: Database, emails: Iterable[str] | None = None) -> dict[s
         return found
     wanted = sorted({e.strip().lower() for e in emails if e and e.strip()})
     hits: list[tuple[int, int, str]] = []  # (0 primary / 1 alternate, person id, address)
-    for i in range(0, len(wanted), _CHUNK):
-        chunk = wanted[i:i + _CHUNK]
+    for chunk in chunks(wanted):
         marks = ", ".join("?" * len(chunk))
         hits += [(0, pid, value) for value, pid in db.execute(
             f"{primary_sql} and email collate nocase in ({marks})", chunk)]

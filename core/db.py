@@ -8,9 +8,9 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
@@ -19,6 +19,7 @@ from core.migrations import COUNTED_TABLES, SCORE_COLUMNS, evidence_sql, migrati
 from core.schema import check_schema
 from core.temp_files import clean_leftovers
 
+T = TypeVar("T")
 DEFAULT_PATH = Path("data") / "rapport.db"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -221,6 +222,15 @@ def one(db: Database, sql: str, params: Any = ()) -> dict | None:
 def scalar(db: Database, sql: str, params: Any = ()) -> Any:
     row = db.execute(sql, params).fetchone()
     return row[0] if row else None
+
+
+IN_LIST_MAX = 500  # values per SQL "in (...)" list: well under SQLite's host-parameter limit
+
+
+def chunks(values: Sequence[T], size: int = IN_LIST_MAX) -> Iterator[Sequence[T]]:
+    """The values in slices of at most `size`, for queries with an "in (...)" list."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def now_iso() -> str:

@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from core import followups
 from core import validation as v
-from core.db import now_iso, one, rows, transaction
+from core.db import chunks, now_iso, one, rows, transaction
 from core.errors import NotFound, ValidationError
 from core.followups import close_thank_yous, schedule_after_interaction
 from core.relationships import refresh_people
@@ -145,8 +145,7 @@ def _people(db: Database, person_ids: set[int]) -> dict[int, str]:
     """The names of these people; NotFound when one of them is missing."""
     found: dict[int, str] = {}
     ids = sorted(person_ids)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+    for chunk in chunks(ids):
         found.update(db.execute(f"select id, name from people where id in ({','.join('?' * len(chunk))})",
                                 chunk).fetchall())
     if len(found) != len(ids):
@@ -165,8 +164,7 @@ def _advance_stages(db: Database, records: list[dict]) -> None:
             targets[r["person_id"]] = (rank, day)
     current: dict[int, str] = {}
     ids = list(targets)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+    for chunk in chunks(ids):
         current.update(db.execute(f"select id, stage from people where id in ({','.join('?' * len(chunk))})",
                                   chunk).fetchall())
     moves = [(pid, day, current[pid], STAGES[rank]) for pid, (rank, day) in targets.items()

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from sqlite_utils import Database
 
 from core.contacts import keep_values
-from core.db import get_setting, rows, scalar, set_setting, transaction
+from core.db import chunks, get_setting, rows, scalar, set_setting, transaction
 from core.errors import ValidationError
 from core.importers.matching import STAMP_KEY, _fingerprint, _norm
 from core.importers.plan import _BLANK, ImportPlan, _requests
@@ -133,8 +133,7 @@ def _apply_interactions(db: Database, plan: ImportPlan, new_ids: list[int], toda
     touched = {t["person_id"] for t, i in zip(touches, ids, strict=True) if i is not None}
     if plan.interaction_updates:
         db.conn.executemany("update interactions set responded = ? where id = ?", plan.interaction_updates)
-        for chunk_start in range(0, len(plan.interaction_updates), 500):
-            chunk = [i for _, i in plan.interaction_updates[chunk_start:chunk_start + 500]]
+        for chunk in chunks([i for _, i in plan.interaction_updates]):
             touched |= {r["person_id"] for r in rows(
                 db, f"select person_id from interactions where id in ({','.join('?' * len(chunk))})", chunk)}
     return touched

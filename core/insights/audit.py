@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import numpy as np
 from sqlite_utils import Database
 
+from core.db import chunks
 from core.insights.log import (
     ASK,
     COVERAGE_DAYS,
@@ -215,7 +216,7 @@ def _audit_facts(db: Database, today: date, window: int, log: Log | None = None)
     prev = np.r_[0, day[:-1]] if len(day) else day
     need = np.unique(pid[mine & first]).tolist()
     older: dict[int, int] = {}
-    for chunk in (need[i:i + 500] for i in range(0, len(need), 500)):
+    for chunk in chunks(need):
         older.update(db.execute(
             f"select person_id, {DAY_NUMBER.format('max(day)')} from interactions "
             f"where person_id in ({','.join('?' * len(chunk))}) and day < ? group by person_id",
@@ -243,7 +244,7 @@ def _audit_facts(db: Database, today: date, window: int, log: Log | None = None)
             else:
                 short[int(mp[i])] = (3 - count, int(md[i]))
     pids = list(short)
-    for chunk in (pids[i:i + 500] for i in range(0, len(pids), 500)):
+    for chunk in chunks(pids):
         earlier: dict[int, list[str]] = defaultdict(list)
         for p, k in db.execute(
                 "select person_id, kind from (select person_id, kind, day, id, row_number() over (partition by "
@@ -312,7 +313,7 @@ def _audit_facts(db: Database, today: date, window: int, log: Log | None = None)
         for p, d in zip(pid[here].tolist(), day[here].tolist(), strict=True):
             last_day[p] = d  # sorted by day within each person: the last one wins
         away = [p for p in tied if p not in last_day]
-        for chunk in (away[i:i + 500] for i in range(0, len(away), 500)):
+        for chunk in chunks(away):
             for p, d in db.execute(f"select person_id, {DAY_NUMBER.format('max(day)')} from interactions "
                                    f"where person_id in ({','.join('?' * len(chunk))}) group by person_id", chunk):
                 if d >= since:  # the reference reads the history of people touched since then

@@ -10,7 +10,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from core.bulk_scoring import JULIAN_OFFSET, SHIFT_DAY, SHIFT_PERSON, THANKS, fetch_evidence
-from core.db import data_version, evidence_sql, scalar
+from core.db import chunks, data_version, evidence_sql, scalar
 from core.settings import get_cadences
 from core.vocab import CHANNELS
 
@@ -67,7 +67,7 @@ def _people_arrays(db: Database) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _names(db: Database, ids) -> dict[int, str]:
     ids = sorted({int(i) for i in ids})
     out: dict[int, str] = {}
-    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+    for chunk in chunks(ids):
         out.update(db.execute(f"select id, name from people where id in ({','.join('?' * len(chunk))})",
                               chunk).fetchall())
     return out

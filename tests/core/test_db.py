@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core import db as coredb
-from core.db import SCORE_COLUMNS, forget_migrated, is_rapport_db, open_db, transaction
+from core.db import SCORE_COLUMNS, chunks, forget_migrated, is_rapport_db, open_db, transaction
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -207,3 +207,9 @@ def test_every_person_has_exactly_one_scores_row_however_they_come_and_go(db):
     db.execute("delete from people where id = 1")
 
     assert db.execute("select person_id from scores").fetchall() == [(ana,)]
+
+
+def test_chunks_slices_values_for_in_lists_of_at_most_500_by_default():
+    assert [len(c) for c in chunks(list(range(1201)))] == [500, 500, 201]
+    assert list(chunks([1, 2, 3], size=2)) == [[1, 2], [3]]
+    assert list(chunks([])) == []
