@@ -190,6 +190,24 @@ def m009_checkin_pause(db: Database) -> None:
     db.execute("alter table scores add column checkin_resume_on text")
 
 
+@migrations()
+def m013_people_target(db: Database) -> None:
+    # "This person is a target": a flag the Targets page filters on and bulk actions set for hundreds of
+    # people at once. The change counter's people trigger (m005) names the columns it watches, so the new
+    # column gets a trigger of its own. The last bulk edit is kept (what each row was before, as JSON) so
+    # that one undo puts back exactly what it changed.
+    db.execute("alter table people add column target integer not null default 0")
+    db.execute("create trigger people_target_counted after update of target on people begin "
+               "update change_counter set value = value + 1 where id = 1; end")
+    db.execute("""create table bulk_edits (
+        id integer primary key,
+        created_at text not null,
+        summary text not null,
+        changes text not null,
+        undone_at text
+    )""")
+
+
 def _run_script(db: Database, script: str) -> None:
     # executescript() would COMMIT the migration's transaction first; run statement by statement.
     for statement in script.split(";"):

@@ -209,15 +209,56 @@ def data_version(db: Database) -> str:
     return db_data_version(db)
 
 
+TARGET_FILTERS = {"": "Any", "yes": "Targets", "no": "Not targets"}
+
+
 def list_people(db: Database, *, search: str = "", company_id: int | None = None, industry: str = "",
                 role: str = "", seniority: str = "", stage: str = "", tag: str = "", band: str = "",
-                due: str = "", include_archived: bool = False, sort: str = "score", limit: int = 200,
-                offset: int = 0, today: date | None = None) -> tuple[list[dict], int]:
+                due: str = "", target: str = "", include_archived: bool = False, sort: str = "score",
+                limit: int = 200, offset: int = 0, today: date | None = None) -> tuple[list[dict], int]:
     """Filter and sort the target list; returns one page of rows and the total that matched.
 
     due: '' (any), 'overdue', 'week' (due within 7 days), 'none' (nothing scheduled).
+    target: '' (any), 'yes' (marked as a target), 'no' (not marked).
     """
     today = today or date.today()
+    order = SORTS.get(sort)
+    if order is None:
+        raise ValidationError(f"Unknown sort {sort!r}.")
+    needs_due = bool(due) or sort == "due"
+    where_sql, params, count_joins, due_join = _people_where(
+        search=search, company_id=company_id, industry=industry, role=role, seniority=seniority, stage=stage,
+        tag=tag, band=band, due=due, target=target, include_archived=include_archived, today=today,
+        needs_due=needs_due)
+    company_join = "left join companies c on c.id = p.company_id "
+    total = scalar(db, f"select count(*) from people p {count_joins}where {where_sql}", params)
+    next_due = "f.due" if needs_due else (
+        "(select min(due) from followups where person_id = p.id and status = 'open')")
+    found = rows(db, (
+        "select p.id, p.name, p.title, coalesce(c.name, '') as company, p.company_id, p.industry, p.role, "
+        f"p.seniority, p.stage, p.tier, p.tags, p.target, {SCORE_FIELDS}, {next_due} as next_due, p.email, "
+        f"p.archived_at from people p {SCORED}{company_join}{due_join}where {where_sql} order by {order} "
+        "limit ? offset ?"
+    ), [*params, limit, offset])
+    for r in found:
+        r["tags"] = v.load_tags(r["tags"])
+    return found, total
+
+
+def matching_ids(db: Database, *, today: date | None = None, **filters) -> list[int]:
+    """The ids of everyone the target list's filters match (every page, in id order): "select all that match"."""
+    filters.pop("sort", None)
+    where_sql, params, count_joins, _ = _people_where(today=today or date.today(), needs_due=bool(
+        filters.get("due")), **filters)
+    return [r[0] for r in db.execute(f"select p.id from people p {count_joins}where {where_sql} order by p.id",
+                                     params)]
+
+
+def _people_where(*, search: str = "", company_id: int | None = None, industry: str = "", role: str = "",
+                  seniority: str = "", stage: str = "", tag: str = "", band: str = "", due: str = "",
+                  target: str = "", include_archived: bool = False, today: date, needs_due: bool
+                  ) -> tuple[str, list, str, str]:
+    """The filters as SQL: (where, params, the joins a count needs, the follow-ups join)."""
     where, params = ["1=1"], []
     if not include_archived:
         where.append("p.archived_at is null")
@@ -248,28 +289,21 @@ def list_people(db: Database, *, search: str = "", company_id: int | None = None
         params.append(today.isoformat())
     elif due == "none":
         where.append("f.due is null")
-    order = SORTS.get(sort)
-    if order is None:
-        raise ValidationError(f"Unknown sort {sort!r}.")
+    elif due:
+        raise ValidationError(f"Unknown follow-up filter {due!r}.")
+    if target == "yes":
+        where.append("p.target = 1")
+    elif target == "no":
+        where.append("p.target = 0")
+    elif target:
+        raise ValidationError(f"Unknown target filter {target!r}.")
     # The follow-ups join and the companies join cost a third of the query at 30,000 people: join
     # them only when a filter or the sort needs them, and look up the page's next dates one by one.
-    needs_due = bool(due) or sort == "due"
     due_join = ("left join (select person_id, min(due) as due from followups where status = 'open' "
                 "and person_id is not null group by person_id) f on f.person_id = p.id ") if needs_due else ""
     company_join = "left join companies c on c.id = p.company_id "
-    where_sql = " and ".join(where)
     count_joins = (company_join if search.strip() else "") + (SCORED if band else "") + due_join
-    total = scalar(db, f"select count(*) from people p {count_joins}where {where_sql}", params)
-    next_due = "f.due" if needs_due else (
-        "(select min(due) from followups where person_id = p.id and status = 'open')")
-    found = rows(db, (
-        "select p.id, p.name, p.title, coalesce(c.name, '') as company, p.company_id, p.industry, p.role, "
-        f"p.seniority, p.stage, p.tier, p.tags, {SCORE_FIELDS}, {next_due} as next_due, p.email, p.archived_at "
-        f"from people p {SCORED}{company_join}{due_join}where {where_sql} order by {order} limit ? offset ?"
-    ), [*params, limit, offset])
-    for r in found:
-        r["tags"] = v.load_tags(r["tags"])
-    return found, total
+    return " and ".join(where), params, count_joins, due_join
 
 
 _BAND_SQL = {
@@ -285,9 +319,9 @@ _BAND_SQL = {
 def filter_options(db: Database) -> dict[str, list]:
     """Distinct values present in the data, for the target list's filters."""
     def distinct(column: str) -> list[str]:
-        return [r[0] for r in db.execute(
-            f"select distinct {column} from people where {column} != '' and archived_at is null "
-            f"order by {column} collate nocase").fetchall()]
+        return fold_case([tuple(r) for r in db.execute(
+            f"select {column}, count(*) from people where {column} != '' and archived_at is null "
+            f"group by {column}").fetchall()])
 
     return {
         "industries": distinct("industry"),
@@ -299,6 +333,22 @@ def filter_options(db: Database) -> dict[str, list]:
         "companies": [(r["id"], r["name"]) for r in rows(
             db, "select id, name from companies where archived_at is null order by name collate nocase")],
     }
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def fold_case(counted: list[tuple[str, int]]) -> list[str]:
+    """One option per spelling that differs only in case ("fintech", "Fintech"), as SQLite's NOCASE (ASCII
+    letters) compares them, so the filter matches all of them. Each option shows what people typed: the
+    most used spelling, the first in sort order on a tie. Sorted case-insensitively."""
+    best: dict[str, tuple[int, str]] = {}
+    for value, n in counted:
+        key = value.translate(_ASCII_LOWER)
+        old = best.get(key)
+        if old is None or n > old[0] or (n == old[0] and value < old[1]):
+            best[key] = (n, value)
+    return [best[k][1] for k in sorted(best)]
 
 
 def stage_counts(db: Database) -> dict[str, int]:
@@ -334,7 +384,9 @@ def add_company(db: Database, *, name: str, **fields) -> int:
     return db.table("companies").insert(record).last_pk
 
 
-def update_company(db: Database, company_id: int, **fields) -> None:
+def update_company(db: Database, company_id: int, **fields) -> int:
+    """Change some of a company's fields. An industry set on the company applies to its people whose own
+    industry is empty, in the same transaction; returns how many people that changed (0 otherwise)."""
     checks = {k: bool(fields.pop(k)) for k in ("checked_website", "checked_news", "checked_social")
               if k in fields}
     record = _clean(fields, COMPANY_FIELDS)
@@ -345,8 +397,14 @@ def update_company(db: Database, company_id: int, **fields) -> None:
         if clash:
             raise ValidationError(f"A company called {record['name']!r} is already on your list.")
     record.update({k: int(val) for k, val in checks.items()})
-    record["updated_at"] = now_iso()
-    db.table("companies").update(company_id, record)
+    stamp = now_iso()
+    record["updated_at"] = stamp
+    with transaction(db):
+        db.table("companies").update(company_id, record)
+        if not record.get("industry"):
+            return 0
+        return db.execute("update people set industry = ?, updated_at = ? where company_id = ? and industry = ''",
+                          [record["industry"], stamp, company_id]).rowcount
 
 
 def get_company(db: Database, company_id: int) -> dict:
@@ -466,6 +524,8 @@ def merge_people(db: Database, keep_id: int, drop_id: int, today: date | None = 
         update["tags"] = json.dumps(tags, ensure_ascii=False)
         if STAGES.index(drop["stage"]) > STAGES.index(keep["stage"]):
             update["stage"] = drop["stage"]
+        if drop["target"] and not keep["target"]:
+            update["target"] = 1
         if TIERS.index(drop["tier"]) < TIERS.index(keep["tier"]):
             update["tier"] = drop["tier"]  # the closer tier wins: active before core before network
         update["updated_at"] = now_iso()

@@ -7,6 +7,7 @@ import streamlit as st
 from core import people
 from core.errors import NotFound
 from core.scoring import STATUS_LABELS
+from core.words import plural
 from pages._ui import PERSON_PAGE, attempt, esc, get_db, header, open_person, score_label, show_flash
 
 CHECKLIST = {"checked_website": "Read their website", "checked_news": "Read recent news about them",
@@ -132,7 +133,11 @@ def show_company(company: dict) -> None:
             else:
                 values[key] = st.text_input(label, value=company[key], key=f"companies_edit_{key}")
         if st.form_submit_button("Save changes", type="primary"):
-            attempt(lambda: people.update_company(db, cid, **values), "Saved.")
+            changed = attempt(lambda: people.update_company(db, cid, **values), rerun=False)
+            if changed is not None:
+                st.session_state["_flash"] = "Saved." + (
+                    f" Its industry now applies to {plural(changed, 'person')} who had none." if changed else "")
+                st.rerun()
 
     with st.expander("Merge with a duplicate company", icon=":material/merge:"):
         others = {i: name for i, name in people.company_choices(db) if i != cid}

@@ -24,6 +24,7 @@ from core.importers.matching import (
     linkedin_key,
 )
 from core.importers.plan import INVITATION_SOURCE, ImportPlan
+from core.roles import role_for_title
 from core.vocab import CHANNEL_MINUTES, REPLY_WINDOW_DAYS
 
 NOTE_CHARS = 1000  # how much of a LinkedIn message is kept in the interaction's notes
@@ -47,6 +48,9 @@ def _plan_connections(plan: ImportPlan, index: _Index, records: Iterable, option
     wanted = {field: columns[col] for col, field in LINKEDIN_COLUMNS.items() if col in columns}
     seen: dict = {}
     defaults = {"tier": options.get("tier") or "acquaintance", "how_met": "linkedin"}
+    # LinkedIn's Position gives a role where a person has none (core.roles; the mapping is in the settings).
+    role_map = options.get("role_map")
+    roles: dict[str, str] = {}
     for line, record in rest:
         if flush:
             flush(False)
@@ -67,6 +71,11 @@ def _plan_connections(plan: ImportPlan, index: _Index, records: Iterable, option
         fields = _plain_fields(row) or _person_fields(row, line, plan)
         if fields is None:
             continue
+        role = roles.get(fields.get("title", ""))
+        if role is None:
+            role = roles[fields.get("title", "")] = role_for_title(fields.get("title", ""), role_map)
+        if role:
+            fields["role"] = role  # fills only an empty role: a matched person's own role is kept
         key = linkedin_key(fields.get("linkedin_url", ""))
         _add_or_update(plan, index, line, fields, source="linkedin", uid=key, url_key=key,
                        connected_on=connected, seen=seen, defaults=defaults, job_change=True)

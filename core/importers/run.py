@@ -19,6 +19,7 @@ from core.importers.mapped_csv import _plan_csv
 from core.importers.matching import _fingerprint, _Index
 from core.importers.plan import KINDS, ImportPlan
 from core.importers.vcard import _own_vcard_uids, _plan_vcards
+from core.roles import get_role_map
 
 STREAM_CHUNK = 5_000  # a streamed import writes its people this many at a time (one transaction in all)
 
@@ -90,6 +91,7 @@ def _plan(db: Database, plan: ImportPlan, kind: str, inputs: dict, today: date, 
               "csv": "csv"}[kind]
     index = _Index(db, source)
     if kind == "linkedin":
+        options = {**options, "role_map": options.get("role_map") or get_role_map(db)}
         _plan_connections(plan, index, _records(inputs["main"], "Connections.csv"), options, flush)
         if flush and (inputs.get("messages") or inputs.get("invitations")):
             flush(True)
