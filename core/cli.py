@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from core import __version__
+from core.capture import cli as capture_cli
+from core.capture import contact_presets
 from core.db import open_db, resolve_path
 from core.errors import UserError
 
@@ -89,6 +91,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Streams the file (any size, bounded memory), writing it in one transaction: all of it or none."""
     from core.importers import import_stream
 
+    if args.kind in capture_cli.KINDS:
+        return capture_cli.run(args, open_db(args.db), _today(args))
     if args.map and args.kind != "csv":
         raise UserError("--map only applies to csv imports.")
     if (args.messages or args.invitations) and args.kind != "linkedin":
@@ -101,7 +105,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.owner_url:
         options["owner_url"] = args.owner_url
     if args.kind == "csv":
-        options["mapping"] = _parse_map(args.map)
+        options["mapping"] = _parse_map(args.map) or contact_presets.mapping_for_file(args.file)
     today = _today(args)
     db = open_db(args.db)
 
@@ -251,9 +255,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="import people (or LinkedIn messages and invitations) from a file",
                        description="Import a file. Nothing is written if the file is bad; --dry-run only shows "
                                    "what would happen.")
-    p.add_argument("kind", choices=IMPORT_KINDS,
+    p.add_argument("kind", choices=(*IMPORT_KINDS, *capture_cli.KINDS),
                    help="linkedin: Connections.csv or the export .zip; messages: messages.csv; invitations: "
-                        "Invitations.csv; vcard: .vcf; csv: any CSV (see --map)")
+                        "Invitations.csv; vcard: .vcf; csv: any CSV (see --map; Google and Outlook contact "
+                        f"CSVs are recognised); {capture_cli.HELP}")
     p.add_argument("file", help="the file to import")
     p.add_argument("--dry-run", action="store_true", help="show what would be imported, write nothing")
     p.add_argument("--map", action="append", metavar="COLUMN=FIELD",
@@ -263,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--invitations", metavar="FILE",
                    help="linkedin only: Invitations.csv (connection requests) to import in the same go")
     p.add_argument("--owner-url", help="your own LinkedIn URL (tells sent messages from received ones)")
+    capture_cli.add_arguments(p)
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="export people (CSV, vCard) or follow-ups and dates (iCalendar)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import date
 
 from sqlite_utils import Database
@@ -49,6 +50,34 @@ def save_profile(db: Database, **fields: str) -> dict:
             profile[key] = v.text(value, label)
     set_setting(db, "profile", profile)
     return profile
+
+
+def get_my_addresses(db: Database) -> list[str]:
+    """The user's own email addresses (lower case), which tell mail you sent from mail you received:
+    the saved list, else the profile's email (empty when neither is set)."""
+    saved = get_setting(db, "my_addresses", None)
+    if saved:
+        return list(saved)
+    own = get_profile(db)["email"].strip().lower()
+    return [own] if own else []
+
+
+def save_my_addresses(db: Database, addresses: object) -> list[str]:
+    """Validate and store the user's own addresses (a list, or text with commas, semicolons or new lines
+    between them); returns them lower case, without repeats, in the order given."""
+    if isinstance(addresses, str):
+        addresses = [a for a in re.split(r"[\s,;]+", addresses) if a]
+    if not isinstance(addresses, list | tuple):
+        raise v.ValidationError("Your addresses must be a list of email addresses.")
+    clean: list[str] = []
+    for a in addresses:
+        value = v.email(a, "Your address").lower()
+        if value and value not in clean:
+            clean.append(value)
+    if len(clean) > 50:
+        raise v.ValidationError("Keep your own addresses to 50 at most.")
+    set_setting(db, "my_addresses", clean)
+    return clean
 
 
 def get_cadences(db: Database) -> dict[str, int]:

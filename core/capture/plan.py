@@ -1,0 +1,429 @@
+"""From a mail or calendar export to touches: a preview first (added, matched to whom, skipped and why,
+people you talk to), then one transaction through the single write path, core.interactions.record_touches.
+
+Only touches with someone on the list are kept; a message's body is never read and its subject is kept
+as the touch's note only when the user asks. Every touch carries its source ("mail" or "calendar") and a
+source_uid that is the same in every export of the same message or meeting, so importing a file twice,
+or two overlapping exports, adds nothing the second time.
+
+source_uid: mail "<message-id> address" (plus " re <parent-id>" when it answers a message, so a reply
+imported later can still mark what it answers); calendar "UID occurrence-start address".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlite_utils import Database
+
+from core import settings
+from core import validation as v
+from core.capture import calendar as ical
+from core.capture.mail import Source, is_noreply, read_messages
+from core.contacts import people_by_email
+from core.db import get_setting, transaction
+from core.errors import ValidationError
+from core.interactions import EARLIEST, record_touches
+from core.relationships import refresh_people
+from core.vocab import THANK_YOU_DAYS
+
+MAIL, CALENDAR = "mail", "calendar"
+TALK_LIMIT = 20  # "people you talk to" offered in the preview
+GUESS_SAMPLE = 2000  # messages read to guess the user's own address when none is saved
+APPLY_CHUNK = 5000  # touches handed to record_touches at a time (all in one transaction)
+EXAMPLES = 3  # examples kept per skip reason
+NOTE_CHARS = 300  # the longest subject kept as a note
+_CHUNK = 500  # SQLite host parameters per IN list
+CHANNEL_WORDS = {"email": "email", "video": "video call", "in_person": "meeting in person", "phone": "call"}
+
+
+@dataclass(slots=True)
+class Touch:
+    """One touch the import will record (compact: a Takeout holds hundreds of thousands)."""
+
+    uid: str
+    person_id: int
+    address: str
+    day: str
+    direction: str
+    channel: str
+    notes: str
+    responded: bool | None = None
+
+
+@dataclass
+class CapturePlan:
+    """What a mail or calendar import will do; built by plan_mail / plan_calendar, written by apply_capture."""
+
+    kind: str  # mail or calendar
+    my_addresses: list[str]
+    touches: list[Touch] = field(default_factory=list)  # new touches only
+    skipped: Counter = field(default_factory=Counter)  # reason -> how many messages or events
+    examples: dict[str, list[str]] = field(default_factory=dict)  # reason -> a few "day · address"
+    already: int = 0  # touches this file holds that were imported before
+    scanned: int = 0  # messages or occurrences read
+    answered: list[int] = field(default_factory=list)  # touches already recorded that a reply here answers
+    talk: list[dict] = field(default_factory=list)  # people you talk to who are not on the list
+    names: dict[int, str] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, int]:
+        return {"scanned": self.scanned, "touches": len(self.touches), "people": len({t.person_id for t in
+                                                                                     self.touches}),
+                "replies": sum(1 for t in self.touches if t.responded) + len(self.answered),
+                "skipped": sum(self.skipped.values()), "already": self.already}
+
+    def describe(self) -> str:
+        """One sentence: what confirming will do."""
+        s = self.summary()
+        what = "emails" if self.kind == MAIL else "meetings"
+        read = "messages" if self.kind == MAIL else "events"
+        text = (f"Read {s['scanned']:,} {read}: this import will log {s['touches']:,} {what} with {s['people']:,} "
+                f"people on your list")
+        if s["replies"]:
+            text += f" ({s['replies']:,} answered, from the threads)" if self.kind == MAIL else ""
+        text += f", and skip {s['skipped']:,}"
+        if self.skipped:
+            text += " (" + ", ".join(f"{n:,} {r}" for r, n in self.skipped.most_common(3)) + ")"
+        if self.already:
+            text += f"; {self.already:,} were imported before and are left as they are"
+        return text + "."
+
+    def preview(self, limit: int = 50) -> list[dict]:
+        """The first touches, newest first, as plain rows for a table."""
+        out = []
+        for t in sorted(self.touches, key=lambda t: t.day, reverse=True)[:limit]:
+            who = "you" if t.direction == "me" else "they"
+            verb = "sent" if self.kind == MAIL else "organised"
+            out.append({"day": t.day, "with": self.names.get(t.person_id, ""), "address": t.address,
+                        "touch": f"{CHANNEL_WORDS.get(t.channel, t.channel)} {who} {verb}",
+                        "answered": {True: "yes", False: "no", None: ""}[t.responded], "note": t.notes})
+        return out
+
+    def matched(self, limit: int = 50) -> list[dict]:
+        """Who the touches are with, most touches first: [{name, touches}]."""
+        counts = Counter(t.person_id for t in self.touches)
+        return [{"name": self.names.get(pid, ""), "touches": n} for pid, n in counts.most_common(limit)]
+
+    def skipped_rows(self) -> list[dict]:
+        return [{"reason": r, "count": n, "examples": "; ".join(self.examples.get(r, []))}
+                for r, n in self.skipped.most_common()]
+
+
+def _skip(plan: CapturePlan, reason: str, example: str) -> None:
+    plan.skipped[reason] += 1
+    kept = plan.examples.setdefault(reason, [])
+    if len(kept) < EXAMPLES:
+        kept.append(example)
+
+
+def _clean_addresses(addresses) -> list[str]:
+    out = []
+    for a in addresses or []:
+        a = (a or "").strip().lower()
+        if a and a not in out:
+            out.append(v.email(a, "Your address").lower())
+    return out
+
+
+def guess_my_addresses(db: Database, source: Source | None = None) -> tuple[list[str], bool]:
+    """The user's own addresses and whether they are a guess: the saved list; else the profile's email,
+    plus the most frequent sender of the mailbox's first messages when the profile's address never sends
+    there (Takeout: 'All mail' holds your sent mail too) and the address Gmail delivered them to."""
+    if get_setting(db, "my_addresses", None):
+        return settings.get_my_addresses(db), False
+    guess = settings.get_my_addresses(db)  # the profile's email, if any
+    if source is not None:
+        senders, delivered = Counter(), Counter()
+        for i, msg in enumerate(read_messages(source)):
+            if i >= GUESS_SAMPLE:
+                break
+            if not msg.bulk and msg.sender:
+                senders[msg.sender] += 1
+            if msg.delivered_to:
+                delivered[msg.delivered_to] += 1
+        if senders and not any(a in senders for a in guess):
+            guess.append(senders.most_common(1)[0][0])
+        if delivered and delivered.most_common(1)[0][0] not in guess:
+            guess.append(delivered.most_common(1)[0][0])
+    return guess, True
+
+
+def _existing(db: Database, source: str, person_ids: set[int]) -> list[tuple]:
+    """(id, person_id, direction, source_uid, responded) of the touches this source recorded for these people."""
+    found: list[tuple] = []
+    ids = sorted(person_ids)
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i:i + _CHUNK]
+        found += db.execute(f"select id, person_id, direction, source_uid, responded from interactions "
+                            f"where source = ? and person_id in ({','.join('?' * len(chunk))})",
+                            [source, *chunk]).fetchall()
+    return found
+
+
+def _names(db: Database, person_ids: set[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    ids = sorted(person_ids)
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i:i + _CHUNK]
+        out.update(db.execute(f"select id, name from people where id in ({','.join('?' * len(chunk))})",
+                              chunk).fetchall())
+    return out
+
+
+def _talk(counts: Counter, names: dict[str, str], me: set[str]) -> list[dict]:
+    return [{"email": a, "name": names.get(a) or name_from_address(a), "count": n}
+            for a, n in counts.most_common(TALK_LIMIT + len(me)) if a not in me][:TALK_LIMIT]
+
+
+def name_from_address(addr: str) -> str:
+    """A readable name from an address when the mail gave none: 'ana.lopez@x.com' → 'Ana Lopez'."""
+    local = re.sub(r"\+.*$", "", addr.partition("@")[0])
+    words = [w for w in re.split(r"[._\-]+", local) if w and not w.isdigit()]
+    return " ".join(w.capitalize() for w in words) or addr
+
+
+def _finish(db: Database, plan: CapturePlan, found: list[Touch], source: str) -> None:
+    """Drop the touches recorded before, mark replies from the threads (in this file and the ones before),
+    name everyone matched."""
+    people = {t.person_id for t in found}
+    existing = _existing(db, source, people)
+    known = {uid for _, _, _, uid, _ in existing}
+    plan.touches = [t for t in found if t.uid not in known]
+    plan.already = len(found) - len(plan.touches)
+    if source == MAIL:
+        # message id -> [(person, direction, new touch | recorded id, recorded responded)]
+        by_id: dict[str, list[tuple]] = {}
+        answers: list[tuple[str, int, str]] = []  # (parent id, person, direction of the answer)
+        for t in plan.touches:
+            msgid, parent = _uid_parts(t.uid)
+            by_id.setdefault(msgid, []).append((t.person_id, t.direction, t, None))
+            if parent:
+                answers.append((parent, t.person_id, t.direction))
+        for row_id, pid, direction, uid, responded in existing:
+            msgid, parent = _uid_parts(uid)
+            by_id.setdefault(msgid, []).append((pid, direction, row_id, responded))
+            if parent:
+                answers.append((parent, pid, direction))
+        answered: set[int] = set()
+        for parent, pid, direction in answers:
+            for target_pid, target_dir, target, responded in by_id.get(parent, ()):
+                if target_pid != pid or target_dir == direction:
+                    continue
+                if isinstance(target, Touch):
+                    target.responded = True
+                elif responded is None:
+                    answered.add(target)
+        plan.answered = sorted(answered)
+    plan.names = _names(db, people)
+
+
+def _uid_parts(uid: str) -> tuple[str, str]:
+    parts = uid.split(" ")
+    return parts[0], parts[3] if len(parts) >= 4 and parts[2] == "re" else ""
+
+
+def plan_mail(db: Database, source: Source, today: date, *, my_addresses: list[str] | None = None,
+              keep_subjects: bool = False, progress: Callable[[int, int], None] | None = None) -> CapturePlan:
+    """Read a mail export (see core.capture.mail.read_messages) and plan its touches; writes nothing.
+
+    my_addresses: the user's own addresses (None: the saved ones, else a guess). A message from one of
+    them is a touch from you with each person on the list it went to (To, Cc, Bcc); a message from
+    someone on the list is a touch from them. Raises ValidationError for a file that is not mail.
+    """
+    me = set(_clean_addresses(my_addresses if my_addresses is not None else guess_my_addresses(db, source)[0]))
+    plan = CapturePlan(kind=MAIL, my_addresses=sorted(me))
+    index = people_by_email(db)
+    talk: Counter = Counter()
+    talk_names: dict[str, str] = {}
+    seen: set[str] = set()
+    found: list[Touch] = []
+    for msg in read_messages(source, progress):
+        plan.scanned += 1
+        example = f"{msg.day or 'no date'} · {msg.sender or 'no sender'}"
+        if msg.bulk:
+            _skip(plan, msg.bulk, example)
+            continue
+        if msg.day is None:
+            _skip(plan, "no date", example)
+            continue
+        if msg.day > today:
+            _skip(plan, "dated in the future", example)
+            continue
+        if msg.day < EARLIEST:
+            _skip(plan, "dated before 1900", example)
+            continue
+        if msg.sender in me:
+            direction = "me"
+            others = [(a, n) for a, n in msg.recipients if a not in me]
+            if not others:
+                _skip(plan, "sent to yourself only", example)
+                continue
+            example = f"{msg.day} · to {others[0][0]}"
+        elif msg.sender:
+            direction, others = "them", [(msg.sender, msg.sender_name)]
+        else:
+            _skip(plan, "no sender", example)
+            continue
+        listed: dict[int, str] = {}
+        unlisted = []
+        for a, name in others:
+            pid = index.get(a)
+            if pid is None:
+                unlisted.append((a, name))
+            elif pid not in listed or a < listed[pid]:
+                listed[pid] = a
+        if listed and msg.message_id in seen:
+            _skip(plan, "the same message twice in the file", example)
+            continue
+        for a, name in unlisted:
+            if not is_noreply(a):
+                talk[a] += 1
+                if name and not talk_names.get(a):
+                    talk_names[a] = name
+        if not listed:
+            _skip(plan, "nobody on your list", example)
+            continue
+        seen.add(msg.message_id)
+        note = msg.subject[:NOTE_CHARS] if keep_subjects else ""
+        for pid, a in sorted(listed.items()):
+            uid = f"{msg.message_id} {a}" + (f" re {msg.parent}" if msg.parent else "")
+            found.append(Touch(uid, pid, a, msg.day.isoformat(), direction, "email", note))
+    plan.talk = _talk(talk, talk_names, me)
+    _finish(db, plan, found, MAIL)
+    return plan
+
+
+def plan_calendar(db: Database, data: bytes, today: date, *, my_addresses: list[str] | None = None,
+                  keep_subjects: bool = False, name: str = "calendar file") -> CapturePlan:
+    """Read an .ics export and plan a conversation for each occurrence, up to today, with someone on the
+    list: video when it carries a meeting link, in person when it has a location, else a call. Cancelled
+    events, events you declined and events with no one but you are skipped; so are attendees who declined.
+    Writes nothing; raises ValidationError for a file that is not a calendar."""
+    cal = ical.load(data, name)
+    given = my_addresses if my_addresses is not None else settings.get_my_addresses(db)
+    me = set(_clean_addresses(given)) | ({ical.calendar_owner(cal)} - {""})
+    plan = CapturePlan(kind=CALENDAR, my_addresses=sorted(me))
+    index = people_by_email(db)
+    talk: Counter = Counter()
+    talk_names: dict[str, str] = {}
+    found: list[Touch] = []
+    keys: set[str] = set()
+    for occ in ical.occurrences(cal, today):
+        plan.scanned += 1
+        example = f"{occ.day} · {occ.summary[:40] if keep_subjects else occ.organizer or 'no organiser'}"
+        if occ.cancelled:
+            _skip(plan, "cancelled", example)
+            continue
+        if any(a in me and status == "DECLINED" for a, status, _ in occ.attendees):
+            _skip(plan, "you declined", example)
+            continue
+        others: dict[str, str] = {}
+        if occ.organizer and occ.organizer not in me:
+            others[occ.organizer] = ""
+        for a, status, cn in occ.attendees:
+            if a in me or status == "DECLINED":
+                others.pop(a, None)
+            else:
+                others[a] = cn or others.get(a, "")
+        if not others:
+            _skip(plan, "no one but you", example)
+            continue
+        if occ.day < EARLIEST:
+            _skip(plan, "dated before 1900", example)
+            continue
+        listed: dict[int, str] = {}
+        for a, cn in others.items():
+            pid = index.get(a)
+            if pid is None:
+                if not is_noreply(a):
+                    talk[a] += 1
+                    if cn and not talk_names.get(a):
+                        talk_names[a] = cn
+            elif pid not in listed or a < listed[pid]:
+                listed[pid] = a
+        if not listed:
+            _skip(plan, "nobody on your list", example)
+            continue
+        if occ.key in keys:
+            _skip(plan, "the same event twice in the file", example)
+            continue
+        keys.add(occ.key)
+        direction = "them" if occ.organizer and occ.organizer not in me else "me"
+        note = occ.summary[:NOTE_CHARS] if keep_subjects else ""
+        for pid, a in sorted(listed.items()):
+            found.append(Touch(f"{occ.key} {a}", pid, a, occ.day.isoformat(), direction, occ.channel, note))
+    plan.talk = _talk(talk, talk_names, me)
+    _finish(db, plan, found, CALENDAR)
+    return plan
+
+
+def _record(t: Touch, source: str) -> dict:
+    return {"person_id": t.person_id, "day": t.day, "channel": t.channel, "direction": t.direction,
+            "nature": "meeting" if source == CALENDAR else "", "responded": t.responded, "notes": t.notes,
+            "source": source, "source_uid": t.uid}
+
+
+def apply_capture(db: Database, plan: CapturePlan, today: date, *, save_addresses: bool = True) -> dict:
+    """Write a plan in one transaction through record_touches; all of it or nothing. A meeting imported
+    from a calendar gets its thank-you only when it is within THANK_YOU_DAYS of today (an older one is
+    history). Replies found in this file mark the touches they answer, recorded before, as answered.
+    save_addresses: remember the addresses used as the user's own. Returns {added, answered, message}."""
+    source = plan.kind
+    cut = (today - timedelta(days=THANK_YOU_DAYS)).isoformat()
+    old = [t for t in plan.touches if source == CALENDAR and t.day < cut]
+    recent = [t for t in plan.touches if not (source == CALENDAR and t.day < cut)]
+    added = 0
+    touched: set[int] = set()
+    with transaction(db):
+        for batch, quiet in ((old, True), (recent, False)):
+            for i in range(0, len(batch), APPLY_CHUNK):
+                chunk = batch[i:i + APPLY_CHUNK]
+                ids = record_touches(db, [_record(t, source) for t in chunk], today=today, refresh=False)
+                new = [n for n in ids if n is not None]
+                added += len(new)
+                touched.update(t.person_id for t, n in zip(chunk, ids, strict=True) if n is not None)
+                if quiet and new:  # an old meeting is history: no thank-you to write now
+                    for j in range(0, len(new), _CHUNK):
+                        keys = [f"thank_you:{n}" for n in new[j:j + _CHUNK]]
+                        db.execute(f"delete from followups where status = 'open' and reason = 'thank_you' "
+                                   f"and dedupe_key in ({','.join('?' * len(keys))})", keys)
+        answered = 0
+        for i in range(0, len(plan.answered), _CHUNK):
+            chunk = plan.answered[i:i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            touched.update(p for (p,) in db.execute(
+                f"select person_id from interactions where id in ({marks}) and responded is null", chunk))
+            answered += db.execute(f"update interactions set responded = 1 where id in ({marks}) "
+                                   f"and responded is null", chunk).rowcount
+        if save_addresses and plan.my_addresses and source == MAIL:
+            settings.save_my_addresses(db, plan.my_addresses)
+        if touched:
+            refresh_people(db, today, sorted(touched))
+    what = "emails" if source == MAIL else "meetings"
+    message = f"Logged {added:,} {what} with {len({t.person_id for t in plan.touches}):,} people"
+    if answered:
+        message += f"; {answered:,} earlier messages marked as answered"
+    return {"added": added, "answered": answered, "people": len(touched), "message": message + "."}
+
+
+def add_correspondents(db: Database, picks: list[dict], today: date) -> list[int]:
+    """Put people you talk to on the list in one go: picks are {email, name} (a name made from the
+    address when blank). Someone already on the list (by any of their addresses) is left alone.
+    Returns the new people's ids; all of them or none."""
+    from core.people import add_person
+
+    added: list[int] = []
+    with transaction(db):
+        for pick in picks:
+            addr = v.email(pick.get("email"), "Email").lower()
+            if not addr:
+                raise ValidationError("Each person to add needs an email address.")
+            if people_by_email(db, [addr]):
+                continue
+            name = (pick.get("name") or "").strip() or name_from_address(addr)
+            added.append(add_person(db, name=name, email=addr, source=MAIL, how_met="other", today=today))
+    return added
