@@ -255,3 +255,28 @@ def _insert(db: Database, table: str, records: list, columns: tuple[str, ...] | 
         records = [tuple(r[c] for c in columns) for r in records]
     db.conn.executemany(f"insert into {table} ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
                         records)
+
+
+CONNECTION_FIRST = [*FIRST, "Zara"]
+POSITIONS = [title for title, _, _ in ROLES] + ["Software Engineer", "Talent Acquisition Partner",
+                                               "Senior Product Manager", "Account Executive", "Coordinator"]
+
+
+def connections_csv(count: int, seed: int = 16) -> bytes:
+    """A LinkedIn Connections.csv of `count` people, as LinkedIn writes it (its notes lines first), with no
+    industry or role: what a new user with a real network imports. Deterministic for a seed; names repeat
+    ("Zara" is one first name in 37), each profile URL is unique."""
+    rnd = random.Random(seed)
+    companies = [name for name, _ in COMPANIES] + [f"Company {i}" for i in range(60)]
+    lines = ["Notes:", ('"When exporting your connection data, you may notice that some of the email addresses '
+                        'are missing."'), "", "First Name,Last Name,URL,Email Address,Company,Position,Connected On"]
+    start = date(2015, 1, 1)
+    for i in range(count):
+        first, last = CONNECTION_FIRST[i % len(CONNECTION_FIRST)], rnd.choice(LAST)
+        slug = f"{first}-{last}-{i}".lower().replace("'", "").replace(" ", "-")
+        email = f"{slug}@example.com" if i % 5 == 0 else ""
+        day = start + timedelta(days=rnd.randrange(3650))
+        row = [first, last, f"https://www.linkedin.com/in/{slug}", email, rnd.choice(companies),
+               rnd.choice(POSITIONS), day.strftime("%d %b %Y")]
+        lines.append(",".join(f'"{c}"' if "," in c else c for c in row))
+    return ("\n".join(lines) + "\n").encode("utf-8")

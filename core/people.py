@@ -193,6 +193,27 @@ def person_choices(db: Database, include_archived: bool = False) -> list[tuple[i
         f"from people p left join companies c on c.id = p.company_id {where} order by p.name collate nocase"))]
 
 
+def find_people(db: Database, query: str, limit: int = 20, include_archived: bool = False) -> tuple[list[dict], int]:
+    """Everyone whose name, company or email contains the query (case-insensitive), best first: a name that
+    starts with it, then a word of the name that does, then the rest, each by name. Returns at most `limit`
+    of them, with how many match in all, so a picker can say "N more match: type more"."""
+    limit = v.integer(limit, "Limit", minimum=0, maximum=10_000)
+    query = v.text(query, "Search").lower()
+    if not query:
+        return [], 0
+    like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    where = ("(p.name like :like escape '\\' or c.name like :like escape '\\' or p.email like :like escape '\\')"
+             + ("" if include_archived else " and p.archived_at is null"))
+    base = f"from people p left join companies c on c.id = p.company_id where {where}"
+    params = {"like": like, "q": query, "word": "% " + query + "%", "limit": limit}
+    total = scalar(db, f"select count(*) {base}", params)
+    found = rows(db, (
+        f"select p.id, p.name, coalesce(c.name, '') as company, p.email, p.archived_at {base} "
+        "order by case when lower(p.name) like :q || '%' then 0 when lower(p.name) like :word then 1 else 2 end, "
+        "p.name collate nocase, p.id limit :limit"), params)
+    return found, total
+
+
 def count_people(db: Database, include_archived: bool = False) -> int:
     """How many people there are (active ones unless include_archived): pickers list everyone only when few."""
     return scalar(db, "select count(*) from people" + ("" if include_archived else " where archived_at is null"))

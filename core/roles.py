@@ -21,11 +21,12 @@ SETTING = "role_map"
 MAX_RULES = 300
 DEFAULT_ROLE_MAP: tuple[tuple[str, str], ...] = (
     ("talent acquisition", "recruiting"), ("recruit*", "recruiting"), ("sourcer", "recruiting"),
-    ("head of talent", "recruiting"), ("people partner", "people"), ("hr", "people"), ("human resources", "people"),
+    ("head of talent", "recruiting"), ("talent partner", "recruiting"), ("people partner", "people"), ("hr", "people"), ("human resources", "people"),
     ("product marketing", "marketing"), ("product design", "design"),
     ("product manager", "product"), ("product owner", "product"), ("head of product", "product"),
     ("product lead", "product"), ("vp product", "product"), ("chief product", "product"),
-    ("data scien*", "data"), ("data analyst", "data"), ("data engineer", "data"), ("machine learning", "data"),
+    ("data scien*", "data"), ("data analyst", "data"), ("data engineer", "data"), ("machine learning", "data"), ("head of data", "data"),
+    ("analytics*", "data"),
     ("software", "engineering"), ("engineer*", "engineering"), ("developer", "engineering"),
     ("cto", "engineering"), ("devops", "engineering"), ("architect", "engineering"),
     ("designer", "design"), ("ux", "design"), ("ui", "design"),

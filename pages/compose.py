@@ -10,6 +10,7 @@ from core.vocab import CHANNEL_LABELS, CHANNELS
 from pages._ui import attempt, esc, get_db, header, show_flash, today
 
 MAX_OPTIONS = 2000  # above this many people the picker searches instead of listing everyone
+SHOWN = 50  # the matches a search lists; how many more there are is said below the box
 KEYS_TO_RESET = ("compose_loaded_for", "compose_draft_id")
 
 db = get_db()
@@ -53,12 +54,24 @@ def apply_query_params() -> None:
 
 
 def person_options() -> tuple[list[int], dict[int, str]]:
-    if people.count_people(db) <= MAX_OPTIONS:  # counting first: listing 30,000 names cost 300 ms a run
+    """The "To" picker's people: everyone while there are few (the box filters as you type); with a query,
+    everyone whose name, company or email matches, searched in full and the first SHOWN listed."""
+    total = people.count_people(db)  # counting first: listing 30,000 names cost 300 ms a run
+    query = st.text_input("Find a person", key="compose_find", placeholder="Part of a name, company or email",
+                          help="Searches everyone on your list; press Enter to search.") if total else ""
+    if query.strip():
+        found, matched = people.find_people(db, query, limit=SHOWN)
+        labels = {r["id"]: r["name"] + (f" — {r['company']}" if r["company"] else "") for r in found}
+        if matched > len(found):
+            st.caption(f"{matched - len(found):,} more match: type more of the name, company or email.")
+        elif not found:
+            st.caption("No one matches that: try part of the name, the company or the email.")
+    elif total <= MAX_OPTIONS:
         choices = people.person_choices(db)
-        return [c[0] for c in choices], dict(choices)
-    query = st.text_input("Find a person", key="compose_find", placeholder="Type part of a name or company")
-    found, _ = people.list_people(db, search=query, sort="name", limit=200)
-    labels = {r["id"]: r["name"] + (f" — {r['company']}" if r["company"] else "") for r in found}
+        labels = dict(choices)
+    else:
+        labels = {}
+        st.caption(f"Type part of a name, company or email above to find anyone of your {total:,} people.")
     current = st.session_state.get("compose_person")
     if current and current not in labels:
         try:

@@ -6,9 +6,10 @@ import math
 
 import streamlit as st
 
-from core import people
+from core import people, people_bulk
 from core.scoring import BANDS, STATUS_LABELS
 from core.vocab import HOW_MET, SENIORITIES, STAGES, TIERS
+from core.words import plural
 from pages._ui import attempt, esc, get_db, header, open_person, score_label, show_flash, today
 
 PAGE_SIZE = 50
@@ -88,7 +89,9 @@ def filters() -> dict:
     chosen["due"] = c[3].selectbox("Follow-up", list(DUE_LABELS), format_func=DUE_LABELS.get, key="targets_due")
     c = st.columns([2, 1, 1])
     chosen["sort"] = c[0].selectbox("Sort by", list(SORT_LABELS), format_func=SORT_LABELS.get, key="targets_sort")
-    chosen["include_archived"] = c[1].checkbox("Show archived", key="targets_archived")
+    chosen["target"] = c[1].selectbox("Target", list(people.TARGET_FILTERS), format_func=people.TARGET_FILTERS.get,
+                                      key="targets_target", help="People you marked as targets (see Edit several)")
+    chosen["include_archived"] = c[2].checkbox("Show archived", key="targets_archived")
     return chosen
 
 
@@ -105,10 +108,14 @@ def table(chosen: dict) -> None:
                 icon=":material/filter_alt_off:")
         return
     first = (page_no - 1) * PAGE_SIZE + 1
-    st.caption(f"{total:,} people · showing {first:,}-{first + len(found) - 1:,} · select a row to open "
-               f"that person")
+    several = st.toggle("Edit several", key="targets_bulk_mode",
+                        help="Select rows (or everyone that matches the filters) and change them in one action")
+    st.caption(f"{plural(total, 'person')} · showing {first:,}-{first + len(found) - 1:,} · "
+               + ("tick the rows to change, or choose everyone that matches below" if several
+                  else "select a row to open that person"))
     data = [{
-        "Name": p["name"], "Company": p["company"], "Title": p["title"], "Stage": p["stage"],
+        "Name": p["name"], "Company": p["company"], "Title": p["title"], "Target": "yes" if p["target"] else "",
+        "Industry": p["industry"], "Role": p["role"], "Tier": p["tier"], "Stage": p["stage"],
         "Score": score_label(p["score"], p["score_confidence"], p["score_status"]),
         "Status": STATUS_LABELS.get(p["score_status"], p["score_status"]),
         "Next follow-up": p["next_due"] or "", "Why": p["score_reason"],
@@ -117,13 +124,73 @@ def table(chosen: dict) -> None:
     if not chosen["include_archived"]:
         for row in data:
             del row["Archived"]
-    event = st.dataframe(data, on_select="rerun", selection_mode="single-row", key="targets_table",
-                         hide_index=True, width="stretch",
+    event = st.dataframe(data, on_select="rerun", selection_mode="multi-row" if several else "single-row",
+                         key="targets_bulk_table" if several else "targets_table", hide_index=True, width="stretch",
                          column_config={"Why": st.column_config.TextColumn(width="large")})
-    if event.selection.rows:
-        open_person(found[event.selection.rows[0]]["id"])
+    selected = [found[i]["id"] for i in event.selection.rows if i < len(found)]
+    if selected and not several:
+        open_person(selected[0])
     if pages > 1:
         st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key="targets_page")
+    if several:
+        bulk_section(chosen, selected, total)
+
+
+BULK_ACTIONS = {
+    "target": "Mark as targets", "not_target": "Mark as not targets", "industry": "Set the industry",
+    "role": "Set the role", "tier": "Set the tier", "stage": "Set the stage", "tags_add": "Add tags",
+    "tags_remove": "Remove tags", "archive": "Archive",
+}
+
+
+def bulk_change(action: str) -> dict | None:
+    """The value input for a bulk action; returns the change for core.people_bulk (validated there)."""
+    if action == "target":
+        return {"target": True}
+    if action == "not_target":
+        return {"target": False}
+    if action == "archive":
+        return {"archived": True}
+    if action in ("industry", "role"):
+        value = st.text_input(BULK_ACTIONS[action].replace("Set the", "New"), key=f"targets_bulk_{action}",
+                              help="Leave it empty to clear it")
+        return {action: value}
+    if action == "tier":
+        return {"tier": st.selectbox("New tier", TIERS[:-1], key="targets_bulk_tier")}
+    if action == "stage":
+        return {"stage": st.selectbox("New stage", STAGES, key="targets_bulk_stage",
+                                      format_func=lambda s: s.replace("_", " "))}
+    return {action: st.text_input("Tags (comma-separated)", key=f"targets_bulk_{action}")}
+
+
+def bulk_section(chosen: dict, selected: list[int], total: int) -> None:
+    """One change for the selected rows or everyone matching the filters, and an undo for the last one."""
+    with st.container(border=True):
+        st.markdown("**Change several people at once**")
+        scopes = {"rows": f"The selected rows ({len(selected):,})",
+                  "all": f"Everyone that matches the filters ({total:,})"}
+        scope = st.radio("Who", list(scopes), format_func=scopes.get, key="targets_bulk_scope", horizontal=True)
+        c1, c2 = st.columns([1, 2])
+        action = c1.selectbox("Change", list(BULK_ACTIONS), format_func=BULK_ACTIONS.get, key="targets_bulk_action")
+        with c2:
+            change = bulk_change(action)
+        count = len(selected) if scope == "rows" else total
+        if st.button(f"Apply to {plural(count, 'person')}", type="primary", key="targets_bulk_apply",
+                     icon=":material/done_all:", disabled=not count):
+            ids = selected if scope == "rows" else people.matching_ids(db, today=today(), **chosen)
+            done = attempt(lambda: (people_bulk.bulk_update(db, ids, change, today()),), rerun=False)
+            if done and done[0]:
+                st.session_state["_flash"] = esc(people_bulk.last_bulk(db)["summary"]) + " Undo is below."
+                st.rerun()
+            elif done:
+                st.info("Nothing to change: that is already true of everyone chosen.", icon=":material/info:")
+        last = people_bulk.last_bulk(db)
+        if last:
+            c1, c2 = st.columns([4, 1])
+            c1.caption(f"Last bulk edit: {esc(last['summary'])}")
+            if c2.button("Undo", key="targets_bulk_undo", icon=":material/undo:"):
+                attempt(lambda: people_bulk.undo_bulk(db, last["token"], today()),
+                        esc(f"Undone: {last['summary']}"))
 
 
 def pick_person(label: str, key: str, exclude: int | None = None) -> int | None:
