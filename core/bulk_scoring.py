@@ -28,7 +28,7 @@ from sqlite_utils import Database
 
 from core import scoring
 from core.db import evidence_sql
-from core.scoring import PARAMS, STATUS_LABELS, Touch, messages_from_you, unanswered_clause
+from core.scoring import PARAMS, STATUS_CODES, Touch, reason_sentence
 from core.vocab import is_conversation
 
 DIRECTIONS = {"me": 0, "them": 1, "unknown": 2}  # score() sorts these names: me < them < unknown
@@ -37,7 +37,6 @@ ODD = 3  # a direction or kind score() would treat by its name: leave that perso
 THANKS, INFO, ODD_TAGS = 1, 2, 4  # tag bits: thank_you, informational_interview, unreadable tags
 CONVERSATION = 8
 NO_TOUCH = (None, "not_in_touch", "low", "Not in touch yet.", None)
-STATUS_CODES = ("on_track", "due_soon", "overdue", "fading", "dormant", "awaiting_reply", "one_way", "unanswered")
 # julianday('0001-01-01') is 1721425.5: a date's integer julian day is its ordinal plus this.
 JULIAN_OFFSET = 1721424
 SHIFT_PERSON, SHIFT_DAY = 32, 10
@@ -475,61 +474,22 @@ def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.n
 CONFIDENCES = ("low", "medium", "high")
 CONFIDENCE_NAMES = np.array(CONFIDENCES, dtype=object)  # the words for the codes, for a whole column at once
 STATUS_NAMES = np.array(STATUS_CODES, dtype=object)
-PENDING_WHAT = ("their answer", "their help", "your informational interview")
 
 
 def _results(columns: list[list]) -> list[tuple | None]:
-    """Each person's (value, status, confidence, reason, days_since), the reason word for word as
-    scoring._explain() writes it. One loop with no call per person: this is most of the Python time."""
+    """Each person's (value, status, confidence, reason, days_since); scoring.reason_sentence() writes the
+    reason from the columns as they are, as it does for score()."""
     out: list[tuple | None] = []
     append = out.append
-    full_days = PARAMS["thank_you_full"]
-    details: dict[tuple[int, int], str] = {}
-    whens: dict[int, str] = {}
     for (case, value, conf, d, d_rel, status, recency, C, last_ask, capped, run, one_way, pending_age, pending_what,
          asks, gives, worst, below, thanked_48h, help_events, q_yes, q_all, ignored, started) in zip(*columns,
                                                                                                   strict=True):
         if case != 1:  # 2: left to score(); 0: no touch yet
             append(None if case else NO_TOUCH)
             continue
-        when = whens.get(d)
-        if when is None:
-            when = whens[d] = "today" if d == 0 else "1 day ago" if d == 1 else f"{d} days ago"
-        if d_rel < 0:
-            if last_ask == d:
-                when += " was an ask; no touch yet that wasn't an ask"
-        elif d_rel != d and last_ask == d:
-            when += f" was an ask; last no-ask touch {d_rel}d ago"
-        if recency == 2:
-            detail = f"cadence {C}d, overdue by {d_rel - C}d"
-        else:
-            detail = details.get((C, recency))
-            if detail is None:
-                detail = details[C, recency] = f"cadence {C}d, {STATUS_LABELS[STATUS_CODES[recency]]}"
-        shown = f"~{value}" if conf == "low" else value
-        if capped or one_way:
-            clause = unanswered_clause(run) if capped else messages_from_you(one_way)
-            reason = f"Score {shown}: last touch {when} ({detail}); {clause}."
-            append((value, status, conf, reason, d))
-            continue
-        tail = ""
-        if pending_age >= 0:
-            tail = f"; thank-you for {PENDING_WHAT[pending_what]} is {pending_age - full_days}d overdue"
-        if worst < 0:
-            pass
-        elif below:
-            if worst == 0:
-                tail += f"; you asked {asks}× and gave {gives}× in the last 12 months"
-            elif worst == 1:
-                tail += f"; {thanked_48h}/{help_events} favors thanked within 48h"
-            elif worst == 2:
-                tail += (f"; you haven't replied to their last {ignored} messages" if ignored >= 2
-                         else f"; they replied to {q_yes}/{q_all}")
-            else:
-                tail += f"; you started {started}% of conversations"
-        elif asks or gives:
-            tail += f"; you gave {gives}× and asked {asks}× in the last 12 months"
-        append((value, status, conf, f"Score {shown}: last touch {when} ({detail}){tail}.", d))
+        append((value, status, conf, reason_sentence(
+            value, conf, d, d_rel, last_ask == d, recency, C, capped, run, one_way, pending_age, pending_what, worst,
+            below, asks, gives, thanked_48h, help_events, q_yes, q_all, ignored, started), d))
     return out
 
 

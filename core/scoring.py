@@ -375,44 +375,85 @@ def unanswered_clause(run: int) -> str:
 
 def _explain(*, items, ages, value, confidence, status, C, d, d_rel, losses, capped, run, unthanked,
              thanked_48h, help_events, q_yes, q_all, initiated_share, one_way) -> str:
-    shown = f"~{value}" if confidence == "low" else str(value)
-    head = f"Score {shown}: last touch " + ("today" if d == 0 else f"{_days(d)} ago")
+    """The facts the reason sentence states, worked out from the log; reason_sentence() writes it."""
     last_day_ask = any(t.direction == "me" and t.kind == "ask" for t, a in zip(items, ages, strict=True) if a == d)
-    if d_rel is None:
-        if last_day_ask:
-            head += " was an ask; no touch yet that wasn't an ask"
-    elif d_rel != d and last_day_ask:
-        head += f" was an ask; last no-ask touch {d_rel}d ago"
-    if status == "overdue":
-        detail = f"cadence {C}d, overdue by {d_rel - C}d"
-    else:
-        detail = f"cadence {C}d, {STATUS_LABELS[status]}"
-    sentence = f"{head} ({detail})"
-
-    if capped:
-        return f"{sentence}; {unanswered_clause(run)}."
-    if one_way:
-        return f"{sentence}; {messages_from_you(one_way)}."
-    clauses = []
-    # A thank-you that is overdue right now is the most actionable thing to say.
-    pending = [(t, a) for t, a in unthanked if a <= PARAMS["thank_you_half"]]
-    if pending:
-        t, a = pending[0]
-        what = "your informational interview" if "informational_interview" in t.tags else (
-            "their help" if t.direction == "them" else "their answer")
-        clauses.append(f"thank-you for {what} is {a - PARAMS['thank_you_full']}d overdue")
+    pending = None
+    if not capped and not one_way:
+        # A thank-you that is overdue right now is the most actionable thing to say.
+        waiting = [(t, a) for t, a in unthanked if a <= PARAMS["thank_you_half"]]
+        if waiting:
+            t, a = waiting[0]
+            pending = (PENDING_WHAT.index("your informational interview") if "informational_interview" in t.tags
+                       else PENDING_WHAT.index("their help" if t.direction == "them" else "their answer"), a)
     year = [(t, a) for t, a in zip(items, ages, strict=True) if a <= 365 and t.direction == "me"]
     asks = sum(1 for t, _ in year if t.kind == "ask")
     gives = sum(1 for t, _ in year if t.kind == "give")
     worst = max(losses, key=losses.get) if losses else None
-    if worst is None:
+    ignored = 0
+    if worst == "Q":
+        for t in items:
+            if t.direction != "them":
+                break
+            ignored += t.responded is False
+    started = round(100 * initiated_share) if worst == "I" else 0
+    return reason_sentence(
+        value, confidence, d, -1 if d_rel is None else d_rel, last_day_ask, STATUS_CODES.index(status), C, capped,
+        run, one_way, -1 if pending is None else pending[1], 0 if pending is None else pending[0],
+        -1 if worst is None else WORST_CODES.index(worst),
+        worst is not None and values_below_neutral(losses, worst), asks, gives, thanked_48h, help_events, q_yes,
+        q_all, ignored, started)
+
+
+STATUS_CODES = ("on_track", "due_soon", "overdue", "fading", "dormant", "awaiting_reply", "one_way", "unanswered")
+WORST_CODES = ("B", "F", "Q", "I")  # the reciprocity component that costs the most, as a code
+PENDING_WHAT = ("their answer", "their help", "your informational interview")
+
+
+def reason_sentence(value: int, confidence: str, d: int, d_rel: int, last_touch_ask: bool, recency: int, cadence: int,
+                    capped: bool, run: int, one_way: int, pending_age: int, pending_what: int, worst: int,
+                    below: bool, asks: int, gives: int, thanked_48h: int, help_events: int, q_yes: int, q_all: int,
+                    ignored: int, started: int) -> str:
+    """The sentence under a score, written here only: score() and the bulk scorer both call it (SCORING.md).
+
+    Codes, not objects, so the bulk path passes its columns as they are: d_rel -1 when no touch was not an ask;
+    recency an index of STATUS_CODES; pending_age -1 when no thank-you is waiting, else its age and
+    pending_what an index of PENDING_WHAT; worst -1 or an index of WORST_CODES, below when it is under its
+    neutral prior; started the share of conversations you started, in percent.
+    """
+    shown = f"~{value}" if confidence == "low" else value
+    when = "today" if d == 0 else f"{_days(d)} ago"
+    if d_rel < 0:
+        if last_touch_ask:
+            when += " was an ask; no touch yet that wasn't an ask"
+    elif d_rel != d and last_touch_ask:
+        when += f" was an ask; last no-ask touch {d_rel}d ago"
+    if recency == 2:
+        detail = f"cadence {cadence}d, overdue by {d_rel - cadence}d"
+    else:
+        detail = f"cadence {cadence}d, {STATUS_LABELS[STATUS_CODES[recency]]}"
+    head = f"Score {shown}: last touch {when} ({detail})"
+    if capped:
+        return f"{head}; {unanswered_clause(run)}."
+    if one_way:
+        return f"{head}; {messages_from_you(one_way)}."
+    tail = ""
+    if pending_age >= 0:
+        tail = f"; thank-you for {PENDING_WHAT[pending_what]} is {pending_age - PARAMS['thank_you_full']}d overdue"
+    if worst < 0:
         pass
-    elif values_below_neutral(losses, worst):
-        clauses.append(_clause(worst, items, asks, gives, thanked_48h, help_events, q_yes, q_all,
-                               initiated_share))
+    elif below:
+        if worst == 0:
+            tail += f"; you asked {asks}× and gave {gives}× in the last 12 months"
+        elif worst == 1:
+            tail += f"; {thanked_48h}/{help_events} favors thanked within 48h"
+        elif worst == 2:
+            tail += (f"; you haven't replied to their last {ignored} messages" if ignored >= 2
+                     else f"; they replied to {q_yes}/{q_all}")
+        else:
+            tail += f"; you started {started}% of conversations"
     elif asks or gives:
-        clauses.append(f"you gave {gives}× and asked {asks}× in the last 12 months")
-    return sentence + "".join(f"; {c}" for c in dict.fromkeys(clauses)) + "."
+        tail += f"; you gave {gives}× and asked {asks}× in the last 12 months"
+    return f"{head}{tail}."
 
 
 def values_below_neutral(losses: dict[str, float], worst: str) -> bool:
@@ -420,24 +461,6 @@ def values_below_neutral(losses: dict[str, float], worst: str) -> bool:
     w = PARAMS["weights"][worst]
     total = sum(PARAMS["weights"][k] for k in losses) + PARAMS["weights"]["R"]
     return losses[worst] > 100 * w * 0.5 / total
-
-
-def _clause(worst, items, asks, gives, thanked_48h, help_events, q_yes, q_all, initiated_share) -> str:
-    if worst == "B":
-        return f"you asked {asks}× and gave {gives}× in the last 12 months"
-    if worst == "F":
-        return f"{thanked_48h}/{help_events} favors thanked within 48h"
-    if worst == "Q":
-        inbound = []
-        for t in items:
-            if t.direction != "them":
-                break
-            inbound.append(t)
-        ignored = [t for t in inbound if t.responded is False]
-        if len(ignored) >= 2:
-            return f"you haven't replied to their last {len(ignored)} messages"
-        return f"they replied to {q_yes}/{q_all}"
-    return f"you started {round(100 * initiated_share)}% of conversations"
 
 
 def _days(n: int) -> str:
