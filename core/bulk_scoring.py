@@ -27,7 +27,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from core import scoring
-from core.db import evidence_sql
+from core.db import chunks, evidence_sql
 from core.scoring import PARAMS, STATUS_CODES, Touch, reason_sentence
 from core.vocab import is_conversation
 
@@ -89,7 +89,7 @@ def fetch_evidence(db: Database, person_ids: Sequence[int] | None = None) -> np.
     ids = list(person_ids)
     parts = [_parse(db.execute(f"{sql} where person_id in ({','.join('?' * len(chunk))}) order by id)",
                                chunk).fetchone()[0])
-             for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500))]
+             for chunk in chunks(ids)]
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
@@ -136,7 +136,7 @@ def touches_of(db: Database, person_ids: Sequence[int]) -> dict[int, list[Touch]
     """These people's touches as score_log() takes them, by person, each in log order (interaction id)."""
     touches: dict[int, list[Touch]] = {}
     ids = list(person_ids)
-    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+    for chunk in chunks(ids):
         cur = db.execute(
             "select person_id, day, channel, direction, kind, nature, responded, tags from interactions "
             f"where person_id in ({','.join('?' * len(chunk))}) order by id", chunk)
