@@ -206,6 +206,14 @@ def transaction(db: Database) -> Iterator[Database]:
             raise
 
 
+def rebuild_evidence(db: Database) -> int:
+    """Recompute every touch's packed `evidence` column from its row, by the rule's SQL (evidence_sql), in one
+    transaction: the repair after a hand edit or a change of the rule. Returns how many rows were wrong."""
+    rule = evidence_sql()
+    with transaction(db):
+        return db.execute(f"update interactions set evidence = {rule} where evidence is not {rule}").rowcount
+
+
 def rows(db: Database, sql: str, params: Any = ()) -> list[dict]:
     """Run a read query and return its rows as dicts."""
     cur = db.execute(sql, params)
