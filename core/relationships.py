@@ -15,11 +15,27 @@ from sqlite_utils import Database
 
 from core.bulk_scoring import score_people, touches_of
 from core.db import get_setting, now_iso, one, rows, set_setting, transaction
-from core.errors import NotFound
+from core.errors import NotFound, ValidationError
 from core.followups import schedule_date_reminders
 from core.scoring import Score, Touch, score_log
-from core.settings import get_cadences
-from core.vocab import is_conversation
+from core.validation import integer
+from core.vocab import DEFAULT_CADENCE, is_conversation
+
+
+def get_cadences(db: Database) -> dict[str, int]:
+    """Days between check-ins for each tier (archived people have none)."""
+    stored = get_setting(db, "cadences", {}) or {}
+    return {tier: int(stored.get(tier, days)) for tier, days in DEFAULT_CADENCE.items()}
+
+
+def save_cadences(db: Database, cadences: dict[str, object]) -> dict[str, int]:
+    clean = get_cadences(db)
+    for tier, days in cadences.items():
+        if tier not in DEFAULT_CADENCE:
+            raise ValidationError(f"Unknown tier {tier!r}.")
+        clean[tier] = integer(days, f"Cadence for {tier}", minimum=1, maximum=3650)
+    set_setting(db, "cadences", clean)
+    return clean
 
 
 def cadence_for(person: dict, cadences: dict[str, int]) -> int | None:

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from core import validation as v
 from core.db import get_setting, now_iso, rows, set_setting, transaction
 from core.errors import NotFound
-from core.vocab import DEFAULT_CADENCE
+from core.relationships import get_cadences, refresh_people, save_cadences  # noqa: F401 (callers import them from here)
 
 PROFILE_FIELDS = {
     "name": "Your name",
@@ -77,22 +77,6 @@ def save_my_addresses(db: Database, addresses: object) -> list[str]:
     if len(clean) > 50:
         raise v.ValidationError("Keep your own addresses to 50 at most.")
     set_setting(db, "my_addresses", clean)
-    return clean
-
-
-def get_cadences(db: Database) -> dict[str, int]:
-    """Days between check-ins for each tier (archived people have none)."""
-    stored = get_setting(db, "cadences", {}) or {}
-    return {tier: int(stored.get(tier, days)) for tier, days in DEFAULT_CADENCE.items()}
-
-
-def save_cadences(db: Database, cadences: dict[str, object]) -> dict[str, int]:
-    clean = get_cadences(db)
-    for tier, days in cadences.items():
-        if tier not in DEFAULT_CADENCE:
-            raise v.ValidationError(f"Unknown tier {tier!r}.")
-        clean[tier] = v.integer(days, f"Cadence for {tier}", minimum=1, maximum=3650)
-    set_setting(db, "cadences", clean)
     return clean
 
 
@@ -177,8 +161,6 @@ def describe_budget(minutes: int) -> str:
 
 def apply_cadences(db: Database, cadences: dict[str, object], today: date) -> dict[str, int]:
     """Save the cadence per tier and move everyone's next check-in to match, all or nothing."""
-    from core.relationships import refresh_people  # relationships imports this module
-
     with transaction(db):
         clean = save_cadences(db, cadences)
         refresh_people(db, today)
