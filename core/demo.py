@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from core.db import now_iso, transaction
+from core.errors import ValidationError
 from core.events import add_event, add_person_met
 from core.goals import add_goal
 from core.interactions import record_touches
@@ -53,8 +54,6 @@ def generate_demo(db: Database, today: date, *, people: int = 40, touches_per_pe
     interactions, goals, an event and birthdays. Larger `people` values build benchmark data.
     """
     if db.table("people").count:
-        from core.errors import ValidationError
-
         raise ValidationError("The demo only loads into an empty database; start a new file to try it.")
     # A bigger page cache for the duration: the interaction indexes are updated out of order.
     cache_size = db.execute("PRAGMA cache_size").fetchone()[0]
