@@ -8,9 +8,10 @@ import streamlit as st
 
 from core import backup as backups
 from core import exporters, importers
+from core.capture import contact_presets
 from core.db import open_db
 from core.errors import UserError
-from pages import _replication
+from pages import _capture, _replication
 from pages._ui import attempt, esc, get_db, header, is_hosted, show_flash, today
 
 db = get_db()
@@ -56,9 +57,11 @@ def mapping_editor(data: bytes) -> dict[str, str] | None:
     except UserError as e:
         st.error(str(e), icon=":material/error:")
         return None
-    guess = importers.suggest_mapping(headers)
+    guess = contact_presets.preset_mapping(headers) or importers.suggest_mapping(headers)
     fields = list(importers.CSV_FIELDS)
-    st.caption("Which field does each column hold? The guesses come from the headers; change any that are wrong.")
+    recognised = contact_presets.label(headers)
+    st.caption(f"Recognised a {recognised}: every column is mapped for you; change any that are wrong." if recognised
+               else "Which field does each column hold? The guesses come from the headers; change any that are wrong.")
     mapping = {}
     columns = st.columns(3)
     for i, column in enumerate(headers):
@@ -230,6 +233,8 @@ if replica:  # saved to the user's bucket: the disk being wiped loses nothing
 elif hosted:
     hosted_banner()
 import_section()
+st.divider()
+_capture.capture_section(db, day)
 st.divider()
 export_section()
 if replica or not hosted:
