@@ -27,7 +27,7 @@ from core.importers import (
 from core.people import add_date, add_person, update_person
 from core.settings import save_profile
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 TODAY = date(2026, 11, 27)
 
 

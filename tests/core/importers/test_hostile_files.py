@@ -16,7 +16,7 @@ from core.errors import ValidationError
 from core.importers import MAX_BYTES, plan_import
 
 TODAY = date(2026, 11, 27)
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HEADER = b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
 
 PEAK = """

@@ -10,7 +10,7 @@ from core.db import rows
 from core.importers import import_file, plan_import
 
 TODAY = date(2026, 11, 27)
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def fixture(name: str) -> bytes:
