@@ -1,15 +1,18 @@
 """Rapport: the frame. Page config, the password gate, navigation and the shared sidebar."""
 
 import hmac
+from pathlib import Path
 
 import streamlit as st
 
 from core.db import DatabaseRefused
 from core.ratelimit import SIGN_IN, wait_message
-from pages import _replication
+from pages import _replication, _signin
 from pages._ui import get_db, is_hosted, secret, today
 
-st.set_page_config(page_title="Rapport", page_icon=":material/handshake:", layout="wide")
+# A local file, not ":material/handshake:": that one makes the browser fetch an SVG from fonts.gstatic.com.
+st.set_page_config(page_title="Rapport", page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
+                   layout="wide")
 # With [storage] in secrets: load the newest snapshot from the bucket before any page runs (once per process),
 # then save after writes; a wrong passphrase stops here with its reason. Without it: nothing, no network.
 replica = _replication.gate()
@@ -55,7 +58,9 @@ def signed_in() -> bool:
         return True
     if mode == "oidc":
         return bool(st.user.get("is_logged_in"))
-    return bool(st.session_state.get("authed"))
+    if "authed" not in st.session_state:  # once per session: a valid sign-in cookie from an earlier load
+        st.session_state["authed"] = _signin.remembered()
+    return bool(st.session_state["authed"])
 
 
 def sign_in_page() -> None:
@@ -78,14 +83,21 @@ def sign_in_page() -> None:
         if hmac.compare_digest(typed.encode(), str(secret("password")).encode()):
             SIGN_IN.refund()  # only wrong guesses use the tries up
             st.session_state["authed"] = True
-            st.rerun()
+            _signin.remember()
+            st.rerun()  # the same URL and query: the page that was asked for now runs
         st.error("That password is not right.")
 
 
 if not signed_in():
     # Always call st.navigation, even here: otherwise Streamlit's legacy pages/ discovery would
-    # serve every page file at its own URL to anyone who typed it.
-    st.navigation([st.Page(sign_in_page, title="Sign in", icon=":material/lock:")], position="hidden").run()
+    # serve every page file at its own URL to anyone who typed it. Every page's address is listed, each
+    # running the sign-in (never the page): a saved link such as /person?id=2 shows the sign-in, not
+    # "Page not found", and keeps its address and query, so the rerun after the password opens that page.
+    _signin.write_pending()
+    st.navigation([st.Page(sign_in_page, title="Sign in", icon=":material/lock:", default=True)]
+                  + [st.Page(sign_in_page, title="Sign in", icon=":material/lock:", url_path=Path(path).stem,
+                             visibility="hidden") for pages in PAGES.values() for path, *_ in pages],
+                  position="hidden").run()
     st.stop()
 
 page = st.navigation({section: [st.Page(path, title=title, icon=icon, **extra) for path, title, icon, extra in pages]
@@ -120,8 +132,12 @@ with st.sidebar:
                    icon=":material/cloud_off:")
     if auth_mode() == "oidc":
         st.button("Sign out", key="signout", on_click=st.logout)
-    elif auth_mode() == "password" and st.button("Sign out", key="signout"):
-        st.session_state.clear()
-        st.rerun()
+    elif auth_mode() == "password":
+        _signin.write_pending()
+        if st.button("Sign out", key="signout"):
+            st.session_state.clear()
+            st.session_state["authed"] = False  # not read from the cookie again: it is cleared below
+            _signin.forget()
+            st.rerun()
 
 page.run()

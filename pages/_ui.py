@@ -30,9 +30,16 @@ def _leave_legacy_pages_mode() -> None:
     file in pages/ directly, without app.py: on a fresh server the very first visit to /targets would
     bypass the gate. Every page imports this module first, so the first such run lands here: switch
     Streamlit to st.navigation mode for good and rerun, which runs app.py for the same URL.
+
+    That first legacy run also sends the raw list of files in pages/ to the browser's sidebar, which
+    showed for a moment on a fresh server: .streamlit/config.toml sets client.showSidebarNavigation =
+    false so it is never drawn, and this turns the option back on (for the whole process, before
+    app.py's own st.navigation and before the rerun's session message) so that the real navigation is.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
+    if st.get_option("client.showSidebarNavigation") is False:
+        st.set_option("client.showSidebarNavigation", True)
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()

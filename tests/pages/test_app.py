@@ -171,3 +171,78 @@ def test_a_database_file_that_is_not_exactly_rapports_is_refused_with_a_message(
     assert len(at.error) == 1 and "a trigger that Rapport does not make: evil_trigger" in at.error[0].value
     assert len(at.sidebar.caption) == 0
     assert "evil_trigger" in {r[0] for r in sqlite3.connect(db_path).execute("select name from sqlite_master")}
+
+
+class CookieJar:
+    """Stands in for the browser: what the session's cookie was at its start, and what the app wrote."""
+
+    def __init__(self, monkeypatch, sent: str | None = None):
+        from pages import _signin
+
+        self.sent, self.written = sent, []
+        monkeypatch.setattr(_signin, "request_cookie", lambda: self.sent)
+        monkeypatch.setattr(_signin, "_set_cookie", lambda data, **kw: self.written.append(data))
+
+
+def test_the_right_password_sets_a_signed_cookie_that_opens_the_next_session_without_it(app, demo_path, monkeypatch):
+    jar = CookieJar(monkeypatch)
+    app.secrets["password"] = "pw"
+    at = sign_in(app.run(), "pw")
+
+    assert at.title[0].value == "Today"
+    [written] = jar.written
+    assert written["name"] == "rapport_session" and written["max_age"] == 7 * 86_400
+
+    jar.sent = written["value"]  # a reload: a new session, and the browser sends the cookie
+    again = AppTest.from_file(APP, default_timeout=30)
+    again.secrets["password"] = "pw"
+    again = again.run()
+    assert again.title[0].value == "Today"
+    assert again.sidebar.caption[0].value.startswith("42 people")
+
+
+@pytest.mark.parametrize("cookie", ["v1.4102444800." + "0" * 64, "garbage", ""])
+def test_a_forged_or_broken_cookie_does_not_open_the_app(app, demo_path, monkeypatch, cookie):
+    CookieJar(monkeypatch, sent=cookie)
+    app.secrets["password"] = "pw"
+
+    at = app.run()
+
+    assert [t.value for t in at.title] == ["Rapport"]
+    assert not any(name in rendered_text(at) for name in DEMO_NAMES)
+
+
+def test_a_cookie_signed_before_the_password_changed_does_not_open_the_app(app, demo_path, monkeypatch):
+    import time
+
+    from core import signin
+
+    CookieJar(monkeypatch, sent=signin.make_token(signin.signing_key("old password"), time.time(), 86_400))
+    app.secrets["password"] = "new password"
+
+    assert [t.value for t in app.run().title] == ["Rapport"]
+
+
+def test_with_stay_signed_in_days_0_no_cookie_is_written(app, demo_path, monkeypatch):
+    jar = CookieJar(monkeypatch)
+    app.secrets["password"] = "pw"
+    app.secrets["stay_signed_in_days"] = 0
+
+    at = sign_in(app.run(), "pw")
+
+    assert at.title[0].value == "Today"
+    assert jar.written == []
+
+
+def test_a_cookie_does_not_spend_the_sign_in_tries(app, demo_path, monkeypatch, fresh_sign_in_bucket):
+    import time
+
+    from core import signin
+
+    CookieJar(monkeypatch, sent=signin.make_token(signin.signing_key("pw"), time.time(), 86_400))
+    for _ in range(8):
+        session = AppTest.from_file(APP, default_timeout=30)
+        session.secrets["password"] = "pw"
+        assert session.run().title[0].value == "Today"
+
+    assert ratelimit.SIGN_IN.wait_seconds() == 0.0
