@@ -27,6 +27,7 @@ from pathlib import Path
 from core.errors import ValidationError
 
 HEADER_CAP = 256 * 1024  # a header block longer than this is cut (a hostile file can't grow memory)
+LINE_CAP = 1 << 20  # a line is read at most this much at a time (a file with no line ends stays bounded too)
 PROGRESS_EVERY = 4 * 2**20  # report progress every 4 MB read
 MAIL_SUFFIXES = (".mbox", ".mbx", ".eml", ".txt", "")  # Apple Mail's export is a folder holding "mbox"
 # A "From " separator line: Takeout's "From 1723853304940284153@xxx Fri Feb 04 17:10:22 +0000 2022",
@@ -137,6 +138,10 @@ def parse_headers(raw: bytes, from_line: bytes | None = None) -> Message:
     headers = _PARSER.parsestr(raw.decode("utf-8", "replace"))
     pairs = getaddresses([str(h) for h in headers.get_all("From", [])])
     sender_name, sender = (pairs[0][0], address(pairs[0][1])) if pairs else ("", "")
+    bulk = bulk_reason(headers, sender)
+    if bulk:  # skipped whatever else it says: no need to read its recipients, threads or subject
+        return Message(message_id="", day=_date_of(headers.get("Date")), sender=sender, sender_name="",
+                       recipients=[], parent="", subject="", bulk=bulk, delivered_to="")
     recipients: list[tuple[str, str]] = []
     seen: set[str] = set()
     fields = [str(h) for name in ("To", "Cc", "Bcc") for h in headers.get_all(name, [])]
@@ -163,7 +168,7 @@ def parse_headers(raw: bytes, from_line: bytes | None = None) -> Message:
     delivered = getaddresses([str(h) for h in headers.get_all("Delivered-To", [])])
     return Message(message_id=message_id, day=day, sender=sender, sender_name=decoded(sender_name),
                    recipients=[(a, decoded(n)) for a, n in recipients], parent=parents[-1] if parents else "",
-                   subject=subject, bulk=bulk_reason(headers, sender),
+                   subject=subject, bulk="",
                    delivered_to=address(delivered[0][1]) if delivered else "")
 
 
@@ -189,7 +194,7 @@ def iter_mbox(stream, counter: _Counter | None = None) -> Iterator[tuple[bytes, 
     from_line: bytes | None = None
     in_header = False
     prev_blank = True
-    for line in stream:
+    for line in iter(lambda: stream.readline(LINE_CAP), b""):
         if counter:
             counter.add(len(line))
         blank = line in (b"\n", b"\r\n")
@@ -212,7 +217,7 @@ def read_eml_headers(stream, counter: _Counter | None = None) -> bytes:
     """The header block of one .eml message: the lines before the first blank one (the body is not read)."""
     buf: list[bytes] = []
     size = 0
-    for line in stream:
+    for line in iter(lambda: stream.readline(LINE_CAP), b""):
         if counter:
             counter.add(len(line))
         if line in (b"\n", b"\r\n"):

@@ -175,3 +175,16 @@ def test_a_header_block_without_an_end_is_capped(tmp_path):
     huge.write_bytes(b"From: a@b.example\n" + b"X-Junk: " + b"y" * 100 + b"\n" * 0 + b"X-More: z\n" * 200_000)
     msg = next(mail.read_messages(huge))
     assert msg.sender == "a@b.example"
+
+
+def test_a_file_without_line_ends_is_read_in_bounded_pieces(tmp_path):
+    flat = tmp_path / "flat.mbox"
+    with open(flat, "wb") as f:
+        f.write(b"From 1@xxx Mon Nov 02 10:00:00 +0000 2026\nFrom: a@b.example\n\n")
+        f.write(b"y" * (30 * 2**20))  # a 30 MB body on one line
+    tracemalloc.start()
+    found = list(mail.read_messages(flat))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [m.sender for m in found] == ["a@b.example"]
+    assert peak < 8 * 2**20, peak
