@@ -16,14 +16,28 @@ from datetime import date
 import streamlit as st
 from streamlit_calendar import calendar
 
+# Overdue is the only red: a thank-you not yet due was drawn in an orange-red hardly told apart from it.
 COLORS = {
-    "thank_you": "#d9480f",
-    "event_followup": "#e8590c",
+    "thank_you": "#0c8599",
+    "event_followup": "#e67700",
     "check_in": "#1971c2",
     "date": "#2f9e44",
     "custom": "#7048e8",
 }
 OVERDUE_COLOR = "#c92a2a"
+LEGEND = {"overdue": ("Overdue", OVERDUE_COLOR), "thank_you": ("Thank-you", COLORS["thank_you"]),
+          "event_followup": ("After an event", COLORS["event_followup"]),
+          "check_in": ("Check-in", COLORS["check_in"]), "date": ("Date to remember", COLORS["date"]),
+          "custom": ("Your own reminder", COLORS["custom"])}
+
+
+def legend() -> None:
+    """What each colour on the calendar means (fixed words and colours: no user text is rendered as HTML)."""
+    swatches = "".join(
+        f'<span style="display:inline-flex;align-items:center;margin-right:1rem;white-space:nowrap">'
+        f'<span style="width:0.8rem;height:0.8rem;border-radius:2px;background:{color};margin-right:0.35rem">'
+        f"</span>{label}</span>" for label, color in LEGEND.values())
+    st.html(f'<div data-testid="calendar-legend" style="font-size:0.85rem">{swatches}</div>')
 
 
 @dataclass(frozen=True)

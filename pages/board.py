@@ -10,7 +10,7 @@ from core import followups, people
 from core.errors import NotFound
 from core.today import stage_moves
 from core.vocab import STAGES
-from pages._calendar import followup_calendar
+from pages._calendar import followup_calendar, legend
 from pages._ui import attempt, esc, followup_actions, get_db, header, open_person, person_link, show_flash, today
 
 COLUMNS = {"overdue": "Overdue", "today": "Today", "week": "This week", "later": "Later"}
@@ -84,6 +84,7 @@ def calendar_view() -> None:
     items = calendar_items(people.data_version(db), day.isoformat())
     st.caption("Every open follow-up and date, overdue ones in red. Click one to open its person; click a day "
                "to add a reminder for it.")
+    legend()
     click = followup_calendar(items, day, key="board_calendar")
     if not items:
         st.info("Nothing is scheduled yet. Follow-ups appear here as you log conversations and add dates.",

@@ -11,6 +11,7 @@ from core import exporters, importers
 from core.capture import contact_presets
 from core.db import open_db
 from core.errors import UserError
+from core.words import plural
 from pages import _capture, _replication
 from pages._ui import attempt, esc, get_db, header, is_hosted, show_flash, today
 
@@ -104,7 +105,7 @@ def show_plan(plan: importers.ImportPlan) -> None:
         st.dataframe(plan.preview_interactions(50), hide_index=True, width="stretch", key="data_preview_touches",
                      column_config={"line": st.column_config.NumberColumn("Line", format="%d")})
     if plan.warnings:
-        st.caption(f"{len(plan.warnings):,} rows will be imported with a field left out (see the warnings above).")
+        st.caption(f"{plural(len(plan.warnings), 'row')} will be imported with a field left out (see the warnings above).")
 
 
 def confirm(plan: importers.ImportPlan) -> None:
@@ -116,8 +117,29 @@ def confirm(plan: importers.ImportPlan) -> None:
     if st.button("Confirm the import", type="primary", key="data_confirm", icon=":material/check:"):
         report = attempt(run, rerun=False)
         if report:
-            st.session_state["_flash"] = report["message"]
+            # Shown in the import section, where the preview and this button were, not at the page's top.
+            st.session_state["data_import_result"] = {k: report[k] for k in (
+                "message", "added", "updated", "skipped", "interactions", "companies")}
             st.rerun()
+
+
+def import_result() -> None:
+    """What the last confirmed import changed, where the user confirmed it."""
+    result = st.session_state.get("data_import_result")
+    if not result:
+        return
+    with st.container(border=True, key="data_import_result_box"):
+        st.success(result["message"], icon=":material/check_circle:")  # numbers only, no user text
+        cols = st.columns(4)
+        cols[0].metric("Added", f"{result['added']:,}")
+        cols[1].metric("Updated", f"{result['updated']:,}")
+        cols[2].metric("Skipped", f"{result['skipped']:,}")
+        cols[3].metric("Touches logged", f"{result['interactions']:,}")
+        if result["companies"]:
+            st.caption(f"{plural(result['companies'], 'new company', 'new companies')} on your list.")
+        if result["added"] or result["updated"]:
+            st.page_link("pages/targets.py", label="See them on Targets: filter, then Edit several to mark targets",
+                         icon=":material/groups:")
 
 
 def import_section() -> None:
@@ -149,6 +171,7 @@ def import_section() -> None:
                                        max_upload_size=importers.MAX_BYTES // 2**20)
     if upload is None:
         st.session_state["data_plan"] = None
+        import_result()
         st.info("Pick a file: nothing is written until you have seen the preview and confirmed it.",
                 icon=":material/upload_file:")
         return
@@ -158,6 +181,7 @@ def import_section() -> None:
         return
     key = upload_key(kind, upload, extra, invitations)
     if st.button("Preview the import", key="data_preview", icon=":material/preview:"):
+        st.session_state.pop("data_import_result", None)
         plan = attempt(lambda: make_plan(kind, data, extra.getvalue() if extra else None, mapping,
                                          invitations.getvalue() if invitations else None), rerun=False)
         st.session_state["data_plan"] = (key, plan) if plan else None
@@ -165,6 +189,8 @@ def import_section() -> None:
     if stored and stored[0] == key:
         show_plan(stored[1])
         confirm(stored[1])
+    else:
+        import_result()
 
 
 # --- Export, backup, restore ------------------------------------------------------------------------

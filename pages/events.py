@@ -9,6 +9,7 @@ import streamlit as st
 from core import events, people, settings
 from core.errors import NotFound
 from core.scoring import STATUS_LABELS
+from core.words import plural
 from pages._ui import PERSON_PAGE, attempt, esc, get_db, header, score_label, show_flash, today
 
 db = get_db()
@@ -52,7 +53,7 @@ def show_list() -> None:
                 "meeting there and the pitch you will use.", icon=":material/event:")
         return
     now = today().isoformat()
-    st.caption(f"{len(found):,} events · select a row to open one and add the people you met")
+    st.caption(f"{plural(len(found), 'event')} · select a row to open one and add the people you met")
     data = [{"Date": e["day"], "Event": e["name"], "Place": e["place"], "People met": e["people_met"],
              "When": "coming up" if e["day"] > now else "today" if e["day"] == now else "past"} for e in found]
     event = st.dataframe(data, on_select="rerun", selection_mode="single-row", key="events_table",

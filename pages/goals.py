@@ -6,6 +6,7 @@ import streamlit as st
 
 from core import goals
 from core.vocab import KINDS, NATURE_LABELS, STAGES
+from core.words import plural
 from pages._ui import attempt, esc, get_db, header, show_flash, today
 
 db = get_db()
@@ -67,8 +68,9 @@ def new_goal() -> None:
     with st.form("goals_new"):
         fields: dict = {"metric": d["metric"], "stage": d["stage"], "interaction_kind": d["interaction_kind"],
                         "interaction_nature": d["interaction_nature"], "start_on": d["start_on"]}
-        fields["target"] = st.number_input("How many", min_value=1, max_value=100_000, value=None, step=1,
-                                           key=f"{p}_target", placeholder="5")
+        # Empty until the user types: a grey example number looked filled in, and the first save then failed.
+        fields["target"] = st.number_input("How many (required)", min_value=1, max_value=100_000, value=None,
+                                           step=1, key=f"{p}_target", placeholder="Type a number")
         if preset == "meet":
             fields |= segment_fields(p, {})
             fields["stage"] = st.selectbox("Who reach at least", STAGES, index=STAGES.index("conversed"),
@@ -151,8 +153,8 @@ def who_counts(g: dict) -> None:
 def due_text(g: dict) -> str:
     left = g["days_left"]
     if left < 0:
-        return f"{-left} days past its due date"
-    return "due today" if left == 0 else f"{left} days left"
+        return f"{plural(-left, 'day')} past its due date"
+    return "due today" if left == 0 else f"{plural(left, 'day')} left"
 
 
 def open_goal(g: dict) -> None:

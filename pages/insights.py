@@ -11,6 +11,7 @@ import streamlit as st
 from core import insights
 from core.scoring import BANDS
 from core.vocab import STAGES
+from core.words import plural
 from pages._ui import esc, get_db, header, person_link, today
 
 LEVEL_ICONS = {"ok": ":material/check_circle:", "amber": ":material/error:", "red": ":material/report:"}
@@ -48,17 +49,27 @@ def compute_charts(fingerprint: str, day_iso: str) -> dict:
 def audit_section(audit: dict) -> None:
     st.subheader("Relational, not transactional")
     if not audit["ready"]:
-        st.info(f"The self-audit starts once you have started {insights.MIN_INITIATED} conversations in the last "
-                f"{audit['window']} days: {audit['needed']} more to go. Log every touch, including check-ins and "
-                "things you shared, so the picture is fair.", icon=":material/hourglass_top:")
+        started = audit["initiated"]
+        st.info(f"The self-audit starts once you have started {plural(insights.MIN_INITIATED, 'conversation')} in "
+                f"the last {plural(audit['window'], 'day')}: you have started {started:,}, "
+                f"{audit['needed']:,} more to go. Log every touch, including check-ins and things you shared, so "
+                "the picture is fair.", icon=":material/hourglass_top:")
+        st.progress(min(started / insights.MIN_INITIATED, 1.0),
+                    text=f"{started:,} of {insights.MIN_INITIATED} conversations you started")
+        st.markdown("**What it will measure:** how many of your messages give (an article, an introduction, a "
+                    "thank-you) or simply check in, against how many ask, aiming for 2 : 1; and the article's "
+                    "four warning signs:")
+        for sign in insights.SIGNS.values():
+            st.markdown(f"- *{esc(sign)}*")
         return
     head = audit["headline"]
     c1, c2 = st.columns([1, 3])
     c1.metric("Relational ratio", head["text"], help="(What you gave + check-ins) : what you asked for, in the "
               f"last {audit['window']} days. The target is 2 : 1 or better.")
     with c2:
-        st.caption(f"{head['gives']} gives and {head['neutral']} check-ins against {head['asks']} asks in the last "
-                   f"{audit['window']} days; the target is at least 2 : 1.")
+        st.caption(f"{plural(head['gives'], 'give')} and {plural(head['neutral'], 'check-in')} against "
+                   f"{plural(head['asks'], 'ask')} in the last {plural(audit['window'], 'day')}; the target is at "
+                   "least 2 : 1.")
         st.markdown(f"**Next:** {esc(head['action'])}")
     for sign in audit["signs"]:
         with st.container(border=True):
@@ -67,7 +78,7 @@ def audit_section(audit: dict) -> None:
             st.caption(esc(sign["summary"]))
             st.markdown(f"**Next:** {esc(sign['action'])}")
             if sign["person_id"]:
-                person_link(sign["person_id"], esc(sign["person_name"]))
+                person_link(sign["person_id"], sign["person_name"])  # person_link escapes the name
 
 
 def victories_section(won: dict) -> None:
@@ -79,6 +90,12 @@ def victories_section(won: dict) -> None:
         st.success(esc(message), icon=":material/celebration:")
 
 
+def more(count: int, shown: list) -> None:
+    """'+N more' under a list that shows the first few of count."""
+    if count > len(shown):
+        st.caption(f"+{count - len(shown):,} more")
+
+
 def neglect_section(found: dict) -> None:
     st.subheader("Keeping connections warm")
     c1, c2, c3 = st.columns(3)
@@ -87,13 +104,15 @@ def neglect_section(found: dict) -> None:
         if not found["never_followed_up"]:
             st.caption("Everyone you met heard from you afterwards.")
         for m in found["never_followed_up"]:
-            person_link(m["person_id"], esc(f"{m['name']} · met {m['days_ago']} days ago"))
+            person_link(m["person_id"], f"{m['name']} · met {plural(m['days_ago'], 'day')} ago")
+        more(found["never_followed_up_count"], found["never_followed_up"])
     with c2:
         st.markdown(f"**Past their check-in cadence** ({found['past_cadence_count']})")
         if not found["past_cadence"]:
             st.caption("Nobody is overdue for a check-in.")
-        for o in found["past_cadence"]:
-            person_link(o["person_id"], esc(f"{o['name']} · {o['days_overdue']} days overdue"))
+        for o in sorted(found["past_cadence"], key=lambda o: (-o["days_overdue"], o["name"].lower())):
+            person_link(o["person_id"], f"{o['name']} · {plural(o['days_overdue'], 'day')} overdue")
+        more(found["past_cadence_count"], found["past_cadence"])
     with c3:
         st.markdown("**How you reach people** (last 90 days)")
         if not found["channels"]:

@@ -23,6 +23,7 @@ from core.vocab import (
     TIERS,
     is_conversation,
 )
+from core.words import plural
 from pages._ui import attempt, esc, followup_actions, get_db, header, open_person, score_label, show_flash, today
 
 PURPOSES = {
@@ -119,7 +120,8 @@ def open_followups() -> None:
         return
     for f in items:
         left = f["days_left"]
-        when = "today" if left == 0 else f"{-left} days overdue" if left < 0 else f"in {left} days"
+        when = ("today" if left == 0 else f"{plural(-left, 'day')} overdue" if left < 0
+                else f"in {plural(left, 'day')}")
         st.markdown(f"**{esc(f['title'])}** · {esc(f['reason_label'])} · due {f['due']} ({when})")
         followup_actions(db, f, today(), "person_fu")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import settings
+from core import roles, settings
 from core.vocab import DEFAULT_CADENCE
 from pages._ui import attempt, esc, get_db, header, show_flash, today
 
@@ -91,6 +91,24 @@ def cadence_form() -> None:
                     "Cadences saved; everyone's next check-in now follows them.")
 
 
+def roles_form() -> None:
+    st.subheader("Roles from job titles")
+    st.caption("A LinkedIn import gives people with no role the one their Position suggests: one line per rule, "
+               "`words in the title = role`; the first rule that fits wins; a `*` matches the start of a word "
+               "(`engineer*` fits Engineering). Empty the box to go back to the shipped rules.")
+    with st.form("settings_roles"):
+        text = st.text_area("Rules", value=roles.format_role_map(roles.get_role_map(db)), height=200,
+                            key="settings_roles_text")
+        submitted = st.form_submit_button("Save the rules", key="settings_roles_save")
+    if submitted:
+        saved = attempt(lambda: roles.save_role_map(db, text), rerun=False)
+        if saved is not None:
+            st.session_state.pop("settings_roles_text", None)
+            st.session_state["_flash"] = (f"Saved {len(saved)} rules; the next LinkedIn import uses them "
+                                          "for people with no role.")
+            st.rerun()
+
+
 def resource_fields(prefix: str, current: dict) -> dict:
     return {
         "title": st.text_input("Title", value=current.get("title", ""), key=f"{prefix}_title"),
@@ -151,4 +169,5 @@ with profile_col:
 with other_col:
     budget_form()
     cadence_form()
+    roles_form()
 resources_section()

@@ -10,6 +10,7 @@ from core import followups, goals
 from core import today as daily
 from core.demo import generate_demo
 from core.settings import describe_budget
+from core.words import plural
 from pages._ui import attempt, esc, followup_actions, get_db, header, person_link, show_flash, today
 
 SHOWN = 10  # rows per section: Today is a short list, the board holds the rest
@@ -58,12 +59,12 @@ def first_run() -> None:
 def when(item: dict) -> str:
     left = item["days_left"]
     if left < 0:
-        return f"{-left} day{'s' if left != -1 else ''} overdue"
+        return f"{plural(-left, 'day')} overdue"
     if left == 0:
         return "due today"
     if left == 1:
         return "due tomorrow"
-    return f"in {left} days ({item['due']})"
+    return f"in {plural(left, 'day')} ({item['due']})"
 
 
 def actions(item: dict, section: str, done_label: str = "Done") -> None:

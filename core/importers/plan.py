@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.words import plural
+
 KINDS = ("linkedin", "messages", "invitations", "vcard", "csv")
 KIND_LABELS = {
     "linkedin": "LinkedIn connections (Connections.csv or the export .zip)",
@@ -57,9 +59,9 @@ class ImportPlan:
     def describe(self) -> str:
         """One sentence: what confirming will do."""
         s = self.summary()
-        parts = [f"add {s['added']:,} people", f"update {s['updated']:,}", f"skip {s['skipped']:,} rows"]
+        parts = [f"add {plural(s['added'], 'person')}", f"update {s['updated']:,}", f"skip {plural(s['skipped'], 'row')}"]
         if self.kind == "messages" or (self.kind == "linkedin" and s["messages"]):
-            parts.append(f"log {s['messages']:,} LinkedIn message exchanges")
+            parts.append(f"log {plural(s['messages'], 'LinkedIn message exchange')}")
         if self.kind == "invitations" or s["invitations"]:
             parts.append(f"log {_requests(s['invitations'])}")
         return "This import will " + ", ".join(parts) + "."

@@ -54,7 +54,7 @@ def test_a_linkedin_upload_previews_then_imports_on_confirm(app, db_path):
     upload(at, "data_messages", "messages.csv", fixture("messages.csv"))
     at.button(key="data_preview").click().run()
     assert not at.exception
-    assert any("add 2 people, update 0, skip 1 rows, log 2 LinkedIn message exchanges" in m.value
+    assert any("add 2 people, update 0, skip 1 row, log 2 LinkedIn message exchanges" in m.value
                for m in at.markdown)
     preview = table(at, "action")
     assert list(preview["action"]) == ["add", "add", "skip"]
