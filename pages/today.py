@@ -117,7 +117,7 @@ def week_panel() -> None:
     minutes.metric("Time", describe_budget(week["minutes"]), help="Minutes logged since Monday.")
     budget = describe_budget(week["budget"])
     label = (f"Your {budget} budget is met: well done. Anything more is a bonus." if week["met"] else
-             f"{describe_budget(week['left'])} of your {budget} budget left ({week['days_left']} days to go).")
+             f"{describe_budget(week['left'])} of your {budget} budget left ({plural(week['days_left'], 'day')} to go).")
     st.progress(week["fraction"], text=label)
     st.caption("Change the weekly budget on Settings.")
 
