@@ -118,6 +118,19 @@ def show_findings(findings: list[dict]) -> None:
             st.warning(esc(f["message"]), icon=":material/lightbulb:")
 
 
+def show_suggestions(suggestions: list[dict], text: str) -> None:
+    """Your notes for the gaps still in the message, beside it: never pasted in, so nothing private goes
+    out unless you write it in yourself (as plain text: a note is never rendered as markdown or HTML)."""
+    waiting = [s for s in suggestions if s["gap"] in text]
+    if not waiting:
+        return
+    st.markdown("**From your notes**")
+    st.caption("Kept out of the draft: write the gap in your own words, if you want to mention it.")
+    for s in waiting:
+        st.caption(esc(f"{s['label']}, for {s['gap']}:"))
+        st.code(s["text"], language=None, wrap_lines=True)
+
+
 def write_tab(ids: list[int], labels: dict[int, str]) -> None:
     c1, c2 = st.columns(2)
     if st.session_state.get("compose_person") not in ids:
@@ -165,6 +178,7 @@ def write_tab(ids: list[int], labels: dict[int, str]) -> None:
     with right:
         st.markdown("**Checks**")
         show_findings(composer.check(subject, body, purpose, context))
+        show_suggestions(template["suggestions"], subject + "\n" + body)
         if template["parts"]:
             st.markdown("**Structure**")
             st.caption(" → ".join(p["label"] for p in template["parts"]))

@@ -8,7 +8,8 @@ from sqlite_utils import Database
 
 from core import validation as v
 from core.composer.checks import gaps_in
-from core.composer.facts import _values, gather_facts
+from core.composer.facts import gather_facts
+from core.composer.phrasing import draft_values
 from core.composer.purposes import DEFAULT_TEMPLATES, PART_LABELS, PURPOSES, _check_purpose, purpose_label
 from core.composer.templates import fill, get_template
 from core.db import now_iso, one, rows, transaction
@@ -19,16 +20,18 @@ from core.vocab import CHANNELS
 
 def draft(db: Database, person_id: int, purpose: str, today: date, other_person_id: int | None = None,
           interaction_id: int | None = None) -> dict:
-    """A draft for this person and purpose: {subject, body, parts, gaps, to, template}.
+    """A draft for this person and purpose: {subject, body, parts, gaps, suggestions, to, template}.
 
     parts lists the structure's paragraphs ({part, label, text}) when the shipped template is used;
-    gaps lists the bracketed placeholders left for the user to fill.
+    gaps lists the bracketed placeholders left for the user to fill; suggestions ({placeholder, gap,
+    label, text}) holds each note that was kept out of the message (private, or not a clause that fits),
+    to show beside it: notes are never pasted in where they would not read as a person's sentence.
     """
     purpose = _check_purpose(purpose)
     if purpose == "double_intro" and other_person_id is None:
         raise ValidationError("Pick the second person for the introduction.")
     facts = gather_facts(db, person_id, purpose, today, other_person_id, interaction_id)
-    values = _values(facts)
+    values, suggestions = draft_values(facts)
     template = get_template(db, purpose)
     subject = fill(template["subject"], values).replace("\n", " ").strip()
     body = fill(template["body"], values)
@@ -41,10 +44,11 @@ def draft(db: Database, person_id: int, purpose: str, today: date, other_person_
     else:
         parts = [{"part": name, "label": PART_LABELS[name], "text": text}
                  for name, text in zip(structure, paragraphs, strict=True)]
+    text = subject + "\n" + body
     return {
         "purpose": purpose, "subject": subject, "body": body, "parts": parts,
-        "gaps": gaps_in(subject + "\n" + body), "to": facts["_email"], "template": "custom" if template[
-            "custom"] else "default",
+        "gaps": gaps_in(text), "suggestions": [s for s in suggestions if s["gap"] in text],
+        "to": facts["_email"], "template": "custom" if template["custom"] else "default",
         "facts": {k: val for k, val in facts.items() if not k.startswith("_")},
     }
 

@@ -123,6 +123,7 @@ def gather_facts(db: Database, person_id: int, purpose: str, today: date, other_
         met = one(db, "select e.name from event_people ep join events e on e.id = ep.event_id "
                       "where ep.person_id = ? order by e.day desc limit 1", [person_id])
         event_name = met["name"] if met else ""
+    raw_detail = detail
     detail = _mid(detail)
     resource = match_resource(list_resources(db), person)
     facts = {
@@ -153,6 +154,9 @@ def gather_facts(db: Database, person_id: int, purpose: str, today: date, other_
         facts.update(other_name=other["name"], other_first_name=_first_name(other["name"]),
                      other_role=other["title"] or other["role"], other_company=other["company"],
                      other_needs=_mid(other["needs"]))
+    # The notes as the user wrote them: the draft shows a held-back note beside the message like this.
+    facts["_notes"] = {"detail": raw_detail, "needs": person["needs"], "common_ground": person["common_ground"],
+                       "news": facts["news"], "other_needs": other["needs"] if other_person_id is not None else ""}
     facts["_email"] = person["email"]
     facts["_resource_id"] = resource["id"] if resource else None
     facts["_conversation_day"] = convo["day"] if convo else None

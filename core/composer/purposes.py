@@ -77,7 +77,7 @@ PLACEHOLDERS: dict[str, str] = {
     "other_first_name": "[the other person]",
     "other_role": "[their role]",
     "other_company": "[their company]",
-    "other_needs": "[what they are working on]",
+    "other_needs": "[what the other person is working on]",
 }
 GAPS = frozenset(PLACEHOLDERS.values())
 
@@ -87,10 +87,9 @@ DEFAULT_TEMPLATES: dict[str, dict] = {
         "subject": "A quick question about your work at {company}",
         "parts": [
             "Hi {first_name},",
-            ("I came across your work as {role} at {company} and noticed we have something in common: "
-            "{common_ground}."),
+            "I came across your work as {role} at {company} and noticed that {common_ground}.",
             "I'm reaching out because I'm learning more about {field}, and your perspective would mean a lot.",
-            "A little about me: {pitch}",
+            "A little about me: {pitch} {value_proposition}",
             ("Would you be open to a 15-minute call in the next couple of weeks? Happy to fit around your "
             "schedule."),
             "Best,\n{signature}",
@@ -100,10 +99,10 @@ DEFAULT_TEMPLATES: dict[str, dict] = {
         "subject": "20 minutes to learn about your path at {company}?",
         "parts": [
             "Hi {first_name},",
-            "We have something in common ({common_ground}), and your path to {role} at {company} caught my eye.",
+            "I noticed that {common_ground}, and your path to {role} at {company} caught my eye.",
             ("I'm exploring {field} and would value hearing how you got where you are, what the culture at "
             "{company} is like, and which skills your team values most."),
-            "A little about me: {pitch}",
+            "A little about me: {pitch} {value_proposition}",
             ("Would you have 20 minutes for a call or a coffee in the next few weeks? I'll keep to time and come "
             "with specific questions."),
             "Thank you,\n{signature}",
@@ -113,7 +112,7 @@ DEFAULT_TEMPLATES: dict[str, dict] = {
         "subject": "Thank you, {first_name}",
         "parts": [
             "Hi {first_name},",
-            "I really enjoyed {last_conversation}, and I've made a note of what you shared: {detail}.",
+            "I really enjoyed {last_conversation}, especially hearing about {detail}.",
             "Thank you for your time and for being so generous with your insights.",
             "It made me even more interested in {field} and in the work you're doing at {company}.",
             ("In return, you might like this: {resource_title} ({resource_url}). And if I can ever help with "
@@ -125,7 +124,8 @@ DEFAULT_TEMPLATES: dict[str, dict] = {
         "subject": "How are things at {company}, {first_name}?",
         "parts": [
             "Hi {first_name},",
-            "You came to mind today. Last time ({last_conversation}) you mentioned {detail}: how is that going?",
+            ("You came to mind today: when we last spoke ({last_conversation}), you mentioned {detail}. How is "
+            "that going?"),
             "I came across something you might find useful: {resource_title} ({resource_url}).",
             ("Would you like to catch up over a quick call in the next few weeks? No agenda, just to hear "
             "how you are."),
@@ -136,7 +136,7 @@ DEFAULT_TEMPLATES: dict[str, dict] = {
         "subject": "Congratulations, {first_name}!",
         "parts": [
             "Hi {first_name},",
-            "I just saw the news ({news}): congratulations!",
+            "I just saw the news: congratulations on {news}!",
             "It's great to see your work at {company} recognised; it's well deserved.",
             "I hope you get a moment to celebrate. Cheering you on from here!",
             "Warmly,\n{signature}",
@@ -146,7 +146,7 @@ DEFAULT_TEMPLATES: dict[str, dict] = {
         "subject": "Thought of you: {resource_title}",
         "parts": [
             "Hi {first_name},",
-            "I came across this and thought of you, given what you're working on ({needs}).",
+            "I came across this and thought of you, since you're {needs}.",
             "{resource_title}: {resource_url}",
             "No need to reply; I hope it's useful. Good luck with everything at {company}!",
             "Best,\n{signature}",
@@ -156,9 +156,9 @@ DEFAULT_TEMPLATES: dict[str, dict] = {
         "subject": "Great to meet you at {event_name}",
         "parts": [
             "Hi {first_name},",
-            "It was great to meet you at {event_name}, and I enjoyed our chat ({detail}).",
-            "You mentioned {needs}; this might help: {resource_title} ({resource_url}).",
-            "In case it's useful, a little about me: {pitch}",
+            "It was great to meet you at {event_name}, and I enjoyed our chat about {detail}.",
+            "Since you're {needs}, this might help: {resource_title} ({resource_url}).",
+            "In case it's useful, a little about me: {pitch} {value_proposition}",
             "Would you be up for a coffee in the coming weeks to continue the conversation?",
             "Best,\n{signature}",
         ],
@@ -168,7 +168,7 @@ DEFAULT_TEMPLATES: dict[str, dict] = {
         "parts": [
             "Hi {first_name},",
             "I'd like to introduce you to {other_name}, {other_role} at {other_company}.",
-            ("Why I thought of you two: on your side, {needs}; on {other_first_name}'s, {other_needs}. "
+            ("Why I thought of you two: you're {needs}, and {other_first_name} is {other_needs}. "
             "I think you'd both get something out of a conversation."),
             ("Would you like me to make the introduction? No pressure at all: if now isn't a good time, just say "
             "so and I won't make it."),

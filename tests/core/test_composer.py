@@ -64,18 +64,22 @@ def test_every_purpose_drafts_its_structure_personalised_from_the_persons_data(d
 def test_an_introduction_has_a_hook_purpose_value_and_call_to_action(db, today, ana):
     parts = {p["part"]: p["text"] for p in c.draft(db, ana, "introduction", today)["parts"]}
 
-    assert "Both ran the Berlin half-marathon" in parts["hook"]
-    assert "Head of Data at Northwind" in parts["hook"]
+    assert parts["hook"] == ("I came across your work as Head of Data at Northwind and noticed that we both ran the "
+                             "Berlin half-marathon.")
     assert "data" in parts["purpose"]
-    assert "I turn messy data into decisions." in parts["value"]
+    assert parts["value"] == "A little about me: I turn messy data into decisions. I help teams ship trustworthy dashboards."
     assert parts["call_to_action"].endswith("?") or "?" in parts["call_to_action"]
 
 
 def test_a_thank_you_has_the_detail_gratitude_renewed_interest_and_an_offer(db, today, ana):
-    parts = {p["part"]: p["text"] for p in c.draft(db, ana, "thank_you", today)["parts"]}
+    d = c.draft(db, ana, "thank_you", today)
+    parts = {p["part"]: p["text"] for p in d["parts"]}
 
-    assert parts["personal_detail"] == ("I really enjoyed our video call yesterday, and I've made a note of "
-                                        "what you shared: recommended The Mom Test.")
+    # What they told you is not pasted in: a gap, and the note beside the message to put in your own words.
+    assert parts["personal_detail"] == ("I really enjoyed our video call yesterday, especially hearing about "
+                                        "[a detail from your conversation].")
+    assert d["suggestions"] == [{"placeholder": "detail", "gap": "[a detail from your conversation]",
+                                 "label": "A detail from your conversation", "text": "Recommended The Mom Test"}]
     assert parts["gratitude"].startswith("Thank you")
     assert "Northwind" in parts["renewed_interest"]
     assert "The dbt guide (https://docs.getdbt.com/guides)" in parts["offer"]
@@ -120,7 +124,8 @@ def test_congratulations_uses_a_success_near_today_and_event_followup_the_event(
     event = add_event(db, name="Data Meetup", day=today - timedelta(days=1))
     log_interaction(db, ana, day=today - timedelta(days=1), channel="event", event_id=event, today=today)
 
-    assert "(Promoted to VP Data)" in c.draft(db, ana, "congratulations", today)["body"]
+    assert "I just saw the news: congratulations on your promotion to VP Data!" in c.draft(
+        db, ana, "congratulations", today)["body"]
     assert c.draft(db, ana, "event_followup", today)["subject"] == "Great to meet you at Data Meetup"
 
 
@@ -185,6 +190,8 @@ def test_the_default_drafts_of_a_well_known_person_pass_every_check(db, today, a
         d = c.draft(db, ana, purpose, today)
         if purpose == "congratulations":
             d["body"] = d["body"].replace("[their news]", "your promotion")
+        # the gap left for what they told you, written in the user's own words
+        d["body"] = d["body"].replace("[a detail from your conversation]", "the book you recommended")
         assert c.check(d["subject"], d["body"], purpose, ctx(db, today, ana, purpose)) == [], purpose
 
 
@@ -418,7 +425,9 @@ def test_logging_an_interview_stores_the_details_and_schedules_the_thank_you(db,
     assert result["thank_you_due"] == today + timedelta(days=1)
     assert rows(db, "select nature, kind, responded, details from interactions") == [
         {"nature": "informational_interview", "kind": "ask", "responded": 1, "details": "Has a dog called Miso"}]
-    assert "has a dog called Miso" in c.draft(db, bo, "thank_you", today)["body"]
+    thanks = c.draft(db, bo, "thank_you", today)
+    assert "Miso" not in thanks["body"]  # private: offered beside the message, never pasted in
+    assert [s["text"] for s in thanks["suggestions"]] == ["Has a dog called Miso"]
 
 
 def test_an_interview_by_email_is_refused(db, today, bo):

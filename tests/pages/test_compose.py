@@ -173,7 +173,9 @@ def test_logging_an_informational_interview_schedules_its_thank_you(app, db_path
         {"nature": "informational_interview", "details": "Training for a triathlon"}]
     assert scalar(db, "select due from followups where reason = 'thank_you'") == (today + timedelta(days=2)).isoformat()
     assert at.selectbox(key="compose_purpose").value == "thank_you"
-    assert "training for a triathlon" in at.text_area(key="compose_body").value
+    # what they told you is offered beside the thank-you, not pasted into it
+    assert "[a detail from your conversation]" in at.text_area(key="compose_body").value
+    assert "Training for a triathlon" in [c.value for c in at.code]
 
 
 def test_the_question_bank_builds_a_sheet_to_copy(app, db_path, today):
