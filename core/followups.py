@@ -160,7 +160,7 @@ def require_open(db: Database, followup_id: int) -> dict:
 # The touch that completing a follow-up stands for: a thank-you is a thank-you, a check-in a check-in,
 # a birthday or a success a congratulation. A reminder of the user's own stands for nothing in particular.
 DONE_NATURES = {"thank_you": "thank_you", "event_followup": "thank_you", "check_in": "check_in",
-                "date": "congratulated"}
+                "date": "congratulated", "opportunity": "check_in"}
 
 
 def close_done(db: Database, followup_id: int, today: date, interaction_id: int | None) -> None:
@@ -299,6 +299,7 @@ COMPOSE_PURPOSES = {
     "check_in": "check_in",
     "date": "congratulations",
     "custom": "check_in",
+    "opportunity": "check_in",
 }
 
 

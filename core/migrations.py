@@ -208,6 +208,60 @@ def m013_people_target(db: Database) -> None:
     )""")
 
 
+@migrations()
+def m014_opportunities(db: Database) -> None:
+    # Issue 18: the roles the user pursues (a pipeline of stages), the people around each one with their
+    # role, and each one's timeline (stage changes, interviews, people linked). Deadlines and check-ins
+    # are follow-ups (reason 'opportunity', dedupe key 'opportunity:<id>:...'), so Today, the board, the
+    # calendar and the .ics export show them with no table of their own.
+    _run_script(db, """
+    create table opportunities (
+        id integer primary key,
+        company_id integer references companies(id) on delete set null,
+        title text not null,
+        link text not null default '',
+        source text not null default 'other',
+        salary_min integer,
+        salary_max integer,
+        salary_currency text not null default '',
+        notes text not null default '',
+        found_on text,
+        deadline text,
+        stage text not null default 'researching',
+        closed_reason text not null default '',
+        created_at text not null,
+        updated_at text not null
+    );
+    create index opportunities_stage on opportunities (stage, updated_at);
+    create index opportunities_company on opportunities (company_id);
+    create table opportunity_people (
+        opportunity_id integer not null references opportunities(id) on delete cascade,
+        person_id integer not null references people(id) on delete cascade,
+        role text not null,
+        created_at text not null,
+        primary key (opportunity_id, person_id, role)
+    );
+    create index opportunity_people_person on opportunity_people (person_id);
+    create table opportunity_timeline (
+        id integer primary key,
+        opportunity_id integer not null references opportunities(id) on delete cascade,
+        day text not null,
+        kind text not null,
+        from_stage text not null default '',
+        to_stage text not null default '',
+        person_id integer references people(id) on delete set null,
+        interaction_id integer references interactions(id) on delete set null,
+        note text not null default '',
+        created_at text not null
+    );
+    create index opportunity_timeline_opportunity on opportunity_timeline (opportunity_id, day)
+    """)
+    for table in ("opportunities", "opportunity_people", "opportunity_timeline"):
+        for event in ("insert", "update", "delete"):  # pages' caches see these writes too (m005)
+            db.execute(f"create trigger {table}_counted_{event} after {event} on {table} begin "
+                       "update change_counter set value = value + 1 where id = 1; end")
+
+
 def _run_script(db: Database, script: str) -> None:
     # executescript() would COMMIT the migration's transaction first; run statement by statement.
     for statement in script.split(";"):

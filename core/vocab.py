@@ -87,4 +87,5 @@ FOLLOWUP_REASONS = {
     "check_in": "Check-in",
     "date": "Important date",
     "custom": "Reminder",
+    "opportunity": "Opportunity",  # a role's deadline, or the check-in a week after applying (core.opportunities)
 }
