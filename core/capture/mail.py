@@ -28,6 +28,7 @@ from core.errors import ValidationError
 
 HEADER_CAP = 256 * 1024  # a header block longer than this is cut (a hostile file can't grow memory)
 LINE_CAP = 1 << 20  # a line is read at most this much at a time (a file with no line ends stays bounded too)
+READ_CHUNK = 1 << 20  # an mbox is read in blocks of this size
 PROGRESS_EVERY = 4 * 2**20  # report progress every 4 MB read
 MAIL_SUFFIXES = (".mbox", ".mbx", ".eml", ".txt", "")  # Apple Mail's export is a folder holding "mbox"
 # A "From " separator line: Takeout's "From 1723853304940284153@xxx Fri Feb 04 17:10:22 +0000 2022",
@@ -187,30 +188,96 @@ class _Counter:
             self.progress(self.done, self.total)
 
 
+class _Buffer:
+    """A stream read in READ_CHUNK blocks: lines for the headers, a C-speed search to skip a body."""
+
+    def __init__(self, stream, counter: _Counter | None):
+        self.stream, self.counter = stream, counter
+        self.data, self.pos, self.eof = b"", 0, False
+
+    def more(self) -> bool:
+        """Read the next block, keeping two bytes before pos (to see whether a blank line ends there)."""
+        if self.eof:
+            return False
+        chunk = self.stream.read(READ_CHUNK)
+        if not chunk:
+            self.eof = True
+            return False
+        if self.counter:
+            self.counter.add(len(chunk))
+        keep = max(self.pos - 2, 0)
+        self.data = self.data[keep:] + chunk
+        self.pos -= keep
+        return True
+
+    def line(self) -> bytes:
+        """The next line (at most LINE_CAP bytes of it); b'' at the end."""
+        while True:
+            end = self.data.find(b"\n", self.pos, self.pos + LINE_CAP)
+            if end >= 0:
+                found, self.pos = self.data[self.pos:end + 1], end + 1
+                return found
+            if len(self.data) - self.pos >= LINE_CAP or not self.more():
+                found = self.data[self.pos:self.pos + LINE_CAP]
+                self.pos += len(found)
+                return found
+
+    def next_separator(self) -> bool:
+        """Move to the next "From " line that follows a blank line (the line just read was one); False at
+        the end. A body is searched by bytes.find, never split into lines."""
+        while True:
+            if len(self.data) - self.pos < 128 and self.more():
+                continue
+            if self.data.startswith(b"From ", self.pos) and SEPARATOR.match(self.data, self.pos):
+                return True
+            start = self.pos
+            while True:
+                i = self.data.find(b"\nFrom ", start)
+                if i < 0:
+                    break
+                if len(self.data) - i < 128 and not self.eof:
+                    break  # too near the end to check the whole separator: read on first
+                blank = self.data[i - 1:i] == b"\n" or self.data[i - 2:i] == b"\n\r"
+                if blank and SEPARATOR.match(self.data, i + 1):
+                    self.pos = i + 1
+                    return True
+                start = i + 1
+            if i < 0:
+                self.pos = max(self.pos, len(self.data) - 8)  # a separator may be cut at the block's end
+            else:
+                self.pos = max(self.pos, i - 2)
+            if not self.more():
+                return False
+
+
 def iter_mbox(stream, counter: _Counter | None = None) -> Iterator[tuple[bytes, bytes]]:
-    """(From line, header block) for each message of an mbox stream; bodies are skipped, never held."""
-    buf: list[bytes] = []
-    size = 0
-    from_line: bytes | None = None
-    in_header = False
-    prev_blank = True
-    for line in iter(lambda: stream.readline(LINE_CAP), b""):
-        if counter:
-            counter.add(len(line))
-        blank = line in (b"\n", b"\r\n")
-        if prev_blank and line.startswith(b"From ") and SEPARATOR.match(line):
-            if from_line is not None:
-                yield from_line, b"".join(buf)
-            from_line, buf, size, in_header = line.rstrip(), [], 0, True
-        elif in_header:
-            if blank:
-                in_header = False
-            elif size < HEADER_CAP:
-                buf.append(line)
-                size += len(line)
-        prev_blank = blank
-    if from_line is not None:
-        yield from_line, b"".join(buf)
+    """(From line, header block) for each message of an mbox stream; bodies are skipped, never held.
+
+    A message starts at a "From " line (SEPARATOR) that follows a blank line; its headers run to the
+    first blank line; the body after it is skipped by searching for the next separator."""
+    buf = _Buffer(stream, counter)
+    line = buf.line()
+    while line in (b"\n", b"\r\n"):
+        line = buf.line()
+    if not (line.startswith(b"From ") and SEPARATOR.match(line)):
+        return
+    while True:
+        header: list[bytes] = []
+        size, ended = 0, False
+        while True:
+            part = buf.line()
+            if not part:
+                break
+            if part in (b"\n", b"\r\n"):
+                ended = True
+                break
+            if size < HEADER_CAP:
+                header.append(part)
+                size += len(part)
+        yield line.rstrip(), b"".join(header)
+        if not ended or not buf.next_separator():
+            return
+        line = buf.line()
 
 
 def read_eml_headers(stream, counter: _Counter | None = None) -> bytes:
