@@ -44,6 +44,16 @@ PURPOSES: dict[str, dict] = {
         "label": "Double opt-in introduction", "nature": "introduction", "max_words": 175, "cta": True,
         "structure": ("greeting", "purpose", "why_them", "call_to_action", "sign_off"),
     },
+    # Opportunities (issue 18): core.composer.referrals fills {job_title} and {job_link} from the opportunity
+    # and checks the relationship before a referral ask.
+    "referral_ask": {
+        "label": "Ask for a referral", "nature": "referral", "max_words": 175, "cta": True,
+        "structure": ("greeting", "hook", "purpose", "value", "call_to_action", "sign_off"),
+    },
+    "interview_thank_you": {
+        "label": "Interview thank-you", "nature": "thank_you", "max_words": 175, "cta": False,
+        "structure": ("greeting", "gratitude", "personal_detail", "renewed_interest", "sign_off"),
+    },
 }
 PART_LABELS = {
     "greeting": "Greeting", "hook": "Hook", "purpose": "Purpose", "value": "Your value proposition",
@@ -78,6 +88,8 @@ PLACEHOLDERS: dict[str, str] = {
     "other_role": "[their role]",
     "other_company": "[their company]",
     "other_needs": "[what the other person is working on]",
+    "job_title": "[the role]",
+    "job_link": "[link to the posting]",
 }
 GAPS = frozenset(PLACEHOLDERS.values())
 
@@ -173,6 +185,30 @@ DEFAULT_TEMPLATES: dict[str, dict] = {
             ("Would you like me to make the introduction? No pressure at all: if now isn't a good time, just say "
             "so and I won't make it."),
             "Best,\n{signature}",
+        ],
+    },
+    "referral_ask": {
+        "subject": "The {job_title} role at {company}",
+        "parts": [
+            "Hi {first_name},",
+            "I hope all is well since {last_conversation}.",
+            ("I'm applying for the {job_title} role at {company} ({job_link}), and I'd value your view as "
+             "someone who knows the team."),
+            "A little about me: {pitch} {value_proposition}",
+            ("If you think I'd be a good fit, would you be comfortable referring me? If not, no problem at all: "
+             "any advice on the application would be just as welcome."),
+            "Thank you,\n{signature}",
+        ],
+    },
+    "interview_thank_you": {
+        "subject": "Thank you for the interview, {first_name}",
+        "parts": [
+            "Hi {first_name},",
+            "Thank you for taking the time to talk with me about the {job_title} role.",
+            "I especially enjoyed hearing about {detail}.",
+            ("It made me even more excited about joining the team at {company}; if anything else would help, "
+             "I'm happy to share it."),
+            "With thanks,\n{signature}",
         ],
     },
 }
