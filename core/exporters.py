@@ -31,7 +31,8 @@ ALARM_TRIGGER = timedelta(hours=-15)  # before a floating midnight start: 09:00 
 
 PEOPLE_COLUMNS = (
     "id", "name", "title", "company", "email", "phone", "linkedin_url", "website", "location", "industry",
-    "role", "seniority", "how_met", "met_via", "tags", "stage", "tier", "cadence_days", "score", "score_status",
+    "role", "seniority", "how_met", "met_via", "tags", "target", "stage", "tier", "cadence_days", "score",
+    "score_status",
     "score_reason", "last_touch_on", "connected_on", "common_ground", "needs", "details", "notes", "source",
     "created_at", "archived_at", "other_emails", "other_phones",
 )

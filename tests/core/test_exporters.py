@@ -26,6 +26,7 @@ from core.followups import add_reminder
 from core.importers import import_file, plan_import
 from core.interactions import log_interaction
 from core.people import add_date, add_person
+from core.people_bulk import bulk_update
 
 TODAY = date(2026, 11, 27)
 STAMP = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -193,3 +194,10 @@ def test_user_text_in_the_calendar_cannot_add_properties(db):
     data = calendar_ics(db, TODAY, STAMP)
     assert b"\r\nATTACH" not in data and b"\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\n" not in data.split(b"BEGIN:VEVENT", 1)[1]
     assert len(list(Calendar.from_ical(data).walk("VEVENT"))) == 1
+
+
+def test_people_csv_says_who_is_a_target(db):
+    ana = add_person(db, name="Ana Reyes", today=TODAY)
+    add_person(db, name="Ben Osei", today=TODAY)
+    bulk_update(db, [ana], {"target": True}, TODAY)
+    assert [(r["name"], r["target"]) for r in read_csv(people_csv(db))] == [("Ana Reyes", "1"), ("Ben Osei", "0")]
