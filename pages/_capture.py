@@ -78,7 +78,7 @@ def _talk(db, day, plan: capture.CapturePlan) -> None:
                "imported with the rest.")
     chosen = []
     for i, t in enumerate(plan.talk):
-        if st.checkbox(f"{t['name']} <{t['email']}> · {t['count']:,}", key=f"capture_talk_{i}"):
+        if st.checkbox(esc(f"{t['name']} <{t['email']}> · {t['count']:,}"), key=f"capture_talk_{i}"):
             chosen.append(t)
     if st.button(f"Add {len(chosen)} and preview again" if chosen else "Add the ticked people",
                  key="capture_add", disabled=not chosen, icon=":material/person_add:"):
