@@ -52,6 +52,26 @@ def save_profile(db: Database, **fields: str) -> dict:
     return profile
 
 
+def profile_prompt_due(db: Database) -> bool:
+    """True while the profile has no name and the user has not skipped the question: until then every
+    draft signs with the gap "[your name]"."""
+    return not get_profile(db)["name"] and not get_setting(db, "profile_prompt_skipped", False)
+
+
+def skip_profile_prompt(db: Database) -> None:
+    """Stop asking for the profile on Today (Settings still has it)."""
+    set_setting(db, "profile_prompt_skipped", True)
+
+
+def save_first_run_profile(db: Database, name: str, pitch: str = "", value_proposition: str = "",
+                           website: str = "") -> dict:
+    """Save what the first-run panel asks: a name is required (the drafts sign with it), the rest may wait.
+    Raises ValidationError, storing nothing, when the name is blank or a field is not acceptable."""
+    if not str(name or "").strip():
+        raise v.ValidationError("Type your name (the drafts sign with it), or press Skip for now.")
+    return save_profile(db, name=name, pitch=pitch, value_proposition=value_proposition, website=website)
+
+
 def get_my_addresses(db: Database) -> list[str]:
     """The user's own email addresses (lower case), which tell mail you sent from mail you received:
     the saved list, else the profile's email (empty when neither is set)."""

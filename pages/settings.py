@@ -11,8 +11,10 @@ from pages._ui import attempt, esc, get_db, header, show_flash, today
 LONG_FIELDS = {"pitch", "value_proposition", "signature"}
 HELP = {
     "pitch": "Who you are and what you are looking for, in two sentences. Used by the composer and on event pages.",
-    "value_proposition": "What you can offer others: the composer puts it in introductions.",
-    "signature": "How your messages end.",
+    "value_proposition": "What you can offer others, in a sentence: the composer puts it after your pitch in "
+                         "introductions, interview requests and event follow-ups.",
+    "signature": "How your messages end (your name when empty).",
+    "website": "Signs every draft, under your signature.",
 }
 TIER_HELP = {
     "active": "People you are working with right now (a referral in progress, a mentor).",
@@ -42,7 +44,8 @@ def profile_form() -> None:
                 values[field] = st.text_area(label, value=profile[field], key=f"settings_{field}",
                                              help=HELP.get(field), height=100)
             else:
-                values[field] = st.text_input(label, value=profile[field], key=f"settings_{field}")
+                values[field] = st.text_input(label, value=profile[field], key=f"settings_{field}",
+                                              help=HELP.get(field))
         submitted = st.form_submit_button("Save the profile", type="primary", key="settings_profile_save")
     if submitted and attempt(lambda: settings.save_profile(db, **values), rerun=False):
         for field in settings.PROFILE_FIELDS:  # show what was stored (a link gains its https://)

@@ -9,7 +9,7 @@ import streamlit as st
 from core import followups, goals
 from core import today as daily
 from core.demo import generate_demo
-from core.settings import describe_budget
+from core.settings import describe_budget, profile_prompt_due, save_first_run_profile, skip_profile_prompt
 from core.words import plural
 from pages._ui import attempt, esc, followup_actions, get_db, header, person_link, show_flash, today
 
@@ -54,6 +54,34 @@ def first_run() -> None:
         st.caption("Someone you met, or someone you want to meet.")
         if st.button("Add a person", key="today_person", icon=":material/person_add:"):
             st.switch_page("pages/targets.py")
+    if profile_prompt_due(db):
+        profile_panel()
+
+
+def profile_panel() -> None:
+    """Who is writing: the drafts sign with the name and introduce the user with the rest (Settings has all)."""
+    with st.container(border=True):
+        st.markdown("**About you**")
+        st.caption("The messages Rapport drafts sign with your name and introduce you with your pitch, what you "
+                   "can offer and your website. Only the name is needed now; Settings has the rest.")
+        with st.form("today_profile"):
+            name = st.text_input("Your name", key="today_profile_name")
+            # Examples in the help, not as placeholders: grey text in a box looks filled in when it is not.
+            pitch = st.text_area("Elevator pitch", key="today_profile_pitch", height=68,
+                                 help="Who you are and what you look for, e.g. \"Data analyst moving into analytics "
+                                      "engineering.\"")
+            offer = st.text_area("What you can offer others (value proposition)", key="today_profile_offer",
+                                 height=68, help="E.g. \"I can help teams ship dashboards people trust.\"")
+            website = st.text_input("Your website", key="today_profile_website",
+                                    help="A portfolio or personal page; it signs every draft.")
+            save, skip = st.columns(2)
+            saved = save.form_submit_button("Save", type="primary", icon=":material/check:")
+            skipped = skip.form_submit_button("Skip for now")
+    if saved:
+        attempt(lambda: save_first_run_profile(db, name, pitch, offer, website),
+                f"Saved: your drafts now sign with {esc(name.strip())}.")
+    elif skipped:
+        attempt(lambda: skip_profile_prompt(db), "Skipped: your profile is in Settings whenever you want it.")
 
 
 def when(item: dict) -> str:

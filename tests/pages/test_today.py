@@ -14,7 +14,7 @@ def test_an_empty_database_shows_the_first_run_panel_with_its_four_first_steps(a
     at = open_page(app, "today")
 
     assert [b.label for b in at.button] == ["Load the demo data", "Import LinkedIn connections", "Add a goal",
-                                            "Add a person"]
+                                            "Add a person", "Save", "Skip for now"]  # the last two: About you
     assert "Nobody is in your network here yet" in shown_text(at)
 
 
