@@ -31,6 +31,7 @@ PAGES = {
     "Act": [
         ("pages/board.py", "Follow-ups", ":material/checklist:", {}),
         ("pages/compose.py", "Compose", ":material/edit_note:", {}),
+        ("pages/opportunities.py", "Opportunities", ":material/work:", {}),
     ],
     "Review": [
         ("pages/insights.py", "Insights", ":material/insights:", {}),

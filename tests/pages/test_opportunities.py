@@ -1,0 +1,133 @@
+"""The Opportunities page: the pipeline and the list (empty, filled, hostile), and one opportunity's page with its
+people, who you know there, the referral ask that redirects to give first, and logging an interview."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core import followups, interactions, opportunities, people
+from core.db import open_db
+from tests.helpers import open_page, plain, shown_text
+
+HOSTILE = "<script>alert(1)</script> **bold** [x](javascript:alert(1))"
+
+
+def test_the_empty_pipeline_says_what_to_do(app):
+    at = open_page(app, "opportunities")
+    assert "No opportunities yet" in at.info[0].value
+    assert "import your job tracker" in at.info[0].value
+
+
+def test_adding_an_opportunity_opens_its_page(app, db_path):
+    at = open_page(app, "opportunities")
+    at.text_input(key="opps_add_title").input("Analytics Engineer")
+    at.text_input(key="opps_add_company").input("Globex")
+    at.button(key="FormSubmitter:opps_add-Add opportunity").click().run()
+
+    [o] = opportunities.list_opportunities(open_db(db_path))[0]
+    assert (o["title"], o["company"], o["stage"]) == ("Analytics Engineer", "Globex", "researching")
+    assert plain(at.title[0].value) == "Analytics Engineer at Globex"
+    assert "No one linked yet" in shown_text(at)
+
+
+def test_an_empty_title_is_refused_and_nothing_is_added(app, db_path):
+    at = open_page(app, "opportunities")
+    at.text_input(key="opps_add_company").input("Globex")
+    at.button(key="FormSubmitter:opps_add-Add opportunity").click().run()
+    assert "Role title" in at.error[0].value
+    assert opportunities.list_opportunities(open_db(db_path))[1] == 0
+
+
+def test_the_pipeline_shows_columns_and_the_list_filters(app, db_path, today):
+    db = open_db(db_path)
+    a = opportunities.add_opportunity(db, today=today, title="Data Engineer", company="Globex")
+    opportunities.add_opportunity(db, today=today, title="Analyst", company="Initech", source="referral")
+    opportunities.move_stage(db, a, "applied", today)
+    at = open_page(app, "opportunities")
+    text = shown_text(at)
+    assert "**Applied** · 1" in text and "**Researching** · 1" in text
+    assert {plain(p.label) for p in at.get("page_link")} >= {"Data Engineer at Globex", "Analyst at Initech"}
+
+    at.radio(key="opps_view").set_value("List").run()
+    at.selectbox(key="opps_source").set_value("referral").run()
+    assert list(at.dataframe[0].value["Role"]) == ["Analyst"]
+    at.text_input(key="opps_search").input("nothing like this").run()
+    assert "No opportunity matches" in at.info[0].value
+
+
+def test_hostile_text_is_shown_literally(app, db_path, today):
+    db = open_db(db_path)
+    oid = opportunities.add_opportunity(db, today=today, title=HOSTILE, company=HOSTILE, notes=HOSTILE)
+    pid = people.add_person(db, name=HOSTILE, company=HOSTILE)
+    opportunities.link_person(db, oid, pid, "insider", today)
+    at = open_page(app, "opportunities")
+    assert any(plain(p.label) == f"{HOSTILE} at {HOSTILE}" for p in at.get("page_link"))
+    at = open_page(app, "opportunities", id=oid)
+    assert plain(at.title[0].value) == f"{HOSTILE} at {HOSTILE}"
+    assert HOSTILE in plain(shown_text(at))
+    assert not at.exception
+    assert all("<script>" not in m.value for m in at.markdown)  # escaped: shown, never run
+
+
+def test_an_unknown_id_says_so(app):
+    at = open_page(app, "opportunities", id=999)
+    assert "no such opportunity" in at.error[0].value
+    at = open_page(app, "opportunities", id="abc")
+    assert "no such opportunity" in at.error[0].value
+
+
+def _cold_and_warm(db, today):
+    oid = opportunities.add_opportunity(db, today=today, title="Analytics Engineer", company="Globex")
+    warm = people.add_person(db, name="Wanda Warm", company="Globex")
+    cold = people.add_person(db, name="Carl Cold", company="Globex")
+    for k in range(3):
+        interactions.log_interaction(db, warm, day=today - timedelta(days=10 * k + 2), channel="video",
+                                     direction="them", nature="conversation", today=today)
+    interactions.log_interaction(db, cold, day=today - timedelta(days=30), channel="email", responded=False,
+                                 today=today)
+    return oid, warm, cold
+
+
+def test_an_opportunity_page_links_people_and_shows_who_i_know(app, db_path, today):
+    db = open_db(db_path)
+    oid, _warm, _cold = _cold_and_warm(db, today)
+    at = open_page(app, "opportunities", id=oid)
+    assert "Who do I know at Globex?" in shown_text(at)
+    assert [plain(p.label) for p in at.get("page_link") if plain(p.label) in ("Wanda Warm", "Carl Cold")][:2] == [
+        "Wanda Warm", "Carl Cold"]  # warmest first
+
+    at.text_input(key="opps_link_search").input("Carl").run()
+    at.selectbox(key="opps_link_role").set_value("recruiter").run()
+    at.button(key="opps_link_go").click().run()
+    assert [(p["name"], p["role"]) for p in opportunities.people_of(db, oid)] == [("Carl Cold", "recruiter")]
+    assert "Linked Carl Cold as recruiter" in plain(shown_text(at))
+
+
+def test_a_referral_ask_to_a_cold_relationship_redirects_to_a_give_first_draft(app, db_path, today):
+    db = open_db(db_path)
+    oid, _warm, cold = _cold_and_warm(db, today)
+    at = open_page(app, "opportunities", id=oid)
+    at.selectbox(key="opps_ref_person").set_value(cold).run()
+    at.button(key="opps_ref_go").click().run()
+
+    assert "Give first" in at.warning[0].value
+    assert at.text_area(key="opps_give_body").value
+    assert "A warmer path" in shown_text(at)
+    assert "referring me" in at.text_area(key="opps_ask_body").value  # the ask is there, behind the give
+
+
+def test_logging_an_interview_schedules_thank_yous_within_24_hours(app, db_path, today):
+    db = open_db(db_path)
+    oid, warm, cold = _cold_and_warm(db, today)
+    opportunities.link_person(db, oid, warm, "interviewer", today)
+    opportunities.link_person(db, oid, cold, "interviewer", today)
+    at = open_page(app, "opportunities", id=oid)
+    at.selectbox(key="opps_iv_channel").set_value("video")
+    at.button(key="FormSubmitter:opps_interview-Log interview").click().run()
+
+    assert "2 thank-you(s) due within 24 hours" in at.success[0].value
+    thanks = followups.thank_you_window(db, today)
+    assert {t["person_id"] for t in thanks} == {warm, cold}
+    assert all(t["due"] <= (today + timedelta(days=1)).isoformat() for t in thanks)  # within 24 hours (or sooner)
+    assert opportunities.get_opportunity(db, oid)["stage"] == "interviewing"
+    assert "Interview with Wanda Warm" in plain(shown_text(at))
