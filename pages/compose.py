@@ -127,7 +127,7 @@ def show_suggestions(suggestions: list[dict], text: str) -> None:
     st.markdown("**From your notes**")
     st.caption("Kept out of the draft: write the gap in your own words, if you want to mention it.")
     for s in waiting:
-        st.caption(esc(f"{s['label']}, for {s['gap']}:"))
+        st.caption(esc(f"{s['label']}:"))
         st.code(s["text"], language=None, wrap_lines=True)
 
 
