@@ -1,4 +1,4 @@
-"""Take a screenshot of every page on the demo data, for the README (docs/*.png).
+"""Take a screenshot of every page on the demo data, for the README (docs/*.png), and of the first run.
 
 Run: .venv/bin/python scripts/screenshots.py [--out docs] [--width 1280] [--height 860]
 Needs Debian's Chromium at /usr/bin/chromium (or CHROMIUM=/path). Starts its own `streamlit run`
@@ -34,6 +34,7 @@ PAGES = [  # (file name, url path)
     ("data", "/data"),
     ("settings", "/settings"),
 ]
+FIRST_RUN = ("welcome", "/")  # taken on the empty database, before the demo is loaded
 
 
 def free_port() -> int:
@@ -71,9 +72,6 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.db"
         env = {**os.environ, "RAPPORT_DB": str(db), "RAPPORT_TODAY": TODAY}
-        if not args.empty:
-            subprocess.run([sys.executable, "-m", "core", "--db", str(db), "demo", "--today", TODAY], cwd=ROOT,
-                           env=env, check=True)
         (Path(tmp) / "secrets.toml").write_text("")
         port = free_port()
         server = subprocess.Popen(
@@ -93,13 +91,21 @@ def main() -> int:
                 browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
                                             args=["--disable-background-networking", "--disable-gpu"])
                 page = browser.new_page(viewport={"width": args.width, "height": args.height})
-                for name, path in PAGES:
+
+                def shoot(name: str, path: str) -> None:
                     page.goto(url + path)
                     wait_for_app(page)
                     target = out / f"{name}.png"
                     page.screenshot(path=str(target))
                     shrink(target)
                     print(f"{target} ({target.stat().st_size // 1024} KB)")
+
+                if not args.empty:  # the first run, then the demo loaded into the same file the server reads
+                    shoot(*FIRST_RUN)
+                    subprocess.run([sys.executable, "-m", "core", "--db", str(db), "demo", "--today", TODAY],
+                                   cwd=ROOT, env=env, check=True)
+                for name, path in PAGES:
+                    shoot(name, path)
                 browser.close()
         finally:
             server.terminate()
