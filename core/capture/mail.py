@@ -242,12 +242,13 @@ class _Buffer:
                     self.pos = i + 1
                     return True
                 start = i + 1
+            if self.eof:  # everything was searched, to the last byte
+                return False
             if i < 0:
                 self.pos = max(self.pos, len(self.data) - 8)  # a separator may be cut at the block's end
             else:
                 self.pos = max(self.pos, i - 2)
-            if not self.more():
-                return False
+            self.more()  # at the end, one more search that no longer waits for what follows a candidate
 
 
 def iter_mbox(stream, counter: _Counter | None = None) -> Iterator[tuple[bytes, bytes]]:

@@ -228,7 +228,7 @@ _PIECES = [b"From 1@xxx Mon Nov 02 10:00:00 +0000 2026\n", b"From - Sat Jan 03 0
            b">From the past\n", b"body text\n", b"x" * 40 + b"\n", b"From 2@xxx Tue Nov 03 11:00:00 +0000 2026\n"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(parts=st.lists(st.sampled_from(_PIECES), max_size=40), block=st.integers(1, 64))
 def test_the_block_reader_splits_messages_as_a_line_reader_would(parts, block):
     data = b"From 0@xxx Sun Nov 01 09:00:00 +0000 2026\n" + b"".join(parts)
