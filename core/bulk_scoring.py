@@ -22,13 +22,14 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
+from itertools import compress
 
 import numpy as np
 from sqlite_utils import Database
 
 from core import scoring
 from core.db import chunks, evidence_sql
-from core.scoring import PARAMS, STATUS_CODES, Touch, reason_sentence
+from core.scoring import PARAMS, STATUS_CODES, Touch, reason_sentences
 from core.vocab import is_conversation
 
 DIRECTIONS = {"me": 0, "them": 1, "unknown": 2}  # score() sorts these names: me < them < unknown
@@ -477,20 +478,13 @@ STATUS_NAMES = np.array(STATUS_CODES, dtype=object)
 
 
 def _results(columns: list[list]) -> list[tuple | None]:
-    """Each person's (value, status, confidence, reason, days_since); scoring.reason_sentence() writes the
-    reason from the columns as they are, as it does for score()."""
-    out: list[tuple | None] = []
-    append = out.append
-    for (case, value, conf, d, d_rel, status, recency, C, last_ask, capped, run, one_way, pending_age, pending_what,
-         asks, gives, worst, below, thanked_48h, help_events, q_yes, q_all, ignored, started) in zip(*columns,
-                                                                                                  strict=True):
-        if case != 1:  # 2: left to score(); 0: no touch yet
-            append(None if case else NO_TOUCH)
-            continue
-        append((value, status, conf, reason_sentence(
-            value, conf, d, d_rel, last_ask == d, recency, C, capped, run, one_way, pending_age, pending_what, worst,
-            below, asks, gives, thanked_48h, help_events, q_yes, q_all, ignored, started), d))
-    return out
+    """Each person's (value, status, confidence, reason, days_since); scoring.reason_sentences() writes the
+    reasons from the columns as they are (all but case and status), as it does for score()."""
+    cases, statuses = columns[0], columns[5]
+    scored = [c == 1 for c in cases]  # 2: left to score(); 0: no touch yet
+    reasons = iter(reason_sentences(compress(zip(*columns[1:5], *columns[6:], strict=True), scored)))
+    return [(value, status, conf, next(reasons), d) if case == 1 else None if case else NO_TOUCH
+            for case, value, conf, d, status in zip(cases, columns[1], columns[2], columns[3], statuses, strict=True)]
 
 
 def _mask_tables() -> tuple[np.ndarray, np.ndarray]:

@@ -375,7 +375,7 @@ def unanswered_clause(run: int) -> str:
 
 def _explain(*, items, ages, value, confidence, status, C, d, d_rel, losses, capped, run, unthanked,
              thanked_48h, help_events, q_yes, q_all, initiated_share, one_way) -> str:
-    """The facts the reason sentence states, worked out from the log; reason_sentence() writes it."""
+    """The facts the reason sentence states, worked out from the log; reason_sentences() writes it."""
     last_day_ask = any(t.direction == "me" and t.kind == "ask" for t, a in zip(items, ages, strict=True) if a == d)
     pending = None
     if not capped and not one_way:
@@ -396,12 +396,12 @@ def _explain(*, items, ages, value, confidence, status, C, d, d_rel, losses, cap
                 break
             ignored += t.responded is False
     started = round(100 * initiated_share) if worst == "I" else 0
-    return reason_sentence(
-        value, confidence, d, -1 if d_rel is None else d_rel, last_day_ask, STATUS_CODES.index(status), C, capped,
-        run, one_way, -1 if pending is None else pending[1], 0 if pending is None else pending[0],
-        -1 if worst is None else WORST_CODES.index(worst),
-        worst is not None and values_below_neutral(losses, worst), asks, gives, thanked_48h, help_events, q_yes,
-        q_all, ignored, started)
+    return reason_sentences([(
+        value, confidence, d, -1 if d_rel is None else d_rel, STATUS_CODES.index(status), C, d if last_day_ask else -1,
+        capped, run, one_way, -1 if pending is None else pending[1], 0 if pending is None else pending[0], asks,
+        gives, -1 if worst is None else WORST_CODES.index(worst),
+        worst is not None and values_below_neutral(losses, worst), thanked_48h, help_events, q_yes, q_all, ignored,
+        started)])[0]
 
 
 STATUS_CODES = ("on_track", "due_soon", "overdue", "fading", "dormant", "awaiting_reply", "one_way", "unanswered")
@@ -409,51 +409,63 @@ WORST_CODES = ("B", "F", "Q", "I")  # the reciprocity component that costs the m
 PENDING_WHAT = ("their answer", "their help", "your informational interview")
 
 
-def reason_sentence(value: int, confidence: str, d: int, d_rel: int, last_touch_ask: bool, recency: int, cadence: int,
-                    capped: bool, run: int, one_way: int, pending_age: int, pending_what: int, worst: int,
-                    below: bool, asks: int, gives: int, thanked_48h: int, help_events: int, q_yes: int, q_all: int,
-                    ignored: int, started: int) -> str:
-    """The sentence under a score, written here only: score() and the bulk scorer both call it (SCORING.md).
+def reason_sentences(rows: Iterable[tuple]) -> list[str]:
+    """The sentence under each score, written here only: score() passes one row, the bulk scorer everyone's.
 
-    Codes, not objects, so the bulk path passes its columns as they are: d_rel -1 when no touch was not an ask;
-    recency an index of STATUS_CODES; pending_age -1 when no thank-you is waiting, else its age and
-    pending_what an index of PENDING_WHAT; worst -1 or an index of WORST_CODES, below when it is under its
-    neutral prior; started the share of conversations you started, in percent.
+    A row is codes, not objects, in the bulk scorer's column order, so it passes its columns as they are:
+    (value, confidence, d, d_rel, recency, cadence, last_ask, capped, run, one_way, pending_age, pending_what,
+    asks, gives, worst, below, thanked_48h, help_events, q_yes, q_all, ignored, started). d_rel is -1 when no
+    touch was not an ask; recency an index of STATUS_CODES; last_ask the age of the newest ask (-1: none);
+    pending_age -1 when no thank-you is waiting, else its age, and pending_what an index of PENDING_WHAT;
+    worst -1 or an index of WORST_CODES, below when it is under its neutral prior; started the share of
+    conversations you started, in percent. One loop with no call per person: at 30,000 people this is most
+    of the bulk scorer's Python time.
     """
-    shown = f"~{value}" if confidence == "low" else value
-    when = "today" if d == 0 else f"{_days(d)} ago"
-    if d_rel < 0:
-        if last_touch_ask:
-            when += " was an ask; no touch yet that wasn't an ask"
-    elif d_rel != d and last_touch_ask:
-        when += f" was an ask; last no-ask touch {d_rel}d ago"
-    if recency == 2:
-        detail = f"cadence {cadence}d, overdue by {d_rel - cadence}d"
-    else:
-        detail = f"cadence {cadence}d, {STATUS_LABELS[STATUS_CODES[recency]]}"
-    head = f"Score {shown}: last touch {when} ({detail})"
-    if capped:
-        return f"{head}; {unanswered_clause(run)}."
-    if one_way:
-        return f"{head}; {messages_from_you(one_way)}."
-    tail = ""
-    if pending_age >= 0:
-        tail = f"; thank-you for {PENDING_WHAT[pending_what]} is {pending_age - PARAMS['thank_you_full']}d overdue"
-    if worst < 0:
-        pass
-    elif below:
-        if worst == 0:
-            tail += f"; you asked {asks}× and gave {gives}× in the last 12 months"
-        elif worst == 1:
-            tail += f"; {thanked_48h}/{help_events} favors thanked within 48h"
-        elif worst == 2:
-            tail += (f"; you haven't replied to their last {ignored} messages" if ignored >= 2
-                     else f"; they replied to {q_yes}/{q_all}")
+    out: list[str] = []
+    append = out.append
+    full_days = PARAMS["thank_you_full"]
+    details: dict[tuple[int, int], str] = {}
+    whens: dict[int, str] = {}
+    for (value, conf, d, d_rel, recency, C, last_ask, capped, run, one_way, pending_age, pending_what, asks, gives,
+         worst, below, thanked_48h, help_events, q_yes, q_all, ignored, started) in rows:
+        when = whens.get(d)
+        if when is None:
+            when = whens[d] = "today" if d == 0 else f"{_days(d)} ago"
+        if d_rel < 0:
+            if last_ask == d:
+                when += " was an ask; no touch yet that wasn't an ask"
+        elif d_rel != d and last_ask == d:
+            when += f" was an ask; last no-ask touch {d_rel}d ago"
+        if recency == 2:
+            detail = f"cadence {C}d, overdue by {d_rel - C}d"
         else:
-            tail += f"; you started {started}% of conversations"
-    elif asks or gives:
-        tail += f"; you gave {gives}× and asked {asks}× in the last 12 months"
-    return f"{head}{tail}."
+            detail = details.get((C, recency))
+            if detail is None:
+                detail = details[C, recency] = f"cadence {C}d, {STATUS_LABELS[STATUS_CODES[recency]]}"
+        shown = f"~{value}" if conf == "low" else value
+        if capped or one_way:
+            clause = unanswered_clause(run) if capped else messages_from_you(one_way)
+            append(f"Score {shown}: last touch {when} ({detail}); {clause}.")
+            continue
+        tail = ""
+        if pending_age >= 0:
+            tail = f"; thank-you for {PENDING_WHAT[pending_what]} is {pending_age - full_days}d overdue"
+        if worst < 0:
+            pass
+        elif below:
+            if worst == 0:
+                tail += f"; you asked {asks}× and gave {gives}× in the last 12 months"
+            elif worst == 1:
+                tail += f"; {thanked_48h}/{help_events} favors thanked within 48h"
+            elif worst == 2:
+                tail += (f"; you haven't replied to their last {ignored} messages" if ignored >= 2
+                         else f"; they replied to {q_yes}/{q_all}")
+            else:
+                tail += f"; you started {started}% of conversations"
+        elif asks or gives:
+            tail += f"; you gave {gives}× and asked {asks}× in the last 12 months"
+        append(f"Score {shown}: last touch {when} ({detail}){tail}.")
+    return out
 
 
 def values_below_neutral(losses: dict[str, float], worst: str) -> bool:
