@@ -108,6 +108,9 @@ def machine() -> dict[str, str]:
 # --- Building the databases (in a child process) --------------------------------------------------
 
 
+OPPORTUNITIES_AT_30K = 2_000
+
+
 def build(path: Path, people: int) -> dict:
     """Build one database; runs in a child process (python -m benchmarks.run --build PATH N)."""
     from core.db import open_db
@@ -116,11 +119,14 @@ def build(path: Path, people: int) -> dict:
     db = open_db(path)
     start = time.perf_counter()
     if people:
-        generate_demo(db, TODAY, people=people, touches_per_person=10, span_days=720)
+        # 2,000 opportunities at 30,000 people (issue 18), in proportion at the other sizes.
+        generate_demo(db, TODAY, people=people, touches_per_person=10, span_days=720,
+                      opportunities=max(6, people * OPPORTUNITIES_AT_30K // 30_000))
     seconds = time.perf_counter() - start
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return {"seconds": seconds, "people": db.table("people").count, "interactions": db.table("interactions").count,
-            "followups": db.table("followups").count, "peak_mb": peak_mb()}
+            "followups": db.table("followups").count, "opportunities": db.table("opportunities").count,
+            "peak_mb": peak_mb()}
 
 
 def build_in_child(path: Path, people: int) -> dict:
@@ -162,6 +168,10 @@ def page_variants(db_path: Path) -> list[tuple[str, str, dict]]:
             variants.append((f"{name} (list)", page, {}))
             one = event if name == "events" else company
             variants.append((f"{name} (one, id={one[0] if one else 1})", page, {"id": one[0] if one else 1}))
+        elif name == "opportunities":
+            variants.append(("opportunities (pipeline)", page, {}))
+            variants.append(("opportunities (list view)", page, {"widget:opps_view": "List"}))
+            variants.append(("opportunities (one, id=1)", page, {"id": 1}))
         elif name == "board":
             variants.append(("board", page, {}))
             # The calendar is the board's second view (a radio): it draws up to 1,000 follow-ups.

@@ -131,7 +131,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from core import exporters
 
     db = open_db(args.db)
-    if args.format == "csv":
+    if args.format == "csv" and args.what == "opportunities":
+        from core.opportunities import opportunities_csv
+
+        data = opportunities_csv(db)
+    elif args.format == "csv":
         data = exporters.interactions_csv(db) if args.what == "interactions" else exporters.people_csv(db)
     elif args.format == "vcard":
         data = exporters.vcards(db)
@@ -183,6 +187,22 @@ def cmd_contacts(args: argparse.Namespace) -> int:
             score = "  —" if p["score"] is None else f"{p['score']:>3}"
             status = STATUS_LABELS.get(p["score_status"], p["score_status"])
             print(f"{p['id']:>5}  {score}  {status:<16} {p['name']}: {p['score_reason']}")
+    return 0
+
+
+def cmd_opportunities(args: argparse.Namespace) -> int:
+    from core import opportunities
+
+    db = open_db(args.db)
+    found = opportunities.export_rows(db)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+    elif not found:
+        print("No opportunities yet: add one on the Opportunities page, or run `rapport demo`.")
+    else:
+        for o in found:
+            closed = f" ({o['closed_reason']})" if o["closed_reason"] else ""
+            print(f"{o['id']:>5}  {o['stage'] + closed:<22} {o['title']} at {o['company']}")
     return 0
 
 
@@ -274,7 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="export people (CSV, vCard) or follow-ups and dates (iCalendar)")
     p.add_argument("format", choices=("csv", "vcard", "ics"), help="csv (spreadsheet), vcard (.vcf), ics (.ics)")
     p.add_argument("out", help="the file to write")
-    p.add_argument("--what", choices=("people", "interactions"), default="people", help="csv only (default people)")
+    p.add_argument("--what", choices=("people", "interactions", "opportunities"), default="people",
+                   help="csv only (default people)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("backup", help="copy the whole database to a file (safe while the app runs)")
@@ -288,6 +309,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("contacts", help="everyone with their score, status and the reason")
     p.add_argument("--json", action="store_true", help="print JSON instead of lines")
     p.set_defaults(func=cmd_contacts)
+
+    p = sub.add_parser("opportunities", help="the roles you pursue, with their stage and people")
+    p.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    p.set_defaults(func=cmd_opportunities)
 
     p = sub.add_parser("log", help="log an interaction with someone")
     p.add_argument("person", help="the person's id, or their name if it is unique")

@@ -16,6 +16,7 @@ from core.errors import ValidationError
 from core.events import add_event, add_person_met
 from core.goals import add_goal
 from core.interactions import record_touches
+from core.opportunities.demo import BELIEVABLE, seed_pipeline
 from core.relationships import daily_refresh
 from core.settings import add_resource, save_budget_minutes, save_profile
 from core.vocab import CHANNEL_MINUTES, NATURES
@@ -47,11 +48,12 @@ TAGS = ["warm-intro", "hiring", "mentor", "alumni", "recruiter", "speaker", "cli
 
 
 def generate_demo(db: Database, today: date, *, people: int = 40, touches_per_person: float = 3.5,
-                  span_days: int = 90, seed: int = 7) -> dict:
+                  span_days: int = 90, seed: int = 7, opportunities: int | None = None) -> dict:
     """Fill an empty database with a deterministic demo; returns counts of what it made.
 
     The default is a job seeker three months in: about 40 targets across 8 companies and 150
-    interactions, goals, an event and birthdays. Larger `people` values build benchmark data.
+    interactions, goals, an event and birthdays, and a pipeline of six opportunities (one interviewing).
+    Larger `people` values build benchmark data; `opportunities` sets how many roles (default six).
     """
     if db.table("people").count:
         raise ValidationError("The demo only loads into an empty database; start a new file to try it.")
@@ -59,12 +61,13 @@ def generate_demo(db: Database, today: date, *, people: int = 40, touches_per_pe
     cache_size = db.execute("PRAGMA cache_size").fetchone()[0]
     db.execute("PRAGMA cache_size = -65536")
     try:
-        return _generate(db, today, people, touches_per_person, span_days, seed)
+        return _generate(db, today, people, touches_per_person, span_days, seed, opportunities)
     finally:
         db.execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 
-def _generate(db: Database, today: date, people: int, touches_per_person: float, span_days: int, seed: int) -> dict:
+def _generate(db: Database, today: date, people: int, touches_per_person: float, span_days: int, seed: int,
+              opportunities: int | None = None) -> dict:
     rng = random.Random(seed)
     thanks_rng = random.Random(seed + 1)
     stamp = now_iso()
@@ -221,9 +224,10 @@ def _generate(db: Database, today: date, people: int, touches_per_person: float,
             ("The Mom Test (book)", "https://www.momtestbook.com", "product,founder"),
         ]:
             add_resource(db, title=title, url=url, tags=tags)
+        roles = seed_pipeline(db, today, len(BELIEVABLE) if opportunities is None else opportunities)
         daily_refresh(db, today, force=True)
     return {"people": people + 2, "companies": n_companies, "interactions": len(interactions) + 2,
-            "dates": len(date_rows)}
+            "dates": len(date_rows), "opportunities": roles}
 
 
 INTERACTION_COLUMNS = ("person_id", "day", "channel", "direction", "kind", "nature", "responded", "tags", "minutes",

@@ -11,6 +11,7 @@ from core import exporters, importers
 from core.capture import contact_presets
 from core.db import open_db
 from core.errors import UserError
+from core.opportunities import opportunities_csv
 from core.words import plural
 from pages import _capture, _replication
 from pages._ui import attempt, esc, get_db, header, is_hosted, show_flash, today
@@ -216,6 +217,8 @@ def export_section() -> None:
         st.download_button("Calendar (.ics)", data=_fresh(lambda d: exporters.calendar_ics(d, day)),
                            file_name="rapport-follow-ups.ics", mime="text/calendar", key="data_export_ics",
                            icon=":material/calendar_month:", on_click="ignore")
+    st.download_button("Opportunities (CSV)", data=_fresh(opportunities_csv), file_name="rapport-opportunities.csv",
+                       mime="text/csv", key="data_export_opportunities", icon=":material/work:", on_click="ignore")
 
 
 def restore_section() -> None:

@@ -183,3 +183,24 @@ else:
                       "ladder as a funnel. Scoring everyone as they stood at each month end takes a moment "
                       "with many people, so they wait until you ask."):
         charts_section(compute_charts(fingerprint, day.isoformat()))
+
+
+def opportunities_section() -> None:
+    """Where your opportunities came from and how far each source got; referral asks to cold relationships."""
+    funnel = insights.source_funnel(db)
+    if not funnel:
+        return
+    st.subheader("Opportunities: where they came from, and how far each got")
+    st.dataframe([{"Source": f["label"], "Opportunities": f["total"], "Applied": f["applied"],
+                   "Interviewing": f["interviewing"], "Offer": f["offer"], "Hired": f["hired"]} for f in funnel],
+                 hide_index=True, key="insights_sources")
+    asks = insights.referral_asks_to_cold(db, day)
+    if asks["asks"]:
+        st.caption(f"{plural(asks['cold'], 'referral ask')} of {asks['asks']} went to a one-way or cold "
+                   "relationship. Give first, or ask someone warmer at the same company.")
+        for p in asks["people"][:5]:
+            person_link(p["id"], p["name"])
+            st.caption(f"{p['day']}: {esc(p['why'])}")
+
+
+opportunities_section()

@@ -14,7 +14,8 @@ from core.vocab import CHANNEL_LABELS
 from pages._ui import PERSON_PAGE, attempt, esc, get_db, header, score_label, show_flash, today
 
 PAGE = "pages/opportunities.py"
-PER_STAGE = 30  # cards per column; the list view has them all
+PER_STAGE = 12  # cards per column; the list view has them all
+WHO_SHOWN = 10  # people shown in each list of who you know there
 INTERVIEW_CHANNELS = ("video", "phone", "in_person")
 
 db = get_db()
@@ -24,6 +25,14 @@ day = today()
 @st.cache_data(max_entries=4, show_spinner=False)
 def board(version: str) -> dict:
     return opps.pipeline(get_db(), per_stage=PER_STAGE)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def known_there(version: str, company_id: int | None) -> dict:
+    """Who do I know at the company (the first WHO_SHOWN of each list, and how many in all)."""
+    found = opps.who_do_i_know(get_db(), company_id)
+    return {"direct": found["direct"][:WHO_SHOWN], "second": found["second"][:WHO_SHOWN],
+            "direct_total": len(found["direct"])}
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -75,11 +84,13 @@ def show_pipeline(found: dict) -> None:
         column = found[stage]
         col.markdown(f"**{opps.STAGE_LABELS[stage]}** · {column['total']:,}")
         for o in column["items"]:
-            col.page_link(PAGE, label=esc(name_of(o)), query_params={"id": str(o["id"])}, icon=":material/work:")
+            detail = ""
             if stage == "closed" and o["closed_reason"]:
-                col.caption(esc(opps.CLOSED_REASONS.get(o["closed_reason"], "")))
+                detail = f" · {opps.CLOSED_REASONS.get(o['closed_reason'], '')}"
             elif o["deadline"] and stage in opps.BEFORE_APPLYING:
-                col.caption(f"Deadline {o['deadline']}")
+                detail = f" · deadline {o['deadline']}"
+            col.page_link(PAGE, label=esc(name_of(o)) + detail, query_params={"id": str(o["id"])},
+                          icon=":material/work:")
         if column["total"] > len(column["items"]):
             col.caption(f"… and {column['total'] - len(column['items']):,} more: see the list view.")
 
@@ -205,15 +216,18 @@ def people_section(opp: dict, linked: list[dict]) -> None:
 
 def who_section(opp: dict) -> list[dict]:
     st.subheader(f"Who do I know at {esc(opp['company'])}?" if opp["company"] else "Who do I know there?")
-    known = opps.who_do_i_know(db, opp["company_id"])
+    known = known_there(people.data_version(db), opp["company_id"])
     if not known["direct"]:
         st.caption("No one on your list works there yet. Find someone on LinkedIn and add them on Targets, or ask "
                    "one of the people below for an introduction.")
-    for p in known["direct"][:10]:
+    for p in known["direct"]:
         person_line(p)
+    if known["direct_total"] > len(known["direct"]):
+        st.caption(f"The {len(known['direct'])} warmest of {known['direct_total']:,}: the company's page lists "
+                   "everyone.")
     if known["second"]:
         st.markdown("**People who know someone there**")
-        for p in known["second"][:10]:
+        for p in known["second"]:
             person_line(p, esc(p["via"]))
     return known["direct"]
 

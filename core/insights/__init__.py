@@ -38,6 +38,7 @@ from core.insights.log import (
     read_log,
 )
 from core.insights.neglect import SPOKEN, neglect
+from core.insights.opportunities import SOURCE_STEPS, referral_asks_to_cold, source_funnel
 from core.insights.overview import overview
 from core.insights.victories import streaks, victories
 from core.insights.words import _day_text, _level, _pct, _worst
@@ -55,6 +56,7 @@ __all__ = [
     "NEUTRAL",
     "RECIPROCATE_DAYS",
     "SIGNS",
+    "SOURCE_STEPS",
     "SPAN",
     "SPOKEN",
     "THEM",
@@ -78,6 +80,8 @@ __all__ = [
     "neglect",
     "overview",
     "read_log",
+    "referral_asks_to_cold",
+    "source_funnel",
     "stage_funnel",
     "streaks",
     "victories",

@@ -337,10 +337,11 @@ def followups_of(db: Database, opportunity_id: int) -> list[dict]:
     open thank-yous."""
     return rows(db, (
         "select f.id, f.person_id, f.reason, f.due, f.title, p.name as person from followups f "
-        "left join people p on p.id = f.person_id where f.status = 'open' and (f.dedupe_key like ? or "
+        "left join people p on p.id = f.person_id where f.status = 'open' and ((f.dedupe_key >= ? and "
+        "f.dedupe_key < ?) or "
         "(f.reason = 'thank_you' and f.interaction_id in (select interaction_id from opportunity_timeline "
         "where opportunity_id = ? and kind = 'interview'))) order by f.due, f.id"),
-        [f"opportunity:{opportunity_id}:%", opportunity_id])
+        [f"opportunity:{opportunity_id}:", f"opportunity:{opportunity_id};", opportunity_id])  # a range: by index
 
 
 def upcoming_deadlines(db: Database, today: date, days: int = 14, limit: int = 10) -> list[dict]:

@@ -384,3 +384,17 @@ def test_an_opportunity_is_pinned_to_today_not_the_clock(db):
     day = date(2020, 1, 1)
     oid = opportunities.add_opportunity(db, today=day, title="Role", company="Acme")
     assert opportunities.get_opportunity(db, oid)["found_on"] == "2020-01-01"
+
+
+def test_the_demo_has_a_believable_pipeline(demo_db, today):
+    board = opportunities.pipeline(demo_db)
+    assert {s: board[s]["total"] for s in opportunities.STAGES} == {
+        "researching": 1, "networking": 1, "referred": 1, "applied": 1, "interviewing": 1, "offer": 0, "closed": 1}
+    [interviewing] = board["interviewing"]["items"]
+    interviewers = {p["id"] for p in opportunities.people_of(demo_db, interviewing["id"]) if p["role"] == "interviewer"}
+    thanks = {f["person_id"]: f["due"] for f in followups.thank_you_window(demo_db, today)}
+    assert len(interviewers) == 2 and all(thanks[p] <= today.isoformat() for p in interviewers)
+    assert [d["title"] for d in opportunities.upcoming_deadlines(demo_db, today)] == ["Data Engineer",
+                                                                                      "Analytics Lead"]
+    assert {f["source"] for f in opportunities.source_funnel(demo_db)} == {"referral", "recruiter", "network",
+                                                                            "cold_application"}

@@ -131,3 +131,20 @@ def test_logging_an_interview_schedules_thank_yous_within_24_hours(app, db_path,
     assert all(t["due"] <= (today + timedelta(days=1)).isoformat() for t in thanks)  # within 24 hours (or sooner)
     assert opportunities.get_opportunity(db, oid)["stage"] == "interviewing"
     assert "Interview with Wanda Warm" in plain(shown_text(at))
+
+
+def test_insights_show_where_opportunities_came_from_and_data_exports_them(app, demo_path):
+    at = open_page(app, "insights")
+    assert "Opportunities: where they came from, and how far each got" in shown_text(at)
+    sources = at.dataframe[-1].value
+    assert set(sources["Source"]) == {"Referral", "A recruiter reached out", "A lead from my network", "Applied cold"}
+    at.switch_page("pages/data.py").run()
+    assert any(b.label == "Opportunities (CSV)" for b in at.get("download_button"))
+
+
+def test_the_demo_pipeline_shows_the_interviewing_role(app, demo_path):
+    at = open_page(app, "opportunities")
+    assert "**Interviewing** · 1" in shown_text(at)
+    at = open_page(app, "opportunities", id=1)
+    assert plain(at.title[0].value) == "Analytics Engineer at Northwind Analytics"
+    assert "Thank" in plain(shown_text(at))  # the interviewers' thank-yous are coming up
