@@ -161,13 +161,11 @@ def show_index() -> None:
     show_flash()
     add_form()
     found = board(people.data_version(db))
+    view = st.radio("View", ["Pipeline", "List"], horizontal=True, key="opps_view", label_visibility="collapsed")
     if not any(column["total"] for column in found.values()):
         st.info("No opportunities yet. Add the first role you want above (a title and a company are enough), or "
                 "import your job tracker's CSV below.", icon=":material/work:")
-        import_section()
-        return
-    view = st.radio("View", ["Pipeline", "List"], horizontal=True, key="opps_view", label_visibility="collapsed")
-    if view == "Pipeline":
+    elif view == "Pipeline":
         show_pipeline(found)
     else:
         show_list_view()
