@@ -26,8 +26,10 @@ def needs_thank_you(channel: str, nature: str, tags: list[str]) -> bool:
     return is_conversation(channel, nature)
 
 
-def schedule_after_interaction(db: Database, interaction: dict, person_name: str, today: date) -> int | None:
-    """Create the thank-you a conversation calls for, due within 48 hours of the day it happened.
+def schedule_after_interaction(db: Database, interaction: dict, person_name: str, today: date,
+                               lookback: int = THANK_YOU_LOOKBACK) -> int | None:
+    """Create the thank-you a conversation calls for, due within 48 hours of the day it happened, when it
+    happened at most `lookback` days ago (older is history, not a thank-you to write now).
 
     Returns the follow-up id, or None when none is needed (or one already exists for it).
     """
@@ -38,7 +40,7 @@ def schedule_after_interaction(db: Database, interaction: dict, person_name: str
         return None
     if not needs_thank_you(interaction["channel"], interaction["nature"], tags):
         return None
-    if (today - day).days > THANK_YOU_LOOKBACK:
+    if (today - day).days > lookback:
         return None
     if interaction["channel"] == "event":
         reason, due, title = "event_followup", day + timedelta(days=EVENT_FOLLOWUP_DAYS), \

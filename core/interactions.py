@@ -12,7 +12,7 @@ from core import followups
 from core import validation as v
 from core.db import chunks, now_iso, one, rows, transaction
 from core.errors import NotFound, ValidationError
-from core.followups import close_thank_yous, schedule_after_interaction
+from core.followups import THANK_YOU_LOOKBACK, close_thank_yous, schedule_after_interaction
 from core.relationships import refresh_people
 from core.vocab import (
     CHANNEL_MINUTES,
@@ -93,13 +93,15 @@ def prepare_touch(touch: dict, today: date) -> dict:
     }
 
 
-def record_touches(db: Database, touches: Iterable[dict], *, today: date, refresh: bool = True) -> list[int | None]:
+def record_touches(db: Database, touches: Iterable[dict], *, today: date, refresh: bool = True,
+                   thank_you_lookback: int = THANK_YOU_LOOKBACK) -> list[int | None]:
     """Record one or many touches: the single write path every caller uses (forms, the composer, done
     follow-ups, events, importers, the demo, the command line).
 
     Each touch is checked by prepare_touch, then, in one transaction: inserted (a touch whose source and
     source_uid were recorded before is left out, so a re-import adds nothing), its person moved up the
-    ladder (stage_after), a conversation in the last two weeks given its thank-you, a thank-you closing
+    ladder (stage_after), a conversation in the last `thank_you_lookback` days (two weeks; an importer of
+    old meetings passes fewer) given its thank-you, a thank-you closing
     the thank-yous it answers, and the scores and check-ins of everyone touched recomputed (unless
     refresh=False, for a caller that refreshes everyone afterwards). Returns the new ids in order, None
     for a touch that was already recorded. Any invalid touch refuses them all.
@@ -132,7 +134,7 @@ def record_touches(db: Database, touches: Iterable[dict], *, today: date, refres
                 if r["person_id"] in waiting:
                     close_thank_yous(db, r["person_id"], date.fromisoformat(r["day"]), today, interaction_id)
             elif is_conversation(r["channel"], r["nature"]) and schedule_after_interaction(
-                    db, {**r, "id": interaction_id}, names[r["person_id"]], today):
+                    db, {**r, "id": interaction_id}, names[r["person_id"]], today, thank_you_lookback):
                 waiting.add(r["person_id"])
         if refresh:
             touched = sorted({r["person_id"] for r, i in zip(records, ids, strict=True) if i is not None})

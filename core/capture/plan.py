@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from sqlite_utils import Database
 
@@ -27,6 +27,7 @@ from core.capture.mail import Source, is_noreply, read_messages
 from core.contacts import people_by_email
 from core.db import get_setting, transaction
 from core.errors import ValidationError
+from core.followups import THANK_YOU_LOOKBACK
 from core.interactions import EARLIEST, record_touches
 from core.relationships import refresh_people
 from core.vocab import THANK_YOU_DAYS
@@ -373,24 +374,17 @@ def apply_capture(db: Database, plan: CapturePlan, today: date, *, save_addresse
     history). Replies found in this file mark the touches they answer, recorded before, as answered.
     save_addresses: remember the addresses used as the user's own. Returns {added, answered, message}."""
     source = plan.kind
-    cut = (today - timedelta(days=THANK_YOU_DAYS)).isoformat()
-    old = [t for t in plan.touches if source == CALENDAR and t.day < cut]
-    recent = [t for t in plan.touches if not (source == CALENDAR and t.day < cut)]
+    # A meeting older than THANK_YOU_DAYS is history: no thank-you to write now.
+    lookback = THANK_YOU_DAYS if source == CALENDAR else THANK_YOU_LOOKBACK
     added = 0
     touched: set[int] = set()
     with transaction(db):
-        for batch, quiet in ((old, True), (recent, False)):
-            for i in range(0, len(batch), APPLY_CHUNK):
-                chunk = batch[i:i + APPLY_CHUNK]
-                ids = record_touches(db, [_record(t, source) for t in chunk], today=today, refresh=False)
-                new = [n for n in ids if n is not None]
-                added += len(new)
-                touched.update(t.person_id for t, n in zip(chunk, ids, strict=True) if n is not None)
-                if quiet and new:  # an old meeting is history: no thank-you to write now
-                    for j in range(0, len(new), _CHUNK):
-                        keys = [f"thank_you:{n}" for n in new[j:j + _CHUNK]]
-                        db.execute(f"delete from followups where status = 'open' and reason = 'thank_you' "
-                                   f"and dedupe_key in ({','.join('?' * len(keys))})", keys)
+        for i in range(0, len(plan.touches), APPLY_CHUNK):
+            chunk = plan.touches[i:i + APPLY_CHUNK]
+            ids = record_touches(db, [_record(t, source) for t in chunk], today=today, refresh=False,
+                                 thank_you_lookback=lookback)
+            added += sum(n is not None for n in ids)
+            touched.update(t.person_id for t, n in zip(chunk, ids, strict=True) if n is not None)
         answered = 0
         for i in range(0, len(plan.answered), _CHUNK):
             chunk = plan.answered[i:i + _CHUNK]
