@@ -9,7 +9,6 @@ import streamlit as st
 from core import backup as backups
 from core import exporters, importers
 from core.capture import contact_presets
-from core.db import open_db
 from core.errors import UserError
 from core.opportunities import opportunities_csv
 from core.words import plural
@@ -27,8 +26,9 @@ show_flash()
 
 
 def _fresh(fn):
-    """A download's contents, built on click in its own thread with its own connection."""
-    return lambda: fn(open_db(db_file))
+    """A download's contents, built on click in its own thread with its own connection (opened the one
+    way every page opens it)."""
+    return lambda: fn(get_db())
 
 
 def backup_button(primary: bool = False) -> None:
