@@ -194,7 +194,8 @@ def people_section(opp: dict, linked: list[dict]) -> None:
         if c2.button("Unlink", key=f"opps_unlink_{i}", icon=":material/link_off:"):
             attempt(lambda p=p: opps.unlink_person(db, oid, p["id"], p["role"], day),
                     f"Unlinked {esc(p['name'])}.")
-    with st.expander("Link a person", icon=":material/person_add:"):
+    with st.expander("Link a person", icon=":material/person_add:",
+                     expanded=bool(st.session_state.get("opps_link_search"))):  # stays open while you search
         query = st.text_input("Find someone on your list", key="opps_link_search", placeholder="Name, company or email")
         found, total = people.find_people(db, query, limit=20) if query.strip() else ([], 0)
         if query.strip() and not found:
