@@ -271,7 +271,7 @@ def log_interview(db: Database, opportunity_id: int, *, day: object, channel: st
                             "and status = 'open' order by due limit 1", [pid])
             if found:
                 db.execute("update followups set due = min(due, ?), title = ? where id = ?",
-                           [due, f"Thank {name} for the interview ({opp['title']})", found["id"]])
+                           [due, f"Thank {name} for the {opp['title']} interview", found["id"]])
                 thanks.append(found["id"])
         if stage_rank(opp["stage"]) < stage_rank("interviewing"):
             db.execute("update opportunities set stage = 'interviewing', updated_at = ? where id = ?",
@@ -323,7 +323,7 @@ def _schedule_checkins(db: Database, opportunity_id: int, today: date) -> list[i
     for p in rows(db, "select distinct p.id, p.name from opportunity_people op join people p on p.id = op.person_id "
                       "where op.opportunity_id = ? and op.role in ('recruiter', 'referrer') and p.archived_at is null "
                       "order by p.id", [opportunity_id]):
-        title = f"Check in with {p['name']} about your application ({opp['title']})"
+        title = f"Check in with {p['name']} about your {opp['title']} application"
         cur = db.execute("insert or ignore into followups (person_id, reason, due, title, dedupe_key, created_at) "
                          "values (?, ?, ?, ?, ?, ?)",
                          [p["id"], REASON, due, title, f"opportunity:{opportunity_id}:checkin:{p['id']}", now_iso()])

@@ -86,7 +86,7 @@ def test_opportunity_journey_referral_give_first_and_interview_thank_yous(page, 
     settle(page)
     expect(page.get_by_test_id("stAlertContentSuccess").get_by_text("due within 24 hours")).to_be_visible()
 
-    thank = "Thank Rita Recruiter for the interview (Analytics Engineer)"
+    thank = "Thank Rita Recruiter for the Analytics Engineer interview"
     page.goto(globex_server.url + "/")
     wait_for_app(page)
     expect(page.get_by_text(thank).first).to_be_visible()

@@ -125,7 +125,7 @@ def test_applied_schedules_a_check_in_with_the_recruiter_and_referrer_a_week_lat
     assert len(made["checkins"]) == 2
     assert {f["person_id"] for f in checkins} == {rec, ref}
     assert {f["due"] for f in checkins} == {(today + timedelta(days=7)).isoformat()}
-    assert "Check in with Ana Recruiter about your application" in next(f for f in checkins
+    assert "Check in with Ana Recruiter about your Analytics Engineer application" in next(f for f in checkins
                                                                     if f["person_id"] == rec)["title"]
     # Moving away and back again does not schedule them twice; a recruiter linked later gets one.
     opportunities.move_stage(db, oid, "referred", today)
