@@ -147,23 +147,18 @@ def _generate(db: Database, today: date, people: int, touches_per_person: float,
                 # A believable job seeker mostly thanks people for their help, mostly on time.
                 helped = (direction == "me" and NATURES[nature] == "ask" and responded) or (
                     direction == "them" and NATURES[nature] == "give")
+                later = -1
                 if helped and random_() < 0.8:
                     later = ago - (rng.randint(0, 2) if random_() < 0.85 else rng.randint(3, 6))
-                    if later >= 0:
-                        if later not in day_text:
-                            day_text[later] = (today - timedelta(days=later)).isoformat()
-                        interactions.append((
-                            pid, day_text[later], "email", "me", "neutral", "thank_you", None, '["thank_you"]',
-                            CHANNEL_MINUTES["email"], "", "", None, "demo", "", stamp))
                 elif channel in ("video", "phone", "in_person") and thanks_rng.random() < 0.85:
                     # ... and thanks people after a conversation (a second stream: the first stays as it was).
                     later = ago - thanks_rng.randint(0, 1)
-                    if later >= 0:
-                        if later not in day_text:
-                            day_text[later] = (today - timedelta(days=later)).isoformat()
-                        interactions.append((
-                            pid, day_text[later], "email", "me", "neutral", "thank_you", None, '["thank_you"]',
-                            CHANNEL_MINUTES["email"], "", "", None, "demo", "", stamp))
+                if later >= 0:
+                    if later not in day_text:
+                        day_text[later] = (today - timedelta(days=later)).isoformat()
+                    interactions.append((
+                        pid, day_text[later], "email", "me", "neutral", "thank_you", None, '["thank_you"]',
+                        CHANNEL_MINUTES["email"], "", "", None, "demo", "", stamp))
                 if responded or channel in ("video", "phone", "in_person"):
                     stage = "conversed"
             if stage == "conversed" and n >= 4:
