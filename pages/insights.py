@@ -185,16 +185,24 @@ else:
         charts_section(compute_charts(fingerprint, day.isoformat()))
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def compute_opportunities(fingerprint: str, day_iso: str) -> dict:
+    """The sources' funnel and the referral asks to cold relationships, kept until anything changes."""
+    cdb = get_db()
+    return {"funnel": insights.source_funnel(cdb),
+            "asks": insights.referral_asks_to_cold(cdb, date.fromisoformat(day_iso))}
+
+
 def opportunities_section() -> None:
     """Where your opportunities came from and how far each source got; referral asks to cold relationships."""
-    funnel = insights.source_funnel(db)
+    found = compute_opportunities(insights.log_fingerprint(db), day.isoformat())
+    funnel, asks = found["funnel"], found["asks"]
     if not funnel:
         return
     st.subheader("Opportunities: where they came from, and how far each got")
     st.dataframe([{"Source": f["label"], "Opportunities": f["total"], "Applied": f["applied"],
                    "Interviewing": f["interviewing"], "Offer": f["offer"], "Hired": f["hired"]} for f in funnel],
                  hide_index=True, key="insights_sources")
-    asks = insights.referral_asks_to_cold(db, day)
     if asks["asks"]:
         st.caption(f"{plural(asks['cold'], 'referral ask')} of {asks['asks']} went to a one-way or cold "
                    "relationship. Give first, or ask someone warmer at the same company.")

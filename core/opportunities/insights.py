@@ -9,7 +9,6 @@ from sqlite_utils import Database
 
 from core.db import rows
 from core.opportunities.pipeline import SOURCES, STAGES
-from core.vocab import CONVERSATION_CHANNELS, CONVERSATION_NATURES
 
 # The steps of the funnel, in order: a source's opportunities that reached each.
 SOURCE_STEPS = ("applied", "interviewing", "offer", "hired")
@@ -46,13 +45,12 @@ def referral_asks_to_cold(db: Database, today: date, days: int | None = None) ->
     one-way (no reply, incoming touch or conversation with them before the ask) or cold (no touch in the
     COLD_AFTER_DAYS before it). {"asks", "cold", "people": [{"id", "name", "day", "why"}] newest first}.
     `days` limits it to the asks of the last `days` days."""
-    channels = ",".join(f"'{c}'" for c in sorted(CONVERSATION_CHANNELS))
-    natures = ",".join(f"'{n}'" for n in sorted(CONVERSATION_NATURES))
     since = (today - timedelta(days=days)).isoformat() if days else "0000"
     found = rows(db, (
         "select i.id, i.person_id, i.day, p.name, "
         "exists(select 1 from interactions j where j.person_id = i.person_id and j.day < i.day and "
-        f"(j.direction = 'them' or j.responded = 1 or j.channel in ({channels}) or j.nature in ({natures}))) "
+        # evidence bit 8: a conversation, as vocab.is_conversation says (core.migrations.evidence_sql)
+        "(j.direction = 'them' or j.responded = 1 or j.evidence & 8)) "
         "as two_way, (select max(j.day) from interactions j where j.person_id = i.person_id and j.day < i.day) "
         "as last_before from interactions i join people p on p.id = i.person_id "
         "where i.nature = 'referral' and i.direction = 'me' and i.day >= ? order by i.day desc, i.id desc"), [since])
