@@ -488,6 +488,8 @@ def report(info: dict, builds: dict, sizes: list[int], page_times: dict, core_ti
            f"{mark(mb < TARGETS['memory_mb'])}")] for phase, mb in (
             ("every page at every size", peaks["pages"]), ("scoring and queries", peaks["core"]),
             ("the import", peaks["import"]))],
+        *([["this process, after replication's snapshots (a hosted copy's save holds the sealed snapshot)",
+            f"{peaks['replication']:.0f} MB", ""]] if "replication" in peaks else []),
         *[[f"child that built the {n:,}-person database", f"{b['peak_mb']:.0f} MB", ""] for n, b in builds.items()
           if n],
     ]), ""]
@@ -556,13 +558,15 @@ def main(argv: list[str] | None = None) -> None:
             core_times[n] = core_on(paths[n])
             print(f"core at {n:,}: " + ", ".join(f"{k} {ms(v)}" for k, v in core_times[n].items()), flush=True)
         peaks["core"] = peak_mb()
-        repl = {n: time_replication(paths[n]) for n in sizes}
-        print("replication: " + ", ".join(f"{n:,} save {ms(r['save'])}" for n, r in repl.items()), flush=True)
         imp = time_import(folder, args.import_rows) if args.import_rows else None
         peaks["import"] = peak_mb()
         if imp:
             print("import: " + ", ".join(f"{k} {v if isinstance(v, int) else ms(v)}" for k, v in imp.items()
                                          if k not in ("csv_mb",)), flush=True)
+        # Last: a save holds the whole sealed snapshot in memory (a hosted copy's cost, not a page's).
+        repl = {n: time_replication(paths[n]) for n in sizes}
+        peaks["replication"] = peak_mb()
+        print("replication: " + ", ".join(f"{n:,} save {ms(r['save'])}" for n, r in repl.items()), flush=True)
     text = report(info, builds, sizes, page_times, core_times, imp, unlisted, peaks, repl)
     print()
     print(text)

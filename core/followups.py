@@ -67,9 +67,9 @@ def close_thank_yous(db: Database, person_id: int, thanked_on: date, today: date
     before that day."""
     return db.execute(
         "update followups set status = 'done', closed_on = ?, done_interaction_id = ? where person_id = ? "
-        "and status = 'open' and reason in ('thank_you', 'event_followup') and interaction_id in "
-        "(select id from interactions where person_id = ? and day <= ?)",
-        [thanked_on.isoformat(), interaction_id, person_id, person_id, thanked_on.isoformat()]).rowcount
+        "and status = 'open' and reason in ('thank_you', 'event_followup') "
+        "and (select day from interactions i where i.id = followups.interaction_id) <= ?",
+        [thanked_on.isoformat(), interaction_id, person_id, thanked_on.isoformat()]).rowcount
 
 
 def occurrence(month: int, day: int, year: int) -> date:

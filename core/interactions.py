@@ -28,6 +28,7 @@ from core.vocab import (
 # The columns of one touch, in the order they are inserted.
 COLUMNS = ("person_id", "day", "channel", "direction", "kind", "nature", "responded", "tags", "notes", "details",
            "minutes", "event_id", "source", "source_uid", "created_at")
+FIELDS = frozenset({*COLUMNS, "id"})
 EARLIEST = date(1900, 1, 1)  # a touch dated before this is a typing error, not history
 
 
@@ -45,7 +46,7 @@ def prepare_touch(touch: dict, today: date) -> dict:
     kind follows from nature when nature is given (a referral request is an ask); a thank-you carries the
     thank_you tag. Raises ValidationError with a sentence a person understands.
     """
-    unknown = set(touch) - set(COLUMNS) - {"id"}
+    unknown = touch.keys() - FIELDS
     if unknown:
         raise ValidationError(f"A touch has no field called {', '.join(sorted(unknown))}.")
     when = v.parse_date(touch.get("day"), "Date")
@@ -67,7 +68,9 @@ def prepare_touch(touch: dict, today: date) -> dict:
     if responded not in (None, True, False, 0, 1):
         raise ValidationError("Replied must be yes, no or unknown.")
     tags = touch.get("tags", ())
-    if isinstance(tags, str) and tags.lstrip().startswith("["):
+    if tags in ("[]", "", None, ()):
+        tags = ()  # most touches have none: skip the parsing
+    elif isinstance(tags, str) and tags.lstrip().startswith("["):
         try:
             tags = json.loads(tags)
         except ValueError:
@@ -84,7 +87,7 @@ def prepare_touch(touch: dict, today: date) -> dict:
     return {
         "person_id": person_id, "day": when.isoformat(), "channel": channel, "direction": direction,
         "kind": kind, "nature": nature, "responded": None if responded is None else int(bool(responded)),
-        "tags": json.dumps(sorted(set(tag_list))), "notes": v.long_text(touch.get("notes") or "", "Notes"),
+        "tags": json.dumps(sorted(set(tag_list))) if tag_list else "[]", "notes": v.long_text(touch.get("notes") or "", "Notes"),
         "details": v.long_text(touch.get("details") or "", "Details to remember"),
         "minutes": CHANNEL_MINUTES[channel] if minutes is None else v.integer(
             minutes, "Minutes", minimum=0, maximum=24 * 60),

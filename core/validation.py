@@ -63,6 +63,8 @@ def iso(value: date | None) -> str | None:
 
 def choice(value: object, field: str, options: Iterable[str], *, required: bool = True) -> str:
     """Return value if it is one of options ('' allowed when not required)."""
+    if value.__class__ is str and value and value in options and value == value.strip():
+        return value  # the common case, without copying the options
     options = tuple(options)
     value = "" if value is None else str(value).strip()
     if not value and not required:
