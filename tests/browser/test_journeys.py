@@ -69,6 +69,7 @@ def add_person_through_the_form(page, url: str, name: str, email: str, company: 
 
 def open_first_row(page) -> None:
     grid = page.get_by_test_id("stDataFrame").first
+    grid.scroll_into_view_if_needed()  # the filters above it can push it below the fold
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the row-selection cell of the first row
     settle(page)
@@ -226,7 +227,10 @@ def test_two_sessions_adding_at_the_same_time_both_keep_their_changes(browser, d
 
     for p in pages:  # both submit before either has finished
         p.get_by_role("button", name="Add person").click(no_wait_after=True)
-    for p in pages:
+    for p, who in zip(pages, ("Session One", "Session Two"), strict=True):
+        # Wait for what the write shows (the new person's own page), not for a fixed time: on a busy
+        # machine the rerun may not even have started after a few hundred milliseconds.
+        expect(p.get_by_role("heading", name=f"{who} Person")).to_be_visible(timeout=60_000)
         settle(p)
 
     names = {r[0] for r in open_db(demo_server.db_path).execute("select name from people")}
