@@ -145,18 +145,13 @@ def add_reminder(db: Database, person_id: int | None, due: object, title: str) -
         "dedupe_key": f"custom:{uuid.uuid4().hex}", "created_at": now_iso()}).last_pk
 
 
-def _require_open(db: Database, followup_id: int) -> dict:
+def require_open(db: Database, followup_id: int) -> dict:
     row = one(db, "select * from followups where id = ?", [followup_id])
     if not row:
         raise NotFound("That follow-up no longer exists.")
     if row["status"] != "open":
         raise ValidationError("That follow-up is already closed.")
     return row
-
-
-def require_open(db: Database, followup_id: int) -> dict:
-    """The follow-up, which must still be open (NotFound or ValidationError otherwise)."""
-    return _require_open(db, followup_id)
 
 
 # The touch that completing a follow-up stands for: a thank-you is a thank-you, a check-in a check-in,
@@ -176,7 +171,7 @@ def close_done(db: Database, followup_id: int, today: date, interaction_id: int 
 def skip(db: Database, followup_id: int, today: date) -> None:
     """Close a follow-up with no message: nothing is recorded in the log, and it will not come back for
     the same reason (a skipped check-in comes back after the next touch, a cadence later)."""
-    _require_open(db, followup_id)
+    require_open(db, followup_id)
     db.execute("update followups set status = 'skipped', closed_on = ? where id = ?",
                [today.isoformat(), followup_id])
 
@@ -186,7 +181,7 @@ def snooze(db: Database, followup_id: int, days: int, today: date) -> date:
     or overdue: the new due is max(due, today) + days, so a snooze never brings anything earlier.
     Returns the new due date. A snoozed check-in keeps that date through the refreshes until a new
     touch (see relationships._sync_checkins)."""
-    row = _require_open(db, followup_id)
+    row = require_open(db, followup_id)
     days = v.integer(days, "Snooze", minimum=1, maximum=365)
     new_due = max(date.fromisoformat(row["due"]), today) + timedelta(days=days)
     with transaction(db):

@@ -197,12 +197,32 @@ def log_interaction(db: Database, person_id: int, *, day: object, channel: str, 
     return found[0]
 
 
+def default_channels(db: Database, person_ids: Iterable[int | None]) -> dict[int, str]:
+    """For each person, the channel you last wrote to them on (email when you never have): what Done
+    assumes. One query for a whole list of follow-ups."""
+    ids = sorted({p for p in person_ids if p})
+    written = sorted(WRITTEN_CHANNELS)
+    found: dict[int, str] = {}
+    for chunk in chunks(ids):
+        found.update(db.execute(
+            "select person_id, channel from (select person_id, channel, row_number() over (partition by person_id "
+            "order by day desc, id desc) as n from interactions where direction = 'me' "
+            f"and channel in ({','.join('?' * len(written))}) and person_id in ({','.join('?' * len(chunk))})) "
+            "where n = 1", [*written, *chunk]).fetchall())
+    return {p: found.get(p, "email") for p in ids}
+
+
 def default_channel(db: Database, person_id: int) -> str:
-    """The channel you last wrote to this person on (email when you never have): what Done assumes."""
-    marks = ",".join("?" * len(WRITTEN_CHANNELS))
-    found = one(db, f"select channel from interactions where person_id = ? and direction = 'me' and channel in "
-                    f"({marks}) order by day desc, id desc limit 1", [person_id, *sorted(WRITTEN_CHANNELS)])
-    return found["channel"] if found else "email"
+    """The channel Done assumes for one person (see default_channels)."""
+    return default_channels(db, [person_id]).get(person_id, "email")
+
+
+def with_default_channels(db: Database, items: list[dict]) -> list[dict]:
+    """Follow-ups as the pages list them, each with `done_channel` (read for all of them at once)."""
+    channels = default_channels(db, (i.get("person_id") for i in items))
+    for item in items:
+        item["done_channel"] = channels.get(item.get("person_id"), "email")
+    return items
 
 
 def complete_followup(db: Database, followup_id: int, today: date, *, channel: str | None = None,

@@ -147,7 +147,7 @@ def followup_actions(db, item: dict, day: date, key: str, done_label: str = "Don
     """
     fid = item["id"]
     nature = followups.DONE_NATURES.get(item["reason"]) if item.get("person_id") else None
-    channel = interactions.default_channel(db, item["person_id"]) if nature else None
+    channel = (item.get("done_channel") or interactions.default_channel(db, item["person_id"])) if nature else None
     row = st.container(horizontal=True)  # wraps in a narrow column instead of clipping the labels
     logged = (f"Logged a {NATURE_WORDS[nature]} to {esc(item['person'])} by {CHANNEL_LABELS[channel].lower()} "
               "today." if nature else f"Done: {esc(item['title'])}.")

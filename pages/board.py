@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from core import followups, people
+from core import followups, interactions, people
 from core.errors import NotFound
 from core.today import stage_moves
 from core.vocab import STAGES
@@ -56,7 +56,7 @@ def board_view() -> None:
                 "add people to your targets, or add a reminder below.", icon=":material/task_alt:")
         return
     for column, key in zip(st.columns(4), COLUMNS, strict=True):
-        items, total = columns[key]["items"], columns[key]["total"]
+        items, total = interactions.with_default_channels(db, columns[key]["items"]), columns[key]["total"]
         with column:
             st.subheader(f"{COLUMNS[key]} ({total:,})")
             shown_key = f"board_shown_{key}"

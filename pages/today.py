@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from core import followups, goals
+from core import followups, goals, interactions
 from core import today as daily
 from core.demo import generate_demo
 from core.settings import describe_budget, profile_prompt_due, save_first_run_profile, skip_profile_prompt
@@ -186,11 +186,11 @@ if daily.is_first_run(db):
     first_run()
     st.stop()
 
-thanks = followups.thank_you_window(db, day, limit=SHOWN)  # the rest wait on the board, counted
+thanks = interactions.with_default_channels(db, followups.thank_you_window(db, day, limit=SHOWN))  # the rest wait on the board, counted
 thank_count = followups.thank_you_counts(db, day)
 due_counts = followups.due_now(db, day, limit=SHOWN)  # counted as the board counts its Overdue and Today columns
-due_now = due_counts["items"]
-dates = followups.upcoming_dates(db, day)
+due_now = interactions.with_default_channels(db, due_counts["items"])
+dates = interactions.with_default_channels(db, followups.upcoming_dates(db, day))
 dates = [d for d in dates if d["id"] not in {i["id"] for i in due_now}]
 
 left, right = st.columns([3, 2], gap="large")

@@ -201,8 +201,7 @@ def _plan_messages(db: Database, plan: ImportPlan, index: _Index, records: Itera
         notes = first[:NOTE_CHARS] + ("…" if len(first) > NOTE_CHARS else "")
         if len(g["contents"]) > 1:
             notes += f"\n(+{len(g['contents']) - 1} more messages that day)"
-        stage = "conversed" if direction == "them" or responded else "contacted"
-        plan.interactions.append({"line": g["line"], "ref": g["ref"], "stage": stage,
+        plan.interactions.append({"line": g["line"], "ref": g["ref"],
                                   "name": _ref_name(plan, index, g["ref"]), "record": {
             "day": day.isoformat(), "channel": "linkedin", "direction": direction, "kind": "neutral",
             "nature": "", "responded": responded, "tags": "[]", "minutes": CHANNEL_MINUTES["linkedin"],
@@ -334,7 +333,7 @@ def _plan_invitations(db: Database, plan: ImportPlan, index: _Index, records: It
         seen[uid] = line
         message = cell(record, "message")
         notes = message[:NOTE_CHARS] + ("…" if len(message) > NOTE_CHARS else "")
-        plan.interactions.append({"line": line, "ref": ref, "stage": "contacted", "name": _ref_name(plan, index, ref),
+        plan.interactions.append({"line": line, "ref": ref, "name": _ref_name(plan, index, ref),
                                   "record": {
             "day": when.date().isoformat(), "channel": "linkedin", "direction": direction, "kind": "neutral",
             "nature": "connection_request", "responded": None, "tags": "[]", "minutes": CHANNEL_MINUTES["linkedin"],

@@ -33,7 +33,7 @@ class ImportPlan:
     update: matched people ({"line", "person_id", "name", "changes": columns, "company": name | None,
     "tags": [...], "birthday": ...}). skip: rows left out ({"line", "name", "reason"}).
     interactions: LinkedIn messages ({"line", "ref": ("id", person_id) | ("new", index into add),
-    "record": columns, "stage": target stage}). warnings: rows imported with a field left out.
+    "name", "record": columns; the write path decides the stage each touch proves}). warnings: rows imported with a field left out.
     """
 
     kind: str

@@ -270,3 +270,15 @@ def test_two_conversations_leave_one_open_thank_you_which_one_message_closes(db)
     assert thanks["due"] == (TODAY - timedelta(days=1)).isoformat()  # the earlier call's deadline
     interactions.log_interaction(db, ana, day=TODAY, channel="email", nature="thank_you", today=TODAY)
     assert _open(db, ana, "thank_you") == []
+
+
+def test_default_channels_for_a_list_read_what_each_person_was_last_written_on(db):
+    ana, ben, cleo = _person(db, "Ana Reyes"), _person(db, "Ben Osei"), _person(db, "Cleo Park")
+    interactions.log_interaction(db, ana, day=TODAY - timedelta(days=9), channel="linkedin", today=TODAY)
+    interactions.log_interaction(db, ana, day=TODAY - timedelta(days=2), channel="text", today=TODAY)
+    interactions.log_interaction(db, ben, day=TODAY - timedelta(days=2), channel="email", direction="them",
+                                 today=TODAY)
+    interactions.log_interaction(db, ben, day=TODAY - timedelta(days=1), channel="phone", today=TODAY)
+    assert interactions.default_channels(db, [ana, ben, cleo, None]) == {ana: "text", ben: "email", cleo: "email"}
+    items = interactions.with_default_channels(db, [{"person_id": ana}, {"person_id": None}])
+    assert [i["done_channel"] for i in items] == ["text", "email"]
