@@ -11,6 +11,7 @@ from core import validation as v
 from core.db import now_iso, one, rows, scalar, transaction
 from core.errors import NotFound, ValidationError
 from core.vocab import FOLLOWUP_REASONS, THANK_YOU_DAYS, is_conversation
+from core.words import plural
 
 EVENT_FOLLOWUP_DAYS = 1  # people met at an event: follow up the next day
 THANK_YOU_LOOKBACK = 14  # logging an older conversation is history, not a thank-you to write now
@@ -229,7 +230,7 @@ def due_phrase(due: date, today: date) -> str:
         return "follow up tomorrow"
     if left > 1:
         return f"follow up by {day_text(due)}"
-    return f"follow up today: it was due {day_text(due)} ({-left} day{'s' if left != -1 else ''} overdue)"
+    return f"follow up today: it was due {day_text(due)} ({plural(-left, 'day')} overdue)"
 
 
 def due_board(db: Database, today: date, later_days: int = 60, limit: int = 200) -> dict[str, list[dict]]:

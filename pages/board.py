@@ -10,6 +10,7 @@ from core import followups, interactions, people
 from core.errors import NotFound
 from core.today import stage_moves
 from core.vocab import STAGES
+from core.words import plural
 from pages._calendar import followup_calendar, legend
 from pages._ui import attempt, esc, followup_actions, get_db, header, open_person, person_link, show_flash, today
 
@@ -29,10 +30,10 @@ show_flash()
 
 def due_text(days_left: int) -> str:
     if days_left < 0:
-        return f"{-days_left} day{'s' if days_left != -1 else ''} overdue"
+        return f"{plural(-days_left, 'day')} overdue"
     if days_left == 0:
         return "due today"
-    return f"due in {days_left} day{'s' if days_left != 1 else ''}"
+    return f"due in {plural(days_left, 'day')}"
 
 
 def card(item: dict) -> None:

@@ -42,7 +42,7 @@ def first_run() -> None:
         st.markdown("**Know what you want**")
         existing = goals.list_goals(db, day)
         if existing:
-            st.caption(f"✓ {len(existing)} goal{'s' if len(existing) != 1 else ''} set. Next, the people who can "
+            st.caption(f"✓ {plural(len(existing), 'goal')} set. Next, the people who can "
                        "help you reach it.")
         else:
             st.caption("A specific goal: a segment, a number and a date, like 5 marketing managers in tech by "

@@ -13,6 +13,7 @@ from core.db import one
 from core.relationships import cadence_for
 from core.settings import get_cadences
 from core.vocab import THANK_YOU_DAYS
+from core.words import plural
 
 # --- Checks ------------------------------------------------------------------------------------
 
@@ -133,7 +134,7 @@ def check(subject: str, body: str, purpose: str, context: dict) -> list[dict]:
         met = date.fromisoformat(context["conversation_day"])
         late = (context["today"] - met).days - THANK_YOU_DAYS
         if late > 0:
-            add("late_thank_you", f"The 48-hour window closed {late} day{'s' if late != 1 else ''} ago. Send it "
+            add("late_thank_you", f"The 48-hour window closed {plural(late, 'day')} ago. Send it "
                                   "anyway: a late thank-you is far better than none.", level="info")
     return findings
 

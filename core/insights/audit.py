@@ -27,12 +27,13 @@ from core.insights.log import (
     _within,
 )
 from core.insights.words import _day_text, _level, _pct, _worst
+from core.scoring import PARAMS
 from core.vocab import THANK_YOU_DAYS
 
 MIN_INITIATED = 5  # the audit is shown only from this many touches you started
 RECIPROCATE_DAYS = 14
 GHOST_DAYS = 90
-EVIDENCE_HALF_LIFE = 180.0
+EVIDENCE_HALF_LIFE = PARAMS["evidence_half_life"]  # the score's own (SCORING.md 4.2)
 
 SIGNS = {
     "only_when_needed": "You only reach out to people when you need a job or a favor.",

@@ -12,6 +12,7 @@ from core.db import rows
 from core.insights.log import SPAN, VICTORY_WEEKS, WINDOW, Log, _log_for, _within
 from core.settings import get_budget_minutes
 from core.vocab import STAGES, THANK_YOU_DAYS
+from core.words import plural
 
 # --- Victories ---------------------------------------------------------------------------------
 
@@ -60,13 +61,13 @@ def victories(db: Database, today: date, log: Log | None = None) -> dict:
     on_time = int((_within(thanks, key[talks], key[talks] + THANK_YOU_DAYS) > 0).sum())
     messages = []
     if current >= 1:
-        messages.append(f"{current} week{'s' if current != 1 else ''} in a row within your networking budget.")
+        messages.append(f"{plural(current, 'week')} in a row within your networking budget.")
     elif best:
-        messages.append(f"Your best run: {best} week{'s' if best != 1 else ''} in a row within your budget.")
+        messages.append(f"Your best run: {plural(best, 'week')} in a row within your budget.")
     if moved:
         names = ", ".join(m["name"] for m in moved[:3])
         more = f" and {len(moved) - 3} more" if len(moved) > 3 else ""
-        messages.append(f"{len(moved)} relationship{'s' if len(moved) != 1 else ''} moved up a stage this month: "
+        messages.append(f"{plural(len(moved), 'relationship')} moved up a stage this month: "
                         f"{names}{more}.")
     if on_time:
         messages.append(f"{on_time} of {conversations} conversations thanked within 48 hours in the last "
