@@ -3,7 +3,7 @@
 backup() uses SQLite's online backup API, so the copy is consistent even while the app is writing.
 restore() checks the uploaded file is a SQLite database made by Rapport (not a newer version), brings
 an older one up to date on a temporary copy, keeps the database it replaces as a timestamped file
-beside it (the last KEEP_REPLACED of them), and then swaps the content in atomically (see restore()).
+beside it (core.db.keep_copy, as every destructive change does), and then swaps the content in atomically (see restore()).
 Anything that fails before the swap leaves the current database byte-for-byte as it was.
 """
 
@@ -18,7 +18,17 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from core.db import bump_data_version, connect, db_file, forget_migrated, is_rapport_db, migrations, resolve_path
+from core.db import (
+    bump_data_version,
+    connect,
+    copy_to,
+    db_file,
+    forget_migrated,
+    is_rapport_db,
+    keep_copy,
+    migrations,
+    resolve_path,
+)
 from core.errors import ValidationError
 from core.schema import check_schema
 from core.temp_files import clean_leftovers, temp_beside
@@ -26,8 +36,7 @@ from core.temp_files import clean_leftovers, temp_beside
 __all__ = ["backup", "backup_bytes", "check_schema", "clean_leftovers", "restore", "restore_bytes", "write_file"]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-KEEP_REPLACED = 5
-REPLACED_MARK = ".replaced-"
+RESTORE_LABEL = "before-restore"  # the copy of the replaced database: core.db.kept_copies(path, RESTORE_LABEL)
 MAX_RESTORE_BYTES = 2 * 1024**3  # 2 GB: far beyond any real Rapport file
 
 
@@ -80,16 +89,7 @@ def backup(db: Database, out_path: str | os.PathLike) -> Path:
     """
     out = check_target(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with temp_beside(out.parent, "backup") as tmp:
-        target = sqlite3.connect(tmp)
-        try:
-            db.conn.backup(target)
-            # One self-contained file: no -wal beside it is needed to read the copy.
-            target.execute("pragma journal_mode = delete")
-        finally:
-            target.close()
-        os.replace(tmp, out)
-    return out
+    return copy_to(db, out)
 
 
 def backup_bytes(db: Database) -> bytes:
@@ -177,7 +177,7 @@ def restore(target_path: str | os.PathLike | None, uploaded_file_path: str | os.
 
     The upload is copied to a temporary file beside the target, checked and migrated there. A new
     target is then moved into place with os.replace. An existing target is first copied to
-    <name>.replaced-<stamp>.db, then overwritten in place by SQLite's backup API in one
+    <stem>.before-restore.<stamp>.db (keep_copy), then overwritten in place by SQLite's backup API in one
     transaction: connections the app still holds see either the old or the new data, and no stale
     -wal/-shm file can ever be applied to the new content (a file swap under an open WAL connection
     risks exactly that: the old connection deletes the new file's -wal when it closes).
@@ -228,24 +228,12 @@ def _overwrite(source: Path, target: Path) -> None:
 
 
 def _keep_current(target: Path) -> Path:
-    """Checkpoint the live database and copy it to <name>.replaced-<UTC stamp>.db; prune to KEEP_REPLACED."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-    kept = target.with_name(f"{target.name}{REPLACED_MARK}{stamp}.db")
+    """Keep the live database beside it (keep_copy, label RESTORE_LABEL) before a restore overwrites it."""
     live = connect(target)
     try:
-        live.execute("pragma wal_checkpoint(TRUNCATE)")
-        backup(live, kept)
+        return keep_copy(live, target, RESTORE_LABEL)
     finally:
         live.conn.close()
-    for old in replaced_copies(target)[:-KEEP_REPLACED]:
-        old.unlink(missing_ok=True)
-    return kept
-
-
-def replaced_copies(target_path: str | os.PathLike | None) -> list[Path]:
-    """The copies restore kept of replaced databases, oldest first."""
-    target = resolve_path(target_path)
-    return sorted(target.parent.glob(f"{target.name}{REPLACED_MARK}*.db"))
 
 
 def restore_bytes(target_path: str | os.PathLike | None, data: bytes) -> dict:

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from core.errors import UserError
 from core.migrations import COUNTED_TABLES, SCORE_COLUMNS, evidence_sql, migrations  # noqa: F401 (callers import them from here)
 from core.schema import check_schema
-from core.temp_files import clean_leftovers
+from core.temp_files import clean_leftovers, temp_beside
 
 T = TypeVar("T")
 DEFAULT_PATH = Path("data") / "rapport.db"
@@ -113,37 +113,58 @@ def _refuse_if_unsafe(target: Path, problems: list[str]) -> None:
 
 
 KEEP_COPIES = 5
+LEGACY_COPY = "{name}.replaced-*.db"  # what restores kept before they used keep_copy (listed, never pruned)
+
+
+def copy_to(db: Database, out: Path) -> Path:
+    """Write a consistent copy of the database to out (SQLite's online backup API: safe while others write).
+
+    The copy goes to a temporary file beside out and is renamed into place, so a copy that fails or is
+    killed never leaves half a file under the name; it is one self-contained file (no -wal needed).
+    """
+    with temp_beside(out.parent, "backup") as tmp:
+        target = sqlite3.connect(tmp)
+        try:
+            db.conn.backup(target)
+            target.execute("pragma journal_mode = delete")
+        finally:
+            target.close()
+        os.replace(tmp, out)
+    return out
 
 
 def keep_copy(db: Database, path: str | os.PathLike, label: str) -> Path:
-    """Save a consistent copy of the database beside it before a destructive operation.
+    """Keep the database as it is beside it before a destructive change (a migration, a merge, a restore).
 
-    The copy is `<name>.<label>.<UTC timestamp>.db` in the same folder, taken with SQLite's online
-    backup API (safe while other sessions write). Only the newest KEEP_COPIES copies per label are
-    kept. Returns the copy's path.
+    The one scheme for such copies: `<stem>.<label>.<UTC timestamp>.db` in the same folder, written by
+    copy_to(). Only the newest KEEP_COPIES copies per label are kept. Returns the copy's path.
     """
     from datetime import UTC, datetime
 
     source = Path(path)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     safe_label = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in label)
-    copy = source.with_name(f"{source.stem}.{safe_label}.{stamp}.db")
-    target = sqlite3.connect(str(copy))
-    try:
-        db.conn.backup(target)
-    finally:
-        target.close()
-    older = sorted(source.parent.glob(f"{source.stem}.{safe_label}.*.db"))
-    for old in older[:-KEEP_COPIES]:
+    copy = copy_to(db, source.with_name(f"{source.stem}.{safe_label}.{stamp}.db"))
+    for old in kept_copies(source, safe_label)[KEEP_COPIES:]:
         old.unlink(missing_ok=True)
     return copy
 
 
-def kept_copies(path: str | os.PathLike) -> list[Path]:
-    """The copies keep_copy() made beside this database, newest first."""
+def kept_copies(path: str | os.PathLike, label: str | None = None) -> list[Path]:
+    """The copies keep_copy() made beside this database (only those for `label` if given), newest first.
+
+    Without a label the list also has the copies older versions' restores kept (`<name>.replaced-<stamp>.db`).
+    """
     source = Path(path)
-    return sorted(source.parent.glob(f"{source.stem}.*.*.db"), key=lambda p: p.name.rsplit(".", 2)[-2],
-                  reverse=True)
+    found = set(source.parent.glob(f"{source.stem}.{label or '*'}.*.db"))
+    if label is None:
+        found |= set(source.parent.glob(LEGACY_COPY.format(name=source.name)))
+    return sorted(found, key=_copy_stamp, reverse=True)
+
+
+def _copy_stamp(copy: Path) -> str:
+    """The UTC time in a kept copy's name as digits, which sort in time order in both naming schemes."""
+    return "".join(ch for ch in copy.name.rsplit(".", 2)[-2] if ch.isdigit())
 
 
 def db_file(db: Database) -> Path | None:

@@ -9,6 +9,7 @@ import streamlit as st
 from core import backup as backups
 from core import exporters, importers
 from core.capture import contact_presets
+from core.db import kept_copies
 from core.errors import UserError
 from core.opportunities import opportunities_csv
 from core.words import plural
@@ -248,9 +249,9 @@ def about_section() -> None:
     st.caption("One SQLite file: open it with any SQLite tool (sqlite3, DB Browser, Datasette). "
                "The command line works on the same file: `python -m core --help`.")
     st.text(f"File: {db_file}")
-    kept = backups.replaced_copies(db_file)
+    kept = kept_copies(db_file)
     if kept:
-        st.text(f"Copies kept by restores: {len(kept)} (latest {kept[-1].name})")
+        st.text(f"Copies kept beside it before a restore, a merge or an upgrade: {len(kept)} (latest {kept[0].name})")
     st.dataframe(backups.schema_summary(db), hide_index=True, width="stretch", key="data_schema")
 
 

@@ -12,18 +12,17 @@ import pytest
 from sqlite_utils import Database
 
 from core.backup import (
-    KEEP_REPLACED,
+    RESTORE_LABEL,
     backup,
     backup_bytes,
     check_schema,
-    replaced_copies,
     restore,
     restore_bytes,
     schema_summary,
     temp_beside,
     write_file,
 )
-from core.db import DatabaseRefused, forget_migrated, open_db, rows
+from core.db import KEEP_COPIES, DatabaseRefused, forget_migrated, kept_copies, open_db, rows
 from core.errors import ValidationError
 from core.people import add_person
 from core.temp_files import clean_leftovers
@@ -70,7 +69,7 @@ def test_restore_swaps_in_the_backup_and_keeps_the_replaced_database_beside_it(l
     add_person(db, name="Written after the restore")
     assert names(path) == ["Ines Okafor-Lindqvist", "Written after the restore"]
     kept = Path(result["kept"])
-    assert kept.parent == path.parent and kept.name.startswith("rapport.db.replaced-")
+    assert kept.parent == path.parent and kept.name.startswith("rapport.before-restore.")
     assert [r[0] for r in sqlite3.connect(kept).execute("select name from people order by id")] == [
         "Ines Okafor-Lindqvist", "Added after the backup"]
 
@@ -94,9 +93,9 @@ def test_a_backup_with_another_page_size_restores_into_the_live_database(live, t
 def test_restore_keeps_only_the_last_five_replaced_copies(live, tmp_path):
     path, db = live
     saved = backup(db, tmp_path / "b.db")
-    for _ in range(KEEP_REPLACED + 2):
+    for _ in range(KEEP_COPIES + 2):
         restore(path, saved)
-    assert len(replaced_copies(path)) == KEEP_REPLACED
+    assert len(kept_copies(path, RESTORE_LABEL)) == KEEP_COPIES
 
 
 def test_an_older_rapport_database_is_migrated_on_restore(live, tmp_path):
@@ -252,7 +251,7 @@ def test_a_hostile_backup_is_refused_saying_what_and_the_live_database_is_unchan
     assert message in str(refused.value)
     assert dump(path) == before
     assert sorted(p.name for p in path.parent.iterdir()) == files  # no kept copy, no temporary file
-    assert replaced_copies(path) == []
+    assert kept_copies(path) == []
 
 
 def test_the_schema_check_follows_the_migrations_and_passes_rapports_own_files(live, tmp_path):

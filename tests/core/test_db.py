@@ -213,3 +213,18 @@ def test_chunks_slices_values_for_in_lists_of_at_most_500_by_default():
     assert [len(c) for c in chunks(list(range(1201)))] == [500, 500, 201]
     assert list(chunks([1, 2, 3], size=2)) == [[1, 2], [3]]
     assert list(chunks([])) == []
+
+
+def test_a_restore_a_merge_and_an_upgrade_keep_their_copies_by_one_scheme_listed_newest_first(tmp_path):
+    path = tmp_path / "r.db"
+    db = open_db(path)
+    legacy = tmp_path / "r.db.replaced-20240101-120000-000001.db"  # what restores kept before keep_copy
+    coredb.copy_to(db, legacy)
+
+    merge = coredb.keep_copy(db, path, "before-merge")
+    restore = coredb.keep_copy(db, path, "before-restore")
+
+    assert coredb.kept_copies(path) == [restore, merge, legacy]
+    assert coredb.kept_copies(path, "before-merge") == [merge]
+    assert sqlite3.connect(restore).execute("pragma journal_mode").fetchone()[0] == "delete"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".rapport-")]  # no temporary file left

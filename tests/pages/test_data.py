@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from core.backup import backup_bytes, replaced_copies
-from core.db import open_db, rows
+from core.backup import backup_bytes
+from core.db import kept_copies, open_db, rows
 from core.people import add_person
 from tests.helpers import open_page
 
@@ -138,7 +138,7 @@ def test_restore_needs_the_confirmation_then_replaces_the_data(app, db_path, tmp
     assert not at.exception
     assert names(db_path) == ["In the backup"]
     assert at.success[0].value == "Restored a backup with 1 people."
-    assert len(replaced_copies(db_path)) == 1
+    assert len(kept_copies(db_path)) == 1
 
 
 def test_restoring_a_file_that_is_not_a_backup_is_refused(app, db_path):
