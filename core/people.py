@@ -149,13 +149,6 @@ def set_stage(db: Database, person_id: int, stage: str, day: date) -> None:
                                           "from_stage": current["stage"], "to_stage": stage})
 
 
-def advance_stage(db: Database, person_id: int, at_least: str, day: date) -> None:
-    """Raise a person's stage to at_least if they are below it; never lowers it."""
-    current = _require_person(db, person_id)
-    if STAGES.index(current["stage"]) < STAGES.index(at_least):
-        set_stage(db, person_id, at_least, day)
-
-
 def archive_person(db: Database, person_id: int, archived: bool = True, today: date | None = None) -> None:
     """Archive (hide from lists and stop reminders) or bring back a person. Nothing is deleted."""
     _require_person(db, person_id)
@@ -433,12 +426,6 @@ def get_company(db: Database, company_id: int) -> dict:
     if not found:
         raise NotFound("That company does not exist (any more).")
     return found
-
-
-def archive_company(db: Database, company_id: int, archived: bool = True) -> None:
-    get_company(db, company_id)
-    db.execute("update companies set archived_at = ?, updated_at = ? where id = ?",
-               [now_iso() if archived else None, now_iso(), company_id])
 
 
 def list_companies(db: Database, *, search: str = "", include_archived: bool = False) -> list[dict]:

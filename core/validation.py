@@ -57,10 +57,6 @@ def _bad_date(field: str, value: object) -> date:
     raise ValidationError(f"{field} must be a date like 2026-03-31, not {str(value)[:40]!r}.")
 
 
-def iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def choice(value: object, field: str, options: Iterable[str], *, required: bool = True) -> str:
     """Return value if it is one of options ('' allowed when not required)."""
     if value.__class__ is str and value and value in options and value == value.strip():
