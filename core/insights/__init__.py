@@ -4,7 +4,8 @@ Every sign is phrased as a next action naming a person where possible, never as 
 lives: log (the shared read of compact integer columns, and the data fingerprint), audit (the self-audit and
 its signs), neglect, charts, victories, words (levels and phrasing), overview (all of it from one read).
 The audit's readable definition over a list of touches is the one reference implementation, in
-tests/core/test_insights.py (reference_audit_log), which the tests hold audit() to.
+tests/core/test_insights.py (reference_audit_log), which the tests hold audit() to. The log's touch-code
+bits (ME, THEM, ASK, GIVE, NEUTRAL, SPAN) are its own encoding: read them from core.insights.log.
 """
 
 from core.insights.audit import (
@@ -18,15 +19,9 @@ from core.insights.audit import (
 )
 from core.insights.charts import bands_over_time, gives_asks_by_month, month_ends, stage_funnel, weekly_touches
 from core.insights.log import (
-    ASK,
     CHANNEL_GROUPS,
     COVERAGE_DAYS,
     DAY_NUMBER,
-    GIVE,
-    ME,
-    NEUTRAL,
-    SPAN,
-    THEM,
     TIER_ORDER,
     UNKNOWN_CHANNEL,
     VICTORY_WEEKS,
@@ -44,22 +39,16 @@ from core.insights.victories import streaks, victories
 from core.insights.words import _day_text, _level, _pct, _worst
 
 __all__ = [
-    "ASK",
     "CHANNEL_GROUPS",
     "COVERAGE_DAYS",
     "DAY_NUMBER",
     "EVIDENCE_HALF_LIFE",
     "GHOST_DAYS",
-    "GIVE",
-    "ME",
     "MIN_INITIATED",
-    "NEUTRAL",
     "RECIPROCATE_DAYS",
     "SIGNS",
     "SOURCE_STEPS",
-    "SPAN",
     "SPOKEN",
-    "THEM",
     "TIER_ORDER",
     "UNKNOWN_CHANNEL",
     "VICTORY_WEEKS",
