@@ -36,6 +36,8 @@ from core.composer.purposes import (
     PART_LABELS,
     PLACEHOLDERS,
     PURPOSES,
+    TWO_PEOPLE,
+    needs_second_person,
     purpose_label,
 )
 from core.composer.templates import (
@@ -61,6 +63,7 @@ __all__ = [
     "PURPOSES",
     "QUESTION_BANK",
     "SECOND_PERSON",
+    "TWO_PEOPLE",
     "check",
     "check_context",
     "default_template",
@@ -79,6 +82,7 @@ __all__ = [
     "mailto",
     "mark_sent",
     "match_resource",
+    "needs_second_person",
     "purpose_label",
     "question_sheet",
     "reset_template",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from sqlite_utils import Database
@@ -74,69 +75,118 @@ def _mentions(body: str, fact: str) -> bool:
     return len(present) >= min(2, len(key))
 
 
+@dataclass(frozen=True)
+class _Draft:
+    """A draft as the checks read it: its text, its purpose's spec, and what check_context() knows."""
+
+    subject: str
+    body: str
+    purpose: str
+    spec: dict
+    context: dict
+
+    @property
+    def first(self) -> str:
+        return self.context.get("first_name") or "them"
+
+
+def _finding(code: str, message: str, level: str = "warning") -> dict:
+    return {"code": code, "level": level, "message": message}
+
+
+def _no_subject(d: _Draft) -> dict | None:
+    if d.subject.strip():
+        return None
+    return _finding("no_subject", "Add a subject line: a message without one looks like spam and is easy to skip.")
+
+
+def _gaps(d: _Draft) -> dict | None:
+    left = gaps_in(d.subject + "\n" + d.body)
+    if not left:
+        return None
+    return _finding("gaps", "Fill in the gaps before sending: " + ", ".join(left[:6]) + (
+        " …" if len(left) > 6 else "") + ". Rapport leaves them rather than invent something.")
+
+
+def _no_cta(d: _Draft) -> dict | None:
+    if not d.spec["cta"] or "?" in d.body or _CTA.search(d.body):
+        return None
+    return _finding("no_cta", "No call to action: end with a question or a specific next step (a 15-minute call "
+                              "next week, a coffee) so it is easy to say yes.")
+
+
+def _not_personal(d: _Draft) -> dict | None:
+    facts = [d.context.get(k, "") for k in ("company", "role", "common_ground", "detail", "needs", "event_name",
+                                            "news")]
+    if any(facts):
+        personal = any(_mentions(d.subject + "\n" + d.body, f) for f in facts)
+    else:
+        personal = _mentions(d.body, d.context.get("first_name", "")) or _mentions(d.body, d.context.get("name", ""))
+    if personal:
+        return None
+    return _finding("not_personal", f"Nothing in it is about {d.first} in particular: mention their work, what you "
+                                    "have in common or something they told you, so it can't be mistaken for a mass "
+                                    "message.")
+
+
+def _self_focus(d: _Draft) -> dict | None:
+    mine, yours = self_focus(d.body)
+    if not (mine >= 4 and mine > 1.5 * max(yours, 1)):
+        return None
+    return _finding("self_focus", f"Mostly about yourself: {mine} I/me/my against {yours} you/your. Turn a sentence "
+                                  f"towards {d.first}: their work, their goals, what you can do for them.")
+
+
+def _too_long(d: _Draft) -> dict | None:
+    n, limit = words(d.body), d.spec["max_words"]
+    if n <= limit:
+        return None
+    return _finding("too_long", f"Long for a {d.spec['label'].lower()}: {n} words; aim for under {limit}. "
+                                "Busy people answer short messages.")
+
+
+def _give_first(d: _Draft) -> dict | None:
+    """An ask (by purpose or by its words) to someone never given anything, or not in touch within the cadence."""
+    if d.purpose not in ASK_PURPOSES and not _ASK_WORDS.search(d.body):
+        return None
+    days, cadence = d.context.get("days_since_touch"), d.context.get("cadence")
+    if d.context.get("gives", 0) == 0:
+        return _finding("give_first", f"Give something first: you have never given {d.first} anything (a resource, "
+                                      "an introduction, congratulations), and this message asks for something.")
+    if days is None or (cadence and days > cadence):
+        since = "you have not been in touch" if days is None else f"your last touch was {days} days ago"
+        return _finding("give_first", f"Give something first: {since} (cadence {cadence} days), and reconnecting "
+                                      "with an ask feels transactional. Open with something for them.")
+    return None
+
+
+def _late_thank_you(d: _Draft) -> dict | None:
+    if d.purpose not in ("thank_you", "event_followup") or not d.context.get("conversation_day"):
+        return None
+    met = date.fromisoformat(d.context["conversation_day"])
+    late = (d.context["today"] - met).days - THANK_YOU_DAYS
+    if late <= 0:
+        return None
+    return _finding("late_thank_you", f"The 48-hour window closed {plural(late, 'day')} ago. Send it "
+                                      "anyway: a late thank-you is far better than none.", level="info")
+
+
+# The checks in the order their findings are listed: the first two read any draft, the rest need a body.
+_ON_ANY_DRAFT = (_no_subject, _gaps)
+_ON_THE_BODY = (_no_cta, _not_personal, _self_focus, _too_long, _give_first, _late_thank_you)
+
+
 def check(subject: str, body: str, purpose: str, context: dict) -> list[dict]:
     """Findings about a draft as it stands: [{code, level, message}], each message saying why.
 
     context comes from check_context(): the person's facts, gives/asks so far, last touch, cadence, today.
     """
     purpose = _check_purpose(purpose)
-    spec = PURPOSES[purpose]
-    subject = subject or ""
-    body = body or ""
-    first = context.get("first_name") or "them"
-    findings: list[dict] = []
-
-    def add(code: str, message: str, level: str = "warning") -> None:
-        findings.append({"code": code, "level": level, "message": message})
-
-    if not subject.strip():
-        add("no_subject", "Add a subject line: a message without one looks like spam and is easy to skip.")
-    left = gaps_in(subject + "\n" + body)
-    if left:
-        add("gaps", "Fill in the gaps before sending: " + ", ".join(left[:6]) + (
-            " …" if len(left) > 6 else "") + ". Rapport leaves them rather than invent something.")
-    if not body.strip():
-        add("empty", "Write the message first.")
-        return findings
-    if spec["cta"] and "?" not in body and not _CTA.search(body):
-        add("no_cta", "No call to action: end with a question or a specific next step (a 15-minute call next "
-                      "week, a coffee) so it is easy to say yes.")
-    facts = [context.get(k, "") for k in ("company", "role", "common_ground", "detail", "needs", "event_name",
-                                          "news")]
-    if any(facts):
-        personal = any(_mentions(subject + "\n" + body, f) for f in facts)
-    else:
-        personal = _mentions(body, context.get("first_name", "")) or _mentions(body, context.get("name", ""))
-    if not personal:
-        add("not_personal", f"Nothing in it is about {first} in particular: mention their work, what you have "
-                            "in common or something they told you, so it can't be mistaken for a mass message.")
-    mine, yours = self_focus(body)
-    if mine >= 4 and mine > 1.5 * max(yours, 1):
-        add("self_focus", f"Mostly about yourself: {mine} I/me/my against {yours} you/your. Turn a sentence "
-                          f"towards {first}: their work, their goals, what you can do for them.")
-    n = words(body)
-    if n > spec["max_words"]:
-        add("too_long", f"Long for a {spec['label'].lower()}: {n} words; aim for under {spec['max_words']}. "
-                        "Busy people answer short messages.")
-    is_ask = purpose in ASK_PURPOSES or bool(_ASK_WORDS.search(body))
-    if is_ask:
-        gives = context.get("gives", 0)
-        days = context.get("days_since_touch")
-        cadence = context.get("cadence")
-        if gives == 0:
-            add("give_first", f"Give something first: you have never given {first} anything (a resource, an "
-                              "introduction, congratulations), and this message asks for something.")
-        elif days is None or (cadence and days > cadence):
-            since = "you have not been in touch" if days is None else f"your last touch was {days} days ago"
-            add("give_first", f"Give something first: {since} (cadence {cadence} days), and reconnecting with "
-                              "an ask feels transactional. Open with something for them.")
-    if purpose in ("thank_you", "event_followup") and context.get("conversation_day"):
-        met = date.fromisoformat(context["conversation_day"])
-        late = (context["today"] - met).days - THANK_YOU_DAYS
-        if late > 0:
-            add("late_thank_you", f"The 48-hour window closed {plural(late, 'day')} ago. Send it "
-                                  "anyway: a late thank-you is far better than none.", level="info")
-    return findings
+    d = _Draft(subject or "", body or "", purpose, PURPOSES[purpose], context)
+    findings = [f for rule in _ON_ANY_DRAFT if (f := rule(d))]
+    if not d.body.strip():
+        return [*findings, _finding("empty", "Write the message first.")]
+    return findings + [f for rule in _ON_THE_BODY if (f := rule(d))]
 
 
 def check_context(db: Database, person_id: int, purpose: str, today: date,

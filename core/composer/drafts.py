@@ -10,7 +10,14 @@ from core import validation as v
 from core.composer.checks import gaps_in
 from core.composer.facts import gather_facts
 from core.composer.phrasing import draft_values
-from core.composer.purposes import DEFAULT_TEMPLATES, PART_LABELS, PURPOSES, _check_purpose, purpose_label
+from core.composer.purposes import (
+    DEFAULT_TEMPLATES,
+    PART_LABELS,
+    PURPOSES,
+    _check_purpose,
+    needs_second_person,
+    purpose_label,
+)
 from core.composer.templates import fill, get_template
 from core.db import now_iso, one, rows, transaction
 from core.errors import NotFound, ValidationError
@@ -28,7 +35,7 @@ def draft(db: Database, person_id: int, purpose: str, today: date, other_person_
     to show beside it: notes are never pasted in where they would not read as a person's sentence.
     """
     purpose = _check_purpose(purpose)
-    if purpose == "double_intro" and other_person_id is None:
+    if needs_second_person(purpose) and other_person_id is None:
         raise ValidationError("Pick the second person for the introduction.")
     facts = gather_facts(db, person_id, purpose, today, other_person_id, interaction_id)
     values, suggestions = draft_values(facts)

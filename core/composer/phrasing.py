@@ -68,6 +68,49 @@ def _no_pronouns(words: list[str]) -> bool:
     return not any(w.lower().replace("’", "'").split("'")[0] in _PRONOUNS for w in words)
 
 
+def _ing(plain: str, words: list[str]) -> str | None:
+    """ "Hiring two analysts this quarter" -> "hiring two analysts this quarter": a gerund first, no pronoun."""
+    first = words[0].lower()
+    if not (first.endswith("ing") and len(first) >= 5 and first.isalpha() and first not in _NOT_GERUNDS):
+        return None
+    return _lower_first(plain) if _no_pronouns(words) else None
+
+
+def _is_verb(word: str) -> bool:
+    verb = word.lower()
+    return verb in _VERBS or (verb.endswith("ed") and len(verb) >= 5 and verb.isalpha())
+
+
+def _we_both(plain: str, words: list[str]) -> str | None:
+    """ "Both studied in Lisbon" -> "we both studied in Lisbon": a leading we/both dropped, then a verb first."""
+    lowered = [w.lower() for w in words]
+    for prefix in (["we", "both"], ["both"], ["we"]):
+        if lowered[:len(prefix)] == prefix:
+            words = words[len(prefix):]
+            break
+    if not words or not _no_pronouns(words) or not _is_verb(words[0]):
+        return None
+    return "we both " + _lower_first(" ".join(words))
+
+
+def _on(plain: str, words: list[str]) -> str | None:
+    """ "Promoted to VP Data" -> "your promotion to VP Data"; "a new role" as it is; else an -ing phrase."""
+    lowered = plain.lower()
+    for start, phrase in _NEWS_STARTS.items():
+        rest = words[len(start.split()):]
+        if lowered.startswith(start + " ") and _no_pronouns(rest):
+            return f"{phrase} {' '.join(rest)}"
+    if words[0].lower() == "your" and _no_pronouns(words[1:]):  # Rapport's own: "your 3-year work anniversary"
+        return _lower_first(plain)
+    if words[0].lower() in ("a", "an", "the") and len(words) > 1 and _no_pronouns(words):
+        return _lower_first(plain)
+    return _ing(plain, words)
+
+
+# clause shape -> how a plain phrase is fitted to it (None when it does not fit)
+_SHAPERS = {"ing": _ing, "we_both": _we_both, "on": _on}
+
+
 def as_clause(text: str, shape: str) -> str | None:
     """The note shaped for its slot, or None when it does not fit as written.
 
@@ -78,35 +121,9 @@ def as_clause(text: str, shape: str) -> str | None:
     plain = _plain(text)
     if plain is None:
         return None
-    words = plain.split()
-    if shape == "ing":
-        first = words[0].lower()
-        if not (first.endswith("ing") and len(first) >= 5 and first.isalpha() and first not in _NOT_GERUNDS):
-            return None
-        return _lower_first(plain) if _no_pronouns(words) else None
-    if shape == "we_both":
-        lowered = [w.lower() for w in words]
-        for prefix in (["we", "both"], ["both"], ["we"]):
-            if lowered[:len(prefix)] == prefix:
-                words = words[len(prefix):]
-                break
-        if not words or not _no_pronouns(words):
-            return None
-        verb = words[0].lower()
-        if not (verb in _VERBS or (verb.endswith("ed") and len(verb) >= 5 and verb.isalpha())):
-            return None
-        return "we both " + _lower_first(" ".join(words))
-    if shape == "on":
-        lowered = plain.lower()
-        for start, phrase in _NEWS_STARTS.items():
-            if lowered.startswith(start + " ") and _no_pronouns(words[len(start.split()):]):
-                return f"{phrase} {' '.join(words[len(start.split()):])}"
-        if words[0].lower() == "your" and _no_pronouns(words[1:]):  # Rapport's own: "your 3-year work anniversary"
-            return _lower_first(plain)
-        if words[0].lower() in ("a", "an", "the") and len(words) > 1 and _no_pronouns(words):
-            return _lower_first(plain)
-        return as_clause(plain, "ing")
-    raise ValueError(f"Unknown clause shape: {shape}")
+    if shape not in _SHAPERS:
+        raise ValueError(f"Unknown clause shape: {shape}")
+    return _SHAPERS[shape](plain, plain.split())
 
 
 def sentence(text: str) -> str:

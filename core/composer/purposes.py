@@ -7,54 +7,41 @@ from core.vocab import NATURES
 
 # --- Purposes ------------------------------------------------------------------------------------
 
-# purpose -> label, the nature "Mark sent" logs, the word limit, whether it needs a call to action,
-# and the parts of its structure (the article's anatomy of that message).
+# The asking shape: who you are, why you write, what you offer, and an easy next step.
+_ASKING = ("greeting", "hook", "purpose", "value", "call_to_action", "sign_off")
+
+
+def _purpose(label: str, nature: str, max_words: int, cta: bool, structure: tuple[str, ...]) -> dict:
+    """One kind of message: its label, the nature "Mark sent" logs, the word limit, whether it needs a call
+    to action, and the parts of its structure (the article's anatomy of that message)."""
+    return {"label": label, "nature": nature, "max_words": max_words, "cta": cta, "structure": structure}
+
+
 PURPOSES: dict[str, dict] = {
-    "introduction": {
-        "label": "Introduction (to someone new)", "nature": "", "max_words": 150, "cta": True,
-        "structure": ("greeting", "hook", "purpose", "value", "call_to_action", "sign_off"),
-    },
-    "info_interview": {
-        # The request is an ask for advice; the interview itself is logged after it happens
-        # (log_info_interview), so sending the request doesn't schedule a thank-you for a meeting.
-        "label": "Informational-interview request", "nature": "advice", "max_words": 175, "cta": True,
-        "structure": ("greeting", "hook", "purpose", "value", "call_to_action", "sign_off"),
-    },
-    "thank_you": {
-        "label": "Thank-you", "nature": "thank_you", "max_words": 200, "cta": False,
-        "structure": ("greeting", "personal_detail", "gratitude", "renewed_interest", "offer", "sign_off"),
-    },
-    "check_in": {
-        "label": "Check-in", "nature": "check_in", "max_words": 150, "cta": True,
-        "structure": ("greeting", "hook", "offer", "call_to_action", "sign_off"),
-    },
-    "congratulations": {
-        "label": "Congratulations", "nature": "congratulated", "max_words": 120, "cta": False,
-        "structure": ("greeting", "news", "personal_detail", "warm_close", "sign_off"),
-    },
-    "share_resource": {
-        "label": "Share a resource", "nature": "shared_resource", "max_words": 120, "cta": False,
-        "structure": ("greeting", "hook", "offer", "warm_close", "sign_off"),
-    },
-    "event_followup": {
-        "label": "Event follow-up", "nature": "thank_you", "max_words": 150, "cta": True,
-        "structure": ("greeting", "personal_detail", "offer", "value", "call_to_action", "sign_off"),
-    },
-    "double_intro": {
-        "label": "Double opt-in introduction", "nature": "introduction", "max_words": 175, "cta": True,
-        "structure": ("greeting", "purpose", "why_them", "call_to_action", "sign_off"),
-    },
+    "introduction": _purpose("Introduction (to someone new)", "", 150, True, _ASKING),
+    # The request is an ask for advice; the interview itself is logged after it happens
+    # (log_info_interview), so sending the request doesn't schedule a thank-you for a meeting.
+    "info_interview": _purpose("Informational-interview request", "advice", 175, True, _ASKING),
+    "thank_you": _purpose("Thank-you", "thank_you", 200, False, (
+        "greeting", "personal_detail", "gratitude", "renewed_interest", "offer", "sign_off")),
+    "check_in": _purpose("Check-in", "check_in", 150, True, (
+        "greeting", "hook", "offer", "call_to_action", "sign_off")),
+    "congratulations": _purpose("Congratulations", "congratulated", 120, False, (
+        "greeting", "news", "personal_detail", "warm_close", "sign_off")),
+    "share_resource": _purpose("Share a resource", "shared_resource", 120, False, (
+        "greeting", "hook", "offer", "warm_close", "sign_off")),
+    "event_followup": _purpose("Event follow-up", "thank_you", 150, True, (
+        "greeting", "personal_detail", "offer", "value", "call_to_action", "sign_off")),
+    "double_intro": _purpose("Double opt-in introduction", "introduction", 175, True, (
+        "greeting", "purpose", "why_them", "call_to_action", "sign_off")),
     # Opportunities (issue 18): core.composer.referrals fills {job_title} and {job_link} from the opportunity
     # and checks the relationship before a referral ask.
-    "referral_ask": {
-        "label": "Ask for a referral", "nature": "referral", "max_words": 175, "cta": True,
-        "structure": ("greeting", "hook", "purpose", "value", "call_to_action", "sign_off"),
-    },
-    "interview_thank_you": {
-        "label": "Interview thank-you", "nature": "thank_you", "max_words": 175, "cta": False,
-        "structure": ("greeting", "gratitude", "personal_detail", "renewed_interest", "sign_off"),
-    },
+    "referral_ask": _purpose("Ask for a referral", "referral", 175, True, _ASKING),
+    "interview_thank_you": _purpose("Interview thank-you", "thank_you", 175, False, (
+        "greeting", "gratitude", "personal_detail", "renewed_interest", "sign_off")),
 }
+# Purposes written about two people (a double opt-in introduction): they need the second one picked.
+TWO_PEOPLE = frozenset({"double_intro"})
 PART_LABELS = {
     "greeting": "Greeting", "hook": "Hook", "purpose": "Purpose", "value": "Your value proposition",
     "call_to_action": "Call to action", "sign_off": "Sign-off", "personal_detail": "Personal detail",
@@ -222,6 +209,11 @@ CHANNEL_PHRASES = {
 
 def purpose_label(purpose: str) -> str:
     return PURPOSES[purpose]["label"] if purpose in PURPOSES else purpose
+
+
+def needs_second_person(purpose: str) -> bool:
+    """True for a purpose that is about two people, so a draft needs the second one too."""
+    return purpose in TWO_PEOPLE
 
 
 def _check_purpose(purpose: str) -> str:

@@ -119,6 +119,16 @@ def test_a_double_intro_needs_two_different_people(db, today, ana):
         c.draft(db, ana, "double_intro", today, other_person_id=ana)
 
 
+def test_only_a_purpose_about_two_people_needs_the_second_one(db, today, ana):
+    assert [p for p in c.PURPOSES if c.needs_second_person(p)] == ["double_intro"]
+    for purpose in c.PURPOSES:
+        if c.needs_second_person(purpose):
+            with pytest.raises(ValidationError, match="second person"):
+                c.draft(db, ana, purpose, today)
+        else:
+            assert c.draft(db, ana, purpose, today)["subject"]
+
+
 def test_congratulations_uses_a_success_near_today_and_event_followup_the_event(db, today, ana):
     add_date(db, ana, label="success", month=today.month, day=today.day, note="Promoted to VP Data")
     event = add_event(db, name="Data Meetup", day=today - timedelta(days=1))
@@ -289,6 +299,26 @@ def test_a_thank_you_after_its_48_hour_window_is_flagged_kindly(db, today):
 def test_a_thank_you_inside_its_window_is_not_late(db, today, ana):
     assert "late_thank_you" not in codes(
         c.check("Thanks", "Thanks Ana, Northwind!", "thank_you", ctx(db, today, ana, "thank_you")))
+
+
+def test_an_empty_message_is_checked_only_for_its_subject_and_gaps(db, today, ana):
+    context = ctx(db, today, ana, "referral_ask")
+
+    assert codes(c.check("", "  ", "referral_ask", context)) == ["no_subject", "empty"]
+    assert codes(c.check("About {company}", "", "referral_ask", context)) == ["gaps", "empty"]
+
+
+def test_findings_come_in_one_order_whatever_fires(db, today):
+    order = ["no_subject", "gaps", "no_cta", "not_personal", "self_focus", "too_long", "give_first",
+             "late_thank_you"]
+    pid = add_person(db, name="Mo", company="Initech")
+    log_interaction(db, pid, day=today - timedelta(days=5), channel="phone", today=today)
+    me = " ".join(["I want my next role and I think I am ready."] * 20)
+    for purpose, body in (("thank_you", me), ("introduction", me + " Refer me. [their company]"),
+                          ("referral_ask", "Refer me.")):
+        found = codes(c.check("", body, purpose, ctx(db, today, pid, purpose)))
+        assert len(found) >= 3, (purpose, found)
+        assert found == sorted(found, key=order.index), (purpose, found)
 
 
 def test_gaps_and_placeholders_left_in_are_found(db, today, bo):
