@@ -131,7 +131,8 @@ def show_suggestions(suggestions: list[dict], text: str) -> None:
         st.code(s["text"], language=None, wrap_lines=True)
 
 
-def write_tab(ids: list[int], labels: dict[int, str]) -> None:
+def pick_people(ids: list[int], labels: dict[int, str]) -> tuple[int | None, str, int | None]:
+    """The "To" and "Purpose" pickers, and "Introduce them to" for a purpose about two people."""
     c1, c2 = st.columns(2)
     if st.session_state.get("compose_person") not in ids:
         st.session_state.pop("compose_person", None)
@@ -140,24 +141,35 @@ def write_tab(ids: list[int], labels: dict[int, str]) -> None:
     purpose = c2.selectbox("Purpose", list(composer.PURPOSES), format_func=composer.purpose_label,
                            key="compose_purpose")
     other = None
-    if purpose == "double_intro":
+    if composer.needs_second_person(purpose):
         others = [i for i in ids if i != pid]
         if st.session_state.get("compose_other") not in others:
             st.session_state.pop("compose_other", None)
         other = st.selectbox("Introduce them to", others, format_func=lambda i: labels.get(i, str(i)),
                              key="compose_other", index=None, placeholder="Pick the second person")
+    return pid, purpose, other
+
+
+def ready_to_draft(pid: int | None, purpose: str, other: int | None) -> bool:
+    """Say who is still to pick, if anyone; warn when check-ins to this person are paused."""
     if pid is None:
         st.info("Pick the person you are writing to: the draft uses what you know about them.",
                 icon=":material/person_search:")
-        return
-    if purpose == "double_intro" and other is None:
+        return False
+    if composer.needs_second_person(purpose) and other is None:
         st.info("A double opt-in introduction asks each person first. Pick the second person.",
                 icon=":material/group_add:")
-        return
+        return False
     pause = relationships.checkin_pause(db, pid, day)  # SCORING.md §4.8.4
     if pause:
         st.warning(f"{pause['notice']}. Share something useful rather than ask again.",
                    icon=":material/pause_circle:")
+    return True
+
+
+def load_template(pid: int, purpose: str, other: int | None) -> tuple[dict, dict]:
+    """The draft for this choice (put in the editor once per choice, so edits survive reruns) and the checks'
+    context."""
     followup = st.session_state.get("compose_followup")
     interaction_id = composer.followup_interaction(db, followup) if followup else None
     template = composer.draft(db, pid, purpose, day, other, interaction_id)
@@ -168,7 +180,29 @@ def write_tab(ids: list[int], labels: dict[int, str]) -> None:
         st.session_state["compose_loaded_for"] = want
         st.session_state["compose_draft_id"] = None
     context = composer.check_context(db, pid, purpose, day, other, interaction_id)
+    return template, context
 
+
+def side_panel(pid: int, purpose: str, other: int | None, labels: dict[int, str], template: dict,
+               findings: list[dict], text: str) -> None:
+    """Beside the message: the checks, your notes for its gaps, its structure, and the introduction's swap."""
+    st.markdown("**Checks**")
+    show_findings(findings)
+    show_suggestions(template["suggestions"], text)
+    if template["parts"]:
+        st.markdown("**Structure**")
+        st.caption(" → ".join(p["label"] for p in template["parts"]))
+    if composer.needs_second_person(purpose):
+        st.caption(esc(f"Double opt-in: after {labels.get(pid, 'them')} says yes, write the same to "
+                       f"{labels.get(other, 'the other person')}."))
+        if st.button("Write to the other person", key="compose_swap", icon=":material/swap_horiz:"):
+            pending(compose_person=other, compose_other=pid)
+            st.rerun()
+
+
+def editor(pid: int, purpose: str, other: int | None, labels: dict[int, str], template: dict,
+           context: dict) -> tuple[str, str]:
+    """The subject and message as edited, with the checks beside them; returns (subject, body)."""
     left, right = st.columns([3, 2])
     with left:
         subject = st.text_input("Subject", key="compose_subject")
@@ -176,22 +210,27 @@ def write_tab(ids: list[int], labels: dict[int, str]) -> None:
                             help="Edit freely: the checks on the right update as you type (Ctrl+Enter applies).")
         st.caption(f"{composer.words(body)} words · aim for under {composer.PURPOSES[purpose]['max_words']}")
     with right:
-        st.markdown("**Checks**")
-        show_findings(composer.check(subject, body, purpose, context))
-        show_suggestions(template["suggestions"], subject + "\n" + body)
-        if template["parts"]:
-            st.markdown("**Structure**")
-            st.caption(" → ".join(p["label"] for p in template["parts"]))
-        if purpose == "double_intro":
-            st.caption(esc(f"Double opt-in: after {labels.get(pid, 'them')} says yes, write the same to "
-                           f"{labels.get(other, 'the other person')}."))
-            if st.button("Write to the other person", key="compose_swap", icon=":material/swap_horiz:"):
-                pending(compose_person=other, compose_other=pid)
-                st.rerun()
-
+        side_panel(pid, purpose, other, labels, template, composer.check(subject, body, purpose, context),
+                   subject + "\n" + body)
     with st.expander("Copy the message", icon=":material/content_copy:"):
         st.code(f"{subject}\n\n{body}", language=None, wrap_lines=True)
+    return subject, body
 
+
+def draft_buttons(column, draft_id: int | None) -> None:
+    """Discard a saved draft, or (unsaved) start over from the template."""
+    if draft_id is not None:
+        if column.button("Discard draft", key="compose_discard", icon=":material/delete:", width="stretch"):
+            attempt(lambda: discard(draft_id), "Draft discarded.")
+    elif column.button("Start over", key="compose_reset", icon=":material/restart_alt:", width="stretch",
+                       help="Throw away your edits and draft again from the template."):
+        st.session_state.pop("compose_loaded_for", None)
+        st.rerun()
+
+
+def send_bar(pid: int, purpose: str, other: int | None, labels: dict[int, str], template: dict, subject: str,
+             body: str) -> None:
+    """How it was sent and Mark sent, Save draft, Open in mail app, and Discard or Start over."""
     url, why = composer.mail_link(template["to"], subject, body)
     a, b, c, d, e = st.columns([2, 2, 2, 2, 2], vertical_alignment="bottom")
     channel = a.selectbox("Sent by", CHANNELS, format_func=CHANNEL_LABELS.get, key="compose_channel")
@@ -203,18 +242,20 @@ def write_tab(ids: list[int], labels: dict[int, str]) -> None:
         attempt(lambda: save(pid, purpose, subject, body, other), "Draft saved: find it under Saved drafts.")
     if url:
         d.link_button("Open in mail app", url, icon=":material/mail:", width="stretch")
-    draft_id = st.session_state.get("compose_draft_id")
-    if draft_id is not None:
-        if e.button("Discard draft", key="compose_discard", icon=":material/delete:", width="stretch"):
-            attempt(lambda: discard(draft_id), "Draft discarded.")
-    elif e.button("Start over", key="compose_reset", icon=":material/restart_alt:", width="stretch",
-                  help="Throw away your edits and draft again from the template."):
-        st.session_state.pop("compose_loaded_for", None)
-        st.rerun()
+    draft_buttons(e, st.session_state.get("compose_draft_id"))
     if why:
         st.caption(why)
     if not template["to"]:
         st.caption("No email address on file for this person: add it in your mail app, or on their page.")
+
+
+def write_tab(ids: list[int], labels: dict[int, str]) -> None:
+    pid, purpose, other = pick_people(ids, labels)
+    if not ready_to_draft(pid, purpose, other):
+        return
+    template, context = load_template(pid, purpose, other)
+    subject, body = editor(pid, purpose, other, labels, template, context)
+    send_bar(pid, purpose, other, labels, template, subject, body)
 
 
 def drafts_tab(drafts: list[dict]) -> None:
