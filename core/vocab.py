@@ -77,6 +77,12 @@ def is_conversation(channel: str | None, nature: str | None) -> bool:
     an informational interview or meeting on any channel): two-way by nature, and worth a thank-you."""
     return channel in CONVERSATION_CHANNELS or nature in CONVERSATION_NATURES
 
+
+def takes_reply_mark(direction: str | None, channel: str | None, nature: str | None) -> bool:
+    """Whether the user can say if a touch was answered: one with a known author (me or them) that was not a
+    held conversation (a conversation is its own answer)."""
+    return direction in ("me", "them") and not is_conversation(channel, nature)
+
 HOW_MET = ("event", "referral", "linkedin", "cold", "colleague", "other")
 SENIORITIES = ("intern", "entry", "mid", "senior", "lead", "manager", "director", "vp", "c_level", "founder")
 DATE_LABELS = ("birthday", "work_anniversary", "success", "other")

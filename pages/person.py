@@ -21,7 +21,7 @@ from core.vocab import (
     SENIORITIES,
     STAGES,
     TIERS,
-    is_conversation,
+    takes_reply_mark,
 )
 from core.words import plural
 from pages._ui import attempt, esc, followup_actions, get_db, header, open_person, score_label, show_flash, today
@@ -40,6 +40,8 @@ QUICK_TOUCHES = {  # button label -> (channel, who started it)
 KIND_LABELS = {"give": "Give (I offered something)", "ask": "Ask (I asked for something)", "neutral": "Neutral"}
 DIRECTION_LABELS = {"me": "I did", "them": "They did", "unknown": "Not sure"}
 REPLIED = {"unknown": None, "yes": True, "no": False}
+REPLY_WORDS = {"them": {True: "you replied", False: "you didn't reply"}}  # by who wrote; else THEIR_REPLY
+THEIR_REPLY = {True: "they replied", False: "no reply"}
 REPLY_MARKS = {  # by who wrote: the buttons that say whether the other side answered
     "me": {"They replied": True, "No reply": False, "Not sure": None},
     "them": {"I replied": True, "I didn't reply": False, "Not sure": None},
@@ -126,6 +128,48 @@ def open_followups() -> None:
         followup_actions(db, f, today(), "person_fu")
 
 
+def touch_line(i: dict) -> str:
+    """A touch in one line: day, channel, kind, what it was, the reply, who started it, the event."""
+    bits = [f"**{i['day']}**", CHANNEL_LABELS.get(i["channel"], i["channel"]), i["kind"]]
+    if i["nature"]:
+        bits.append(NATURE_LABELS.get(i["nature"], i["nature"]))
+    if i["responded"] is not None:
+        bits.append(REPLY_WORDS.get(i["direction"], THEIR_REPLY)[bool(i["responded"])])
+    if i["direction"] != "unknown":
+        bits.append(f"started by {'me' if i['direction'] == 'me' else 'them'}")
+    if i["event_name"]:
+        bits.append(f"at {esc(i['event_name'])}")
+    return " · ".join(bits)
+
+
+def reply_marks(i: dict, column) -> None:
+    """Say whether the other side answered a touch that takes the mark (Rapport's own guess gives way to it)."""
+    if not takes_reply_mark(i["direction"], i["channel"], i["nature"]):
+        return
+    with column.popover(":material/reply:", help="Did they reply? Rapport works it out from the log; "
+                                                 "your mark always wins"):
+        for label, value in REPLY_MARKS[i["direction"]].items():
+            if st.button(label, key=f"person_int_reply_{i['id']}_{value}", disabled=i["responded"] is value):
+                attempt(lambda i=i, value=value: interactions.update_interaction(
+                    db, i["id"], responded=value, today=today()), f"Marked: {label.lower()}.")
+
+
+def touch_row(i: dict) -> None:
+    """One touch of the timeline: what it was and its notes, its reply marks, and deleting it."""
+    c1, c2, c3 = st.columns([6, 1, 1])
+    with c1:
+        st.markdown(touch_line(i))
+        if i["notes"]:
+            st.caption(esc(i["notes"]))
+        if i["details"]:
+            st.caption("To remember: " + esc(i["details"]))
+    reply_marks(i, c2)
+    with c3.popover(":material/delete:", help="Delete this touch"):
+        st.caption("Remove this touch? Its thank-you reminder goes too.")
+        if st.button("Delete it", key=f"person_int_del_{i['id']}", type="primary"):
+            attempt(lambda: interactions.delete_interaction(db, i["id"], today()), "Deleted the touch.")
+
+
 def timeline() -> None:
     st.subheader("Timeline")
     show_all = st.session_state.get("person_timeline_all", False)
@@ -134,36 +178,7 @@ def timeline() -> None:
         st.caption("No touches logged yet. Use the buttons above the next time you meet, write or call.")
         return
     for i in items:
-        bits = [f"**{i['day']}**", CHANNEL_LABELS.get(i["channel"], i["channel"]), i["kind"]]
-        if i["nature"]:
-            bits.append(NATURE_LABELS.get(i["nature"], i["nature"]))
-        if i["responded"] is not None:
-            if i["direction"] == "them":
-                bits.append("you replied" if i["responded"] else "you didn't reply")
-            else:
-                bits.append("they replied" if i["responded"] else "no reply")
-        if i["direction"] != "unknown":
-            bits.append(f"started by {'me' if i['direction'] == 'me' else 'them'}")
-        if i["event_name"]:
-            bits.append(f"at {esc(i['event_name'])}")
-        c1, c2, c3 = st.columns([6, 1, 1])
-        with c1:
-            st.markdown(" · ".join(bits))
-            if i["notes"]:
-                st.caption(esc(i["notes"]))
-            if i["details"]:
-                st.caption("To remember: " + esc(i["details"]))
-        if i["direction"] in REPLY_MARKS and not is_conversation(i["channel"], i["nature"]):
-            with c2.popover(":material/reply:", help="Did they reply? Rapport works it out from the log; "
-                                                     "your mark always wins"):
-                for label, value in REPLY_MARKS[i["direction"]].items():
-                    if st.button(label, key=f"person_int_reply_{i['id']}_{value}", disabled=i["responded"] is value):
-                        attempt(lambda i=i, value=value: interactions.update_interaction(
-                            db, i["id"], responded=value, today=today()), f"Marked: {label.lower()}.")
-        with c3.popover(":material/delete:", help="Delete this touch"):
-            st.caption("Remove this touch? Its thank-you reminder goes too.")
-            if st.button("Delete it", key=f"person_int_del_{i['id']}", type="primary"):
-                attempt(lambda i=i: interactions.delete_interaction(db, i["id"], today()), "Deleted the touch.")
+        touch_row(i)
     if len(items) == 20 and not show_all:
         st.toggle("Show the whole timeline", key="person_timeline_all")
 

@@ -102,6 +102,21 @@ def test_deleting_a_touch_removes_it(app, ana, db_path, today):
     assert interactions.timeline(open_db(db_path), ana) == []
 
 
+def test_a_message_they_wrote_reads_as_my_reply_and_a_touch_by_no_known_author_takes_no_mark(app, ana, db_path,
+                                                                                            today):
+    db = open_db(db_path)
+    theirs = interactions.log_interaction(db, ana, day=today, channel="email", direction="them", responded=False,
+                                          today=today)
+    interactions.log_interaction(db, ana, day=today, channel="email", direction="unknown", today=today)
+    at = open_page(app, "person", id=ana)
+
+    assert "you didn't reply · started by them" in shown_text(at)
+    marks = [b for b in at.button if b.key.startswith("person_int_reply_")]
+    assert [(b.key, b.label) for b in marks] == [
+        (f"person_int_reply_{theirs}_True", "I replied"), (f"person_int_reply_{theirs}_False", "I didn't reply"),
+        (f"person_int_reply_{theirs}_None", "Not sure")]
+
+
 def test_editing_saves_every_field_including_stage_and_tier(app, ana, db_path):
     at = open_page(app, "person", id=ana)
 
