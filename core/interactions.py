@@ -44,30 +44,62 @@ def prepare_touch(touch: dict, today: date) -> dict:
     """Check one touch and give it every column: the only place a touch is validated.
 
     kind follows from nature when nature is given (a referral request is an ask); a thank-you carries the
-    thank_you tag. Raises ValidationError with a sentence a person understands.
+    thank_you tag. Raises ValidationError with a sentence a person understands. The fields are checked in
+    this order, so a touch with two mistakes always names the same one first.
     """
     unknown = touch.keys() - FIELDS
     if unknown:
         raise ValidationError(f"A touch has no field called {', '.join(sorted(unknown))}.")
-    when = v.parse_date(touch.get("day"), "Date")
+    day = _touch_day(touch.get("day"), today)
+    channel = v.choice(touch.get("channel"), "Channel", CHANNELS)
+    direction = v.choice(touch.get("direction") or "me", "Who started it", DIRECTIONS)
+    nature = v.choice(touch.get("nature") or "", "What it was", NATURES, required=False)
+    kind = _touch_kind(touch.get("kind") or None, nature)
+    responded = _touch_responded(touch.get("responded"))
+    tags = _touch_tags(touch.get("tags", ()), nature)
+    person_id = _touch_person(touch.get("person_id"))
+    return {
+        "person_id": person_id, "day": day, "channel": channel, "direction": direction, "kind": kind,
+        "nature": nature, "responded": responded, "tags": tags,
+        "notes": v.long_text(touch.get("notes") or "", "Notes"),
+        "details": v.long_text(touch.get("details") or "", "Details to remember"),
+        "minutes": _touch_minutes(touch.get("minutes"), channel),
+        "event_id": touch.get("event_id"), "source": touch.get("source") or "manual",
+        "source_uid": touch.get("source_uid") or "", "created_at": touch.get("created_at") or now_iso(),
+    }
+
+
+def _touch_day(value: object, today: date) -> str:
+    """The day as YYYY-MM-DD: a real date, not after today, not before EARLIEST."""
+    when = v.parse_date(value, "Date")
     if when > today:
         raise ValidationError("An interaction can't be in the future; add a reminder for it instead.")
     if when < EARLIEST:
         raise ValidationError(f"{when.isoformat()} is too long ago to be a date you were in touch.")
-    channel = v.choice(touch.get("channel"), "Channel", CHANNELS)
-    direction = v.choice(touch.get("direction") or "me", "Who started it", DIRECTIONS)
-    nature = v.choice(touch.get("nature") or "", "What it was", NATURES, required=False)
-    kind = touch.get("kind") or None
+    return when.isoformat()
+
+
+def _touch_kind(kind: str | None, nature: str) -> str:
+    """Give, ask or neutral: the one the nature implies (a different kind given with it is a mistake), else the
+    kind given, else neutral."""
     if nature:
         implied = NATURES[nature]
         if kind and kind != implied:
             raise ValidationError(f"{nature.replace('_', ' ').capitalize()} is a {implied}, not a {kind}.")
         kind = implied
-    kind = v.choice(kind or "neutral", "Give, ask or neutral", KINDS)
-    responded = touch.get("responded")
+    return v.choice(kind or "neutral", "Give, ask or neutral", KINDS)
+
+
+def _touch_responded(responded: object) -> int | None:
+    """Whether they replied, as stored: 1, 0 or None (unknown)."""
     if responded not in (None, True, False, 0, 1):
         raise ValidationError("Replied must be yes, no or unknown.")
-    tags = touch.get("tags", ())
+    return None if responded is None else int(bool(responded))
+
+
+def _touch_tags(tags: object, nature: str) -> str:
+    """The tags as stored: a sorted JSON list of words ('[]' for none); a thank-you carries thank_you. Accepts a
+    list (or set, tuple), a comma-separated string or a JSON list."""
     if tags in ("[]", "", None, ()):
         tags = ()  # most touches have none: skip the parsing
     elif isinstance(tags, str) and tags.lstrip().startswith("["):
@@ -80,20 +112,19 @@ def prepare_touch(touch: dict, today: date) -> dict:
     tag_list = v.tags(tags)
     if nature == "thank_you" and "thank_you" not in tag_list:
         tag_list.append("thank_you")
-    minutes = touch.get("minutes")
-    person_id = touch.get("person_id")
+    return json.dumps(sorted(set(tag_list))) if tag_list else "[]"
+
+
+def _touch_person(person_id: object) -> int:
+    """The id of the person the touch was with (whether they exist is checked once for a whole batch)."""
     if not isinstance(person_id, int) or isinstance(person_id, bool):
         raise ValidationError("Pick who this touch was with.")
-    return {
-        "person_id": person_id, "day": when.isoformat(), "channel": channel, "direction": direction,
-        "kind": kind, "nature": nature, "responded": None if responded is None else int(bool(responded)),
-        "tags": json.dumps(sorted(set(tag_list))) if tag_list else "[]", "notes": v.long_text(touch.get("notes") or "", "Notes"),
-        "details": v.long_text(touch.get("details") or "", "Details to remember"),
-        "minutes": CHANNEL_MINUTES[channel] if minutes is None else v.integer(
-            minutes, "Minutes", minimum=0, maximum=24 * 60),
-        "event_id": touch.get("event_id"), "source": touch.get("source") or "manual",
-        "source_uid": touch.get("source_uid") or "", "created_at": touch.get("created_at") or now_iso(),
-    }
+    return person_id
+
+
+def _touch_minutes(minutes: object, channel: str) -> int:
+    """How long it took: as given (0 to a day), else what the channel usually takes."""
+    return CHANNEL_MINUTES[channel] if minutes is None else v.integer(minutes, "Minutes", minimum=0, maximum=24 * 60)
 
 
 def record_touches(db: Database, touches: Iterable[dict], *, today: date, refresh: bool = True,
@@ -113,37 +144,59 @@ def record_touches(db: Database, touches: Iterable[dict], *, today: date, refres
     if not records:
         return []
     names = _people(db, {r["person_id"] for r in records})
-    events = {r["event_id"] for r in records if r["event_id"] is not None}
-    for event_id in events:
+    _require_events(db, records)
+    with transaction(db):
+        ids = _insert(db, records)
+        added = [(r, i) for r, i in zip(records, ids, strict=True) if i is not None]
+        _advance_stages(db, [r for r, _ in added])
+        _settle_thank_yous(db, added, names, today, thank_you_lookback)
+        if refresh:
+            _rescore(db, added, today)
+    return ids
+
+
+_INSERT = (f"insert or ignore into interactions ({', '.join(COLUMNS)}) "
+           f"values ({', '.join('?' * len(COLUMNS))})")
+
+
+def _require_events(db: Database, records: list[dict]) -> None:
+    """NotFound when a touch names an event that does not exist."""
+    for event_id in {r["event_id"] for r in records if r["event_id"] is not None}:
         if not db.table("events").count_where("id = ?", [event_id]):
             raise NotFound("That event does not exist (any more).")
-    insert = (f"insert or ignore into interactions ({', '.join(COLUMNS)}) "
-              f"values ({', '.join('?' * len(COLUMNS))})")
+
+
+def _insert(db: Database, records: list[dict]) -> list[int | None]:
+    """Insert the touches in order; the new ids, None for a touch whose (source, source_uid) is already there."""
+    execute = db.conn.execute
     ids: list[int | None] = []
-    with transaction(db):
-        execute = db.conn.execute
-        for r in records:
-            cur = execute(insert, [r[c] for c in COLUMNS])
-            ids.append(cur.lastrowid if cur.rowcount == 1 else None)
-        _advance_stages(db, [r for r, i in zip(records, ids, strict=True) if i is not None])
-        # Thank-yous: a conversation asks for one, a thank-you closes those it answers.
-        waiting = {p for (p,) in db.execute("select distinct person_id from followups where status = 'open' "
-                                            "and reason in ('thank_you', 'event_followup')")}
-        # In the order they happened, so a thank-you closes the conversations before it.
-        for r, interaction_id in sorted(zip(records, ids, strict=True), key=lambda p: p[0]["day"]):
-            if interaction_id is None:
-                continue
-            if r["nature"] == "thank_you" or '"thank_you"' in r["tags"]:
-                if r["person_id"] in waiting:
-                    close_thank_yous(db, r["person_id"], date.fromisoformat(r["day"]), today, interaction_id)
-            elif is_conversation(r["channel"], r["nature"]) and schedule_after_interaction(
-                    db, {**r, "id": interaction_id}, names[r["person_id"]], today, thank_you_lookback):
-                waiting.add(r["person_id"])
-        if refresh:
-            touched = sorted({r["person_id"] for r, i in zip(records, ids, strict=True) if i is not None})
-            if touched:
-                refresh_people(db, today, touched)
+    for r in records:
+        cur = execute(_INSERT, [r[c] for c in COLUMNS])
+        ids.append(cur.lastrowid if cur.rowcount == 1 else None)
     return ids
+
+
+def _settle_thank_yous(db: Database, added: list[tuple[dict, int]], names: dict[int, str], today: date,
+                       lookback: int) -> None:
+    """Thank-yous: a conversation asks for one (schedule_after_interaction, within `lookback` days), a
+    thank-you closes the open ones it answers. In the order the touches happened, so a thank-you closes the
+    conversations before it."""
+    waiting = {p for (p,) in db.execute("select distinct person_id from followups where status = 'open' "
+                                        "and reason in ('thank_you', 'event_followup')")}
+    for r, interaction_id in sorted(added, key=lambda p: p[0]["day"]):
+        if r["nature"] == "thank_you" or '"thank_you"' in r["tags"]:
+            if r["person_id"] in waiting:
+                close_thank_yous(db, r["person_id"], date.fromisoformat(r["day"]), today, interaction_id)
+        elif is_conversation(r["channel"], r["nature"]) and schedule_after_interaction(
+                db, {**r, "id": interaction_id}, names[r["person_id"]], today, lookback):
+            waiting.add(r["person_id"])
+
+
+def _rescore(db: Database, added: list[tuple[dict, int]], today: date) -> None:
+    """Recompute the scores and check-ins of everyone these new touches are with."""
+    touched = sorted({r["person_id"] for r, _ in added})
+    if touched:
+        refresh_people(db, today, touched)
 
 
 def _people(db: Database, person_ids: set[int]) -> dict[int, str]:
