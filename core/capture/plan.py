@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,7 +23,7 @@ from sqlite_utils import Database
 from core import settings
 from core import validation as v
 from core.capture import calendar as ical
-from core.capture.mail import Source, is_noreply, read_messages
+from core.capture.mail import Message, Source, is_noreply, read_messages
 from core.contacts import people_by_email
 from core.db import get_setting, transaction
 from core.errors import ValidationError
@@ -196,35 +196,140 @@ def _finish(db: Database, plan: CapturePlan, found: list[Touch], source: str) ->
     plan.touches = [t for t in found if t.uid not in known]
     plan.already = len(found) - len(plan.touches)
     if source == MAIL:
-        # message id -> [(person, direction, new touch | recorded id, recorded responded)]
-        by_id: dict[str, list[tuple]] = {}
-        answers: list[tuple[str, int, str]] = []  # (parent id, person, direction of the answer)
-        for t in plan.touches:
-            msgid, parent = _uid_parts(t.uid)
-            by_id.setdefault(msgid, []).append((t.person_id, t.direction, t, None))
-            if parent:
-                answers.append((parent, t.person_id, t.direction))
-        for row_id, pid, direction, uid, responded in existing:
-            msgid, parent = _uid_parts(uid)
-            by_id.setdefault(msgid, []).append((pid, direction, row_id, responded))
-            if parent:
-                answers.append((parent, pid, direction))
-        answered: set[int] = set()
-        for parent, pid, direction in answers:
-            for target_pid, target_dir, target, responded in by_id.get(parent, ()):
-                if target_pid != pid or target_dir == direction:
-                    continue
-                if isinstance(target, Touch):
-                    target.responded = True
-                elif responded is None:
-                    answered.add(target)
-        plan.answered = sorted(answered)
+        plan.answered = _mark_replies(plan.touches, existing)
     plan.names = _names(db, people)
+
+
+def _mark_replies(touches: list[Touch], existing: list[tuple]) -> list[int]:
+    """Mark the new touches a reply (in this file or an earlier one) answers as answered; return the ids of the
+    touches recorded before that a reply here answers and that are not marked yet."""
+    # message id -> [(person, direction, new touch | recorded id, recorded responded)]
+    by_id: dict[str, list[tuple]] = {}
+    answers: list[tuple[str, int, str]] = []  # (parent id, person, direction of the answer)
+    for t in touches:
+        msgid, parent = _uid_parts(t.uid)
+        by_id.setdefault(msgid, []).append((t.person_id, t.direction, t, None))
+        if parent:
+            answers.append((parent, t.person_id, t.direction))
+    for row_id, pid, direction, uid, responded in existing:
+        msgid, parent = _uid_parts(uid)
+        by_id.setdefault(msgid, []).append((pid, direction, row_id, responded))
+        if parent:
+            answers.append((parent, pid, direction))
+    answered: set[int] = set()
+    for parent, pid, direction in answers:
+        for target_pid, target_dir, target, responded in by_id.get(parent, ()):
+            if target_pid != pid or target_dir == direction:
+                continue
+            if isinstance(target, Touch):
+                target.responded = True
+            elif responded is None:
+                answered.add(target)
+    return sorted(answered)
 
 
 def _uid_parts(uid: str) -> tuple[str, str]:
     parts = uid.split(" ")
     return parts[0], parts[3] if len(parts) >= 4 and parts[2] == "re" else ""
+
+
+@dataclass
+class _Scan:
+    """What reading one export gathers: the touches with people on the list, the skips (in the plan), and the
+    people you talk to who are not on the list."""
+
+    plan: CapturePlan
+    me: set[str]
+    index: dict[str, int]  # address -> person on the list
+    keep_subjects: bool
+    found: list[Touch] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)  # message ids or occurrence keys already planned
+    talk: Counter = field(default_factory=Counter)  # unlisted address -> messages or meetings
+    talk_names: dict[str, str] = field(default_factory=dict)  # unlisted address -> the first name given
+
+    def skip(self, reason: str, example: str) -> None:
+        _skip(self.plan, reason, example)
+
+    def split(self, others: Iterable[tuple[str, str]]) -> tuple[dict[int, str], list[tuple[str, str]]]:
+        """The people on the list among these (address, name) pairs, each with the smallest of their addresses
+        here, and the pairs of those who are not on it, in their order."""
+        index = self.index
+        listed: dict[int, str] = {}
+        unlisted = []
+        for a, name in others:
+            pid = index.get(a)
+            if pid is None:
+                unlisted.append((a, name))
+            elif pid not in listed or a < listed[pid]:
+                listed[pid] = a
+        return listed, unlisted
+
+    def count_talk(self, unlisted: list[tuple[str, str]]) -> None:
+        """Count the people you talk to who are not on the list (no-reply senders aside), keeping a name."""
+        for a, name in unlisted:
+            if not is_noreply(a):
+                self.talk[a] += 1
+                if name and not self.talk_names.get(a):
+                    self.talk_names[a] = name
+
+    def add(self, key: str, listed: dict[int, str], day: date, direction: str, channel: str, subject: str,
+            uid_tail: str = "") -> None:
+        """Plan a touch with each person listed; `key` (a message id, an occurrence key) is now planned."""
+        self.seen.add(key)
+        note = subject[:NOTE_CHARS] if self.keep_subjects else ""
+        iso = day.isoformat()
+        for pid, a in sorted(listed.items()):
+            self.found.append(Touch(f"{key} {a}{uid_tail}", pid, a, iso, direction, channel, note))
+
+    def finish(self, db: Database, source: str) -> CapturePlan:
+        self.plan.talk = _talk(self.talk, self.talk_names, self.me)
+        _finish(db, self.plan, self.found, source)
+        return self.plan
+
+
+def _message_skip_reason(msg: Message, today: date) -> str:
+    """Why a message is no touch whoever it is with ('' when it may be one): bulk mail, or no usable date."""
+    if msg.bulk:
+        return msg.bulk
+    if msg.day is None:
+        return "no date"
+    if msg.day > today:
+        return "dated in the future"
+    if msg.day < EARLIEST:
+        return "dated before 1900"
+    return ""
+
+
+def _plan_message(scan: _Scan, msg: Message, today: date) -> None:
+    """One message: a touch with each person on the list it is between you and, or one skip with its reason."""
+    example = f"{msg.day or 'no date'} · {msg.sender or 'no sender'}"
+    reason = _message_skip_reason(msg, today)
+    if reason:
+        scan.skip(reason, example)
+        return
+    me = scan.me
+    if msg.sender in me:
+        direction = "me"
+        others = [(a, n) for a, n in msg.recipients if a not in me]
+        if not others:
+            scan.skip("sent to yourself only", example)
+            return
+        example = f"{msg.day} · to {others[0][0]}"
+    elif msg.sender:
+        direction, others = "them", [(msg.sender, msg.sender_name)]
+    else:
+        scan.skip("no sender", example)
+        return
+    listed, unlisted = scan.split(others)
+    if listed and msg.message_id in scan.seen:
+        scan.skip("the same message twice in the file", example)
+        return
+    scan.count_talk(unlisted)
+    if not listed:
+        scan.skip("nobody on your list", example)
+        return
+    scan.add(msg.message_id, listed, msg.day, direction, "email", msg.subject,
+             f" re {msg.parent}" if msg.parent else "")
 
 
 def plan_mail(db: Database, source: Source, today: date, *, my_addresses: list[str] | None = None,
@@ -236,66 +341,53 @@ def plan_mail(db: Database, source: Source, today: date, *, my_addresses: list[s
     someone on the list is a touch from them. Raises ValidationError for a file that is not mail.
     """
     me = set(_clean_addresses(my_addresses if my_addresses is not None else guess_my_addresses(db, source)[0]))
-    plan = CapturePlan(kind=MAIL, my_addresses=sorted(me))
-    index = people_by_email(db)
-    talk: Counter = Counter()
-    talk_names: dict[str, str] = {}
-    seen: set[str] = set()
-    found: list[Touch] = []
+    scan = _Scan(CapturePlan(kind=MAIL, my_addresses=sorted(me)), me, people_by_email(db), keep_subjects)
     for msg in read_messages(source, progress):
-        plan.scanned += 1
-        example = f"{msg.day or 'no date'} · {msg.sender or 'no sender'}"
-        if msg.bulk:
-            _skip(plan, msg.bulk, example)
-            continue
-        if msg.day is None:
-            _skip(plan, "no date", example)
-            continue
-        if msg.day > today:
-            _skip(plan, "dated in the future", example)
-            continue
-        if msg.day < EARLIEST:
-            _skip(plan, "dated before 1900", example)
-            continue
-        if msg.sender in me:
-            direction = "me"
-            others = [(a, n) for a, n in msg.recipients if a not in me]
-            if not others:
-                _skip(plan, "sent to yourself only", example)
-                continue
-            example = f"{msg.day} · to {others[0][0]}"
-        elif msg.sender:
-            direction, others = "them", [(msg.sender, msg.sender_name)]
+        scan.plan.scanned += 1
+        _plan_message(scan, msg, today)
+    return scan.finish(db, MAIL)
+
+
+def _meeting_others(occ: ical.Occurrence, me: set[str]) -> dict[str, str]:
+    """Who a meeting was with besides you: {address: name}, the organiser first, attendees who declined left out."""
+    others: dict[str, str] = {}
+    if occ.organizer and occ.organizer not in me:
+        others[occ.organizer] = ""
+    for a, status, cn in occ.attendees:
+        if a in me or status == "DECLINED":
+            others.pop(a, None)
         else:
-            _skip(plan, "no sender", example)
-            continue
-        listed: dict[int, str] = {}
-        unlisted = []
-        for a, name in others:
-            pid = index.get(a)
-            if pid is None:
-                unlisted.append((a, name))
-            elif pid not in listed or a < listed[pid]:
-                listed[pid] = a
-        if listed and msg.message_id in seen:
-            _skip(plan, "the same message twice in the file", example)
-            continue
-        for a, name in unlisted:
-            if not is_noreply(a):
-                talk[a] += 1
-                if name and not talk_names.get(a):
-                    talk_names[a] = name
-        if not listed:
-            _skip(plan, "nobody on your list", example)
-            continue
-        seen.add(msg.message_id)
-        note = msg.subject[:NOTE_CHARS] if keep_subjects else ""
-        for pid, a in sorted(listed.items()):
-            uid = f"{msg.message_id} {a}" + (f" re {msg.parent}" if msg.parent else "")
-            found.append(Touch(uid, pid, a, msg.day.isoformat(), direction, "email", note))
-    plan.talk = _talk(talk, talk_names, me)
-    _finish(db, plan, found, MAIL)
-    return plan
+            others[a] = cn or others.get(a, "")
+    return others
+
+
+def _plan_occurrence(scan: _Scan, occ: ical.Occurrence) -> None:
+    """One occurrence: a conversation with each person on the list who took part, or one skip with its reason."""
+    me = scan.me
+    example = f"{occ.day} · {occ.summary[:40] if scan.keep_subjects else occ.organizer or 'no organiser'}"
+    if occ.cancelled:
+        scan.skip("cancelled", example)
+        return
+    if any(a in me and status == "DECLINED" for a, status, _ in occ.attendees):
+        scan.skip("you declined", example)
+        return
+    others = _meeting_others(occ, me)
+    if not others:
+        scan.skip("no one but you", example)
+        return
+    if occ.day < EARLIEST:
+        scan.skip("dated before 1900", example)
+        return
+    listed, unlisted = scan.split(others.items())
+    scan.count_talk(unlisted)
+    if not listed:
+        scan.skip("nobody on your list", example)
+        return
+    if occ.key in scan.seen:
+        scan.skip("the same event twice in the file", example)
+        return
+    direction = "them" if occ.organizer and occ.organizer not in me else "me"
+    scan.add(occ.key, listed, occ.day, direction, occ.channel, occ.summary)
 
 
 def plan_calendar(db: Database, data: bytes, today: date, *, my_addresses: list[str] | None = None,
@@ -307,59 +399,11 @@ def plan_calendar(db: Database, data: bytes, today: date, *, my_addresses: list[
     cal = ical.load(data, name)
     given = my_addresses if my_addresses is not None else settings.get_my_addresses(db)
     me = set(_clean_addresses(given)) | ({ical.calendar_owner(cal)} - {""})
-    plan = CapturePlan(kind=CALENDAR, my_addresses=sorted(me))
-    index = people_by_email(db)
-    talk: Counter = Counter()
-    talk_names: dict[str, str] = {}
-    found: list[Touch] = []
-    keys: set[str] = set()
+    scan = _Scan(CapturePlan(kind=CALENDAR, my_addresses=sorted(me)), me, people_by_email(db), keep_subjects)
     for occ in ical.occurrences(cal, today):
-        plan.scanned += 1
-        example = f"{occ.day} · {occ.summary[:40] if keep_subjects else occ.organizer or 'no organiser'}"
-        if occ.cancelled:
-            _skip(plan, "cancelled", example)
-            continue
-        if any(a in me and status == "DECLINED" for a, status, _ in occ.attendees):
-            _skip(plan, "you declined", example)
-            continue
-        others: dict[str, str] = {}
-        if occ.organizer and occ.organizer not in me:
-            others[occ.organizer] = ""
-        for a, status, cn in occ.attendees:
-            if a in me or status == "DECLINED":
-                others.pop(a, None)
-            else:
-                others[a] = cn or others.get(a, "")
-        if not others:
-            _skip(plan, "no one but you", example)
-            continue
-        if occ.day < EARLIEST:
-            _skip(plan, "dated before 1900", example)
-            continue
-        listed: dict[int, str] = {}
-        for a, cn in others.items():
-            pid = index.get(a)
-            if pid is None:
-                if not is_noreply(a):
-                    talk[a] += 1
-                    if cn and not talk_names.get(a):
-                        talk_names[a] = cn
-            elif pid not in listed or a < listed[pid]:
-                listed[pid] = a
-        if not listed:
-            _skip(plan, "nobody on your list", example)
-            continue
-        if occ.key in keys:
-            _skip(plan, "the same event twice in the file", example)
-            continue
-        keys.add(occ.key)
-        direction = "them" if occ.organizer and occ.organizer not in me else "me"
-        note = occ.summary[:NOTE_CHARS] if keep_subjects else ""
-        for pid, a in sorted(listed.items()):
-            found.append(Touch(f"{occ.key} {a}", pid, a, occ.day.isoformat(), direction, occ.channel, note))
-    plan.talk = _talk(talk, talk_names, me)
-    _finish(db, plan, found, CALENDAR)
-    return plan
+        scan.plan.scanned += 1
+        _plan_occurrence(scan, occ)
+    return scan.finish(db, CALENDAR)
 
 
 def _record(t: Touch, source: str) -> dict:
