@@ -726,63 +726,75 @@ class Replicator:
 
     def _save(self, force: bool) -> SaveResult:
         status = self.status()
-        if status.state == "fatal":
-            return SaveResult(False, status.message)
-        if status.state == "blocked" and not force:
+        if status.state == "fatal" or (status.state == "blocked" and not force):
             return SaveResult(False, status.message)
         try:
             snap = take_snapshot(self.path)
         except (ReplicationError, sqlite3.DatabaseError, OSError) as e:
-            self._fail(str(e))
-            return SaveResult(False, self.status().message)
+            return self._failed(str(e))
         if snap.version == self._saved_version and self._base is not None and not force:
-            with self._lock:
-                self._pending_since = None
-                self._set(pending=False)
-            return SaveResult(False, f"Nothing changed since snapshot {self._base}.", self._base)
+            return self._nothing_changed()
         try:
-            snaps = self.list_snapshots()
+            snaps = self._readable_snapshots()
+        except WrongPassphrase as e:
+            self._set(state="fatal", message=str(e))
+            return SaveResult(False, str(e))
         except Unreachable as e:
-            self._fail(str(e))
-            return SaveResult(False, self.status().message)
+            return self._failed(str(e))
         newest = snaps[0].generation if snaps else 0
-        base = self._base or 0
+        problem = None if force else self._upload_problem(snap, snaps, newest)
+        if problem:
+            return self._blocked(problem, offer=newest)
+        return self._upload(snap, max(newest, self._base or 0) + 1)
+
+    def _failed(self, message: str) -> SaveResult:
+        """A failure worth retrying (see _fail), as save's result."""
+        self._fail(message)
+        return SaveResult(False, self.status().message)
+
+    def _blocked(self, problem: str, offer: int) -> SaveResult:
+        """Nothing uploaded until the user decides (see _block), as save's result."""
+        self._block(problem, offer=offer)
+        return SaveResult(False, problem)
+
+    def _nothing_changed(self) -> SaveResult:
+        with self._lock:
+            self._pending_since = None
+            self._set(pending=False)
+        return SaveResult(False, f"Nothing changed since snapshot {self._base}.", self._base)
+
+    def _readable_snapshots(self) -> list[RemoteSnapshot]:
+        """The bucket's snapshots, newest first; if start() could not read the bucket, the passphrase is
+        checked against them first. Raises Unreachable or WrongPassphrase."""
+        snaps = self.list_snapshots()
         if snaps and not self._remote_checked:
-            try:
-                self._first_key_match(snaps)
-            except WrongPassphrase as e:
-                self._set(state="fatal", message=str(e))
-                return SaveResult(False, str(e))
-            except Unreachable as e:
-                self._fail(str(e))
-                return SaveResult(False, self.status().message)
-        if not force:
-            problem = None
-            if not self._remote_checked and snaps and newest != self._base:
-                problem = (f"{self.config.where} holds snapshot {newest} ({self.who_saved(newest)}), which this copy "
-                           "could not read when it started. Nothing was uploaded over it: restore it on Your data "
-                           "(this copy is kept beside it), or save this copy as the newest.")
-            elif newest > base:
-                problem = self._lost_to(newest)
-            elif snap.empty and snaps and not self._base_empty:
-                problem = (f"This database is empty and {self.config.where} holds data (snapshot {newest}). Nothing "
-                           "was uploaded: an empty copy replaces a saved one only when you choose to on Your data.")
-            if problem:
-                self._block(problem, offer=newest)
-                return SaveResult(False, problem)
-        generation = max(newest, base) + 1
+            self._first_key_match(snaps)
+        return snaps
+
+    def _upload_problem(self, snap: Snapshot, snaps: list[RemoteSnapshot], newest: int) -> str | None:
+        """Why this copy must not become the newest snapshot unless the user says so (force), or None."""
+        if not self._remote_checked and snaps and newest != self._base:
+            return (f"{self.config.where} holds snapshot {newest} ({self.who_saved(newest)}), which this copy "
+                    "could not read when it started. Nothing was uploaded over it: restore it on Your data "
+                    "(this copy is kept beside it), or save this copy as the newest.")
+        if newest > (self._base or 0):
+            return self._lost_to(newest)
+        if snap.empty and snaps and not self._base_empty:
+            return (f"This database is empty and {self.config.where} holds data (snapshot {newest}). Nothing "
+                    "was uploaded: an empty copy replaces a saved one only when you choose to on Your data.")
+        return None
+
+    def _upload(self, snap: Snapshot, generation: int) -> SaveResult:
+        """Seal the snapshot and put it as `generation`, never over one that exists (IfNoneMatch)."""
         blob = self.sealer.seal(snap.data, generation)
         try:
             self._call(f"save snapshot {generation}", self.client.put_object, Bucket=self.config.bucket,
                        Key=self._key(generation), Body=self._body(blob), IfNoneMatch="*",
                        ContentType="application/octet-stream", Metadata={"writer": self.copy_id})
         except Conflict:
-            problem = self._lost_to(generation)
-            self._block(problem, offer=generation)
-            return SaveResult(False, problem)
+            return self._blocked(self._lost_to(generation), offer=generation)
         except Unreachable as e:
-            self._fail(str(e))
-            return SaveResult(False, self.status().message)
+            return self._failed(str(e))
         with self._lock:
             self._base, self._base_empty, self._saved_version = generation, snap.empty, snap.version
             self._remote_checked = True
