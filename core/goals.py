@@ -139,6 +139,20 @@ def set_revisit(db: Database, goal_id: int, revisit_on: object) -> None:
     db.execute("update goals set revisit_on = ? where id = ?", [day.isoformat() if day else None, goal_id])
 
 
+# A goal's filters: (goal field, the condition it adds when set, with one ? for the field's value).
+SEGMENT_EXACT = (("segment_company_id", "p.company_id = ?"),
+                 ("segment_tag", "exists (select 1 from json_each(p.tags) where value = ?)"))
+TOUCH_EXACT = (("interaction_kind", "i.kind = ?"), ("interaction_nature", "i.nature = ?"))
+
+
+def _add_exact(goal: dict, filters: tuple[tuple[str, str], ...], where: list[str], params: list) -> None:
+    """Add the condition of each filter whose field the goal sets, with the field's value."""
+    for key, condition in filters:
+        if goal[key]:
+            where.append(condition)
+            params.append(goal[key])
+
+
 def _segment_sql(goal: dict) -> tuple[list[str], list]:
     where, params = ["p.archived_at is null"], []
     for key, column in (("segment_industry", "p.industry"), ("segment_role", "p.role"),
@@ -146,12 +160,7 @@ def _segment_sql(goal: dict) -> tuple[list[str], list]:
         if goal[key]:
             where.append(f"{column} like ?")
             params.append(f"%{goal[key]}%")
-    if goal["segment_company_id"]:
-        where.append("p.company_id = ?")
-        params.append(goal["segment_company_id"])
-    if goal["segment_tag"]:
-        where.append("exists (select 1 from json_each(p.tags) where value = ?)")
-        params.append(goal["segment_tag"])
+    _add_exact(goal, SEGMENT_EXACT, where, params)
     return where, params
 
 
@@ -187,12 +196,7 @@ def progress(db: Database, goal: dict, with_people: bool = True) -> dict:
     else:
         where += ["i.day between ? and ?"]
         params += [goal["start_on"], goal["due_on"]]
-        if goal["interaction_kind"]:
-            where.append("i.kind = ?")
-            params.append(goal["interaction_kind"])
-        if goal["interaction_nature"]:
-            where.append("i.nature = ?")
-            params.append(goal["interaction_nature"])
+        _add_exact(goal, TOUCH_EXACT, where, params)
         base = f"from interactions i join people p on p.id = i.person_id where {' and '.join(where)}"
         if with_people:
             people = rows(db, f"select p.id, p.name, p.stage, {SCORE} as score, count(*) as touches, "
