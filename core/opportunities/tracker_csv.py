@@ -160,6 +160,28 @@ def preview(db: Database, data: bytes, today: date, mapping: dict[str, str] | No
     guessed); it must give a title and a company column."""
     headers, table = read_table(data)
     mapping = dict(mapping) if mapping is not None else guess_mapping(headers)
+    _check_mapping(mapping)
+    index = {h: i for i, h in enumerate(headers)}
+    known = _known_keys(db)  # then the rows of this file already taken too
+    found, problems, already = [], [], 0
+    for line, raw in enumerate(table, start=2):
+        try:
+            record = _row(_values(raw, index, mapping), today)
+        except ValidationError as e:
+            problems.append(f"Line {line}: {e}")
+            continue
+        key = _key(record, today)
+        if key in known:
+            already += 1
+            continue
+        known.add(key)
+        found.append({"line": line, **record})
+    return {"format": detect_format(headers), "headers": headers, "mapping": mapping, "rows": found,
+            "new": len(found), "already": already, "problems": problems}
+
+
+def _check_mapping(mapping: dict[str, str]) -> None:
+    """A mapping names known fields, each at most once, and gives the title and the company."""
     unknown = {f for f in mapping.values() if f not in FIELDS}
     if unknown:
         raise ValidationError(f"There is no field called {', '.join(sorted(unknown))}.")
@@ -170,28 +192,25 @@ def preview(db: Database, data: bytes, today: date, mapping: dict[str, str] | No
     missing = [FIELDS[f] for f in ("title", "company") if f not in chosen]
     if missing:
         raise ValidationError(f"Say which column holds the {' and the '.join(m.lower() for m in missing)}.")
-    index = {h: i for i, h in enumerate(headers)}
-    existing = {(t.casefold(), c.casefold(), link) for t, c, link in db.execute(
+
+
+def _known_keys(db: Database) -> set[tuple[str, str, str]]:
+    """The (title, company, link) of every opportunity on the list, title and company without case."""
+    return {(t.casefold(), c.casefold(), link) for t, c, link in db.execute(
         "select o.title, coalesce(c.name, ''), o.link from opportunities o left join companies c "
         "on c.id = o.company_id")}
-    found, problems, already, seen = [], [], 0, set()
-    for line, raw in enumerate(table, start=2):
-        values = {field: (raw[index[col]] if index.get(col, len(raw)) < len(raw) else "")
-                  for col, field in mapping.items() if field and col in index}
-        try:
-            record = _row(values, today)
-        except ValidationError as e:
-            problems.append(f"Line {line}: {e}")
-            continue
-        key = (record["title"].casefold(), record["company"].casefold(), record.get("link", "") and
-               _clean({"link": record["link"]}, today, partial=True)["link"])
-        if key in existing or key in seen:
-            already += 1
-            continue
-        seen.add(key)
-        found.append({"line": line, **record})
-    return {"format": detect_format(headers), "headers": headers, "mapping": mapping, "rows": found,
-            "new": len(found), "already": already, "problems": problems}
+
+
+def _values(raw: list[str], index: dict[str, int], mapping: dict[str, str]) -> dict[str, str]:
+    """One line's {field: text} by the mapping ('' for a column the line is too short to have)."""
+    return {field: (raw[index[col]] if index.get(col, len(raw)) < len(raw) else "")
+            for col, field in mapping.items() if field and col in index}
+
+
+def _key(record: dict, today: date) -> tuple[str, str, str]:
+    """What makes a row the same opportunity: its title and company without case, and its link as stored."""
+    return (record["title"].casefold(), record["company"].casefold(), record.get("link", "") and
+            _clean({"link": record["link"]}, today, partial=True)["link"])
 
 
 def import_rows(db: Database, data: bytes, today: date, mapping: dict[str, str] | None = None) -> dict:

@@ -363,6 +363,32 @@ def test_one_bad_row_imports_nothing(db, today):
             tracker_csv.preview(db, junk, today)
 
 
+
+def test_a_tracker_preview_counts_a_row_twice_in_the_file_once_and_reads_short_lines(db, today):
+    data = (b"Company,Job Title,URL,List\r\n"
+            b"Globex,Data Engineer,https://globex.example.com/j/1,Applied\r\n"
+            b"GLOBEX,data engineer,https://globex.example.com/j/1,Interview\r\n"  # the same role, other case
+            b"Globex,Data Engineer,https://globex.example.com/j/2,Applied\r\n"  # another posting: another role
+            b"Initech,Analyst\r\n")  # a short line: no link, no stage
+    plan = tracker_csv.preview(db, data, today)
+    assert (plan["new"], plan["already"], plan["problems"]) == (3, 1, [])
+    assert [(r["line"], r["company"], r.get("link", ""), r["stage"]) for r in plan["rows"]] == [
+        (2, "Globex", "https://globex.example.com/j/1", "applied"),
+        (4, "Globex", "https://globex.example.com/j/2", "applied"),
+        (5, "Initech", "", "researching")]
+
+
+def test_a_tracker_mapping_names_known_fields_once_each(db, today):
+    data = b"A,B,C\nData Engineer,Globex,x\n"
+    for mapping, message in (
+            ({"A": "title", "B": "company", "C": "salry"}, "There is no field called salry."),
+            ({"A": "title", "B": "company", "C": "title"}, "Two columns are mapped to Role title: pick one."),
+            ({"A": "title", "B": "", "C": ""}, "Say which column holds the company.")):
+        with pytest.raises(ValidationError) as caught:
+            tracker_csv.preview(db, data, today, mapping)
+        assert str(caught.value) == message
+
+
 def test_the_csv_export_lists_opportunities_with_their_people_and_neutralises_formulas(db, today):
     oid = _opp(db, today, title="=HYPERLINK(\"x\")", notes="@SUM(1)")
     ana = _person(db, "Ana Reyes")
