@@ -342,9 +342,11 @@ def edit_section(opp: dict) -> None:
                 st.rerun()
 
 
-def show_opportunity(opp: dict) -> None:
+def opportunity_header(opp: dict) -> None:
+    """Its name, stage, source, salary and deadline; the way back; the posting; the notes."""
+    salary = opps.salary_text(opp)
     header(esc(name_of(opp)), f"{opps.STAGE_LABELS[opp['stage']]} · {opps.SOURCES.get(opp['source'], '')}"
-           + (f" · {esc(opps.salary_text(opp))}" if opps.salary_text(opp) else "")
+           + (f" · {esc(salary)}" if salary else "")
            + (f" · deadline {opp['deadline']}" if opp["deadline"] else ""))
     show_flash()
     c1, c2 = st.columns([1, 4])
@@ -355,42 +357,63 @@ def show_opportunity(opp: dict) -> None:
         c2.link_button("Open the posting", opp["link"], icon=":material/open_in_new:")
     if opp["notes"]:
         st.markdown(esc(opp["notes"]))
+
+
+def coming_up_section(opp: dict) -> None:
+    due = opps.followups_of(db, opp["id"])
+    st.subheader("Coming up")
+    if not due:
+        st.caption("Nothing scheduled. A deadline, applying (a check-in a week later) or an interview (a "
+                   "thank-you within 24 hours) puts it here and on Today.")
+    for f in due:
+        st.markdown(f"{f['due']} · {esc(f['title'])}")
+
+
+def timeline_text(t: dict) -> str:
+    """One timeline entry in words: a stage move, an interview, or its note."""
+    if t["kind"] == "stage":
+        if t["from_stage"]:
+            return (f"Moved from {opps.STAGE_LABELS.get(t['from_stage'], t['from_stage'])} to "
+                    f"{opps.STAGE_LABELS.get(t['to_stage'], t['to_stage'])}")
+        return f"Added at {opps.STAGE_LABELS.get(t['to_stage'], t['to_stage'])}"
+    if t["kind"] == "interview":
+        return f"Interview with {t['person'] or 'someone'}"
+    return t["note"]
+
+
+def timeline_section(opp: dict) -> None:
+    st.subheader("Timeline")
+    for t in opps.timeline(db, opp["id"]):
+        note = t["note"] if t["kind"] != "person" and t["note"] and t["note"] != "Added" else ""
+        st.markdown(f"{t['day']} · {esc(timeline_text(t))}" + (f" · {esc(note)}" if note else ""))
+
+
+def thank_you_section(opp: dict, linked: list[dict]) -> None:
+    """A thank-you draft for an interviewer, when someone linked is one."""
+    pool = {p["id"]: p["name"] for p in linked if p["role"] == "interviewer"}
+    if not pool:
+        return
+    with st.expander("Interview thank-you draft", icon=":material/mail:"):
+        pid = st.selectbox("To", list(pool), format_func=pool.get, key="opps_thanks_person")
+        written = attempt(lambda: opportunity_draft(db, pid, "interview_thank_you", day, opp["id"]), rerun=False)
+        if written:
+            st.text_area("Thank-you", value=written["body"], height=220, key="opps_thanks_body")
+
+
+def show_opportunity(opp: dict) -> None:
+    opportunity_header(opp)
     linked = opps.people_of(db, opp["id"])
     left, right = st.columns([3, 2], gap="large")
     with left:
         actions_section(opp, linked)
-        due = opps.followups_of(db, opp["id"])
-        st.subheader("Coming up")
-        if not due:
-            st.caption("Nothing scheduled. A deadline, applying (a check-in a week later) or an interview (a "
-                       "thank-you within 24 hours) puts it here and on Today.")
-        for f in due:
-            st.markdown(f"{f['due']} · {esc(f['title'])}")
-        st.subheader("Timeline")
-        for t in opps.timeline(db, opp["id"]):
-            if t["kind"] == "stage":
-                text = (f"Moved from {opps.STAGE_LABELS.get(t['from_stage'], t['from_stage'])} to "
-                        f"{opps.STAGE_LABELS.get(t['to_stage'], t['to_stage'])}" if t["from_stage"]
-                        else f"Added at {opps.STAGE_LABELS.get(t['to_stage'], t['to_stage'])}")
-            elif t["kind"] == "interview":
-                text = f"Interview with {t['person'] or 'someone'}"
-            else:
-                text = t["note"]
-            note = t["note"] if t["kind"] != "person" and t["note"] and t["note"] != "Added" else ""
-            st.markdown(f"{t['day']} · {esc(text)}" + (f" · {esc(note)}" if note else ""))
+        coming_up_section(opp)
+        timeline_section(opp)
         edit_section(opp)
     with right:
         people_section(opp, linked)
         direct = who_section(opp)
         referral_section(opp, linked, direct)
-        if any(p["role"] == "interviewer" for p in linked):
-            with st.expander("Interview thank-you draft", icon=":material/mail:"):
-                pool = {p["id"]: p["name"] for p in linked if p["role"] == "interviewer"}
-                pid = st.selectbox("To", list(pool), format_func=pool.get, key="opps_thanks_person")
-                written = attempt(lambda: opportunity_draft(db, pid, "interview_thank_you", day, opp["id"]),
-                                  rerun=False)
-                if written:
-                    st.text_area("Thank-you", value=written["body"], height=220, key="opps_thanks_body")
+        thank_you_section(opp, linked)
 
 
 raw_id = st.query_params.get("id")

@@ -148,3 +148,31 @@ def test_the_demo_pipeline_shows_the_interviewing_role(app, demo_path):
     at = open_page(app, "opportunities", id=1)
     assert plain(at.title[0].value) == "Analytics Engineer at Northwind Analytics"
     assert "Thank" in plain(shown_text(at))  # the interviewers' thank-yous are coming up
+
+
+def test_an_opportunity_page_shows_its_header_coming_up_timeline_and_a_thank_you_draft(app, db_path, today):
+    db = open_db(db_path)
+    oid = opportunities.add_opportunity(db, today=today, title="Data Engineer", company="Globex",
+                                        link="https://globex.example.com/j/1", salary_min=70000, salary_max=80000,
+                                        salary_currency="EUR", deadline=today + timedelta(days=9),
+                                        notes="Team of five")
+    recruiter = people.add_person(db, name="Rita Recruiter", company="Globex")
+    opportunities.link_person(db, oid, recruiter, "recruiter", today)
+    opportunities.move_stage(db, oid, "applied", today, note="Sent the CV")
+    at = open_page(app, "opportunities", id=oid)
+
+    assert plain(at.title[0].value) == "Data Engineer at Globex"
+    assert at.caption[0].value == "Applied · Other · 70,000–80,000 EUR · deadline " + (
+        today + timedelta(days=9)).isoformat()
+    assert [b.proto.url for b in at.get("link_button")] == ["https://globex.example.com/j/1"]
+    text = plain(shown_text(at))
+    assert "Team of five" in text
+    due = opportunities.followups_of(db, oid)
+    assert due and all(f"{f['due']} · {plain(f['title'])}" in text for f in due)  # the check-in a week after applying
+    assert f"{today.isoformat()} · Moved from Researching to Applied · Sent the CV" in text
+    assert f"{today.isoformat()} · Added at Researching" in text
+    assert not any(e.label == "Interview thank-you draft" for e in at.expander)  # no interviewer linked yet
+
+    opportunities.link_person(db, oid, recruiter, "interviewer", today)
+    at = open_page(app, "opportunities", id=oid)
+    assert "Rita" in at.text_area(key="opps_thanks_body").value
