@@ -16,8 +16,8 @@ import streamlit as st
 
 from core import followups, interactions
 from core.db import open_db
-from core.errors import UserError
-from core.scoring import label
+from core.errors import NotFound, UserError
+from core.scoring import STATUS_LABELS, label
 from core.vocab import CHANNEL_LABELS, CHANNELS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,6 +127,14 @@ def score_label(score: int | None, confidence: str | None = "high", status: str 
     return f"{shown} · {label(score, status, confidence)}"
 
 
+def relationship_bits(person: dict) -> list[str]:
+    """Where a relationship stands, as caption bits: ["82 · thriving", "Warm"]; none when not in touch yet."""
+    if person["score"] is None:
+        return []
+    return [score_label(person["score"], person.get("score_confidence"), person["score_status"]),
+            esc(STATUS_LABELS.get(person["score_status"], person["score_status"]))]
+
+
 def person_link(person_id: int, name: str, key: str | None = None) -> None:
     """A link to a person's page (the name is shown as plain text)."""
     st.page_link(PERSON_PAGE, label=esc(name), query_params={"id": str(person_id)}, icon=":material/person:")
@@ -134,6 +142,52 @@ def person_link(person_id: int, name: str, key: str | None = None) -> None:
 
 def open_person(person_id: int) -> None:
     st.switch_page(PERSON_PAGE, query_params={"id": str(person_id)})
+
+
+def back_to_list() -> None:
+    """From one item's page (?id=N) back to the list it belongs to."""
+    st.query_params.clear()
+    st.rerun()
+
+
+def back_and_link(back: str, key: str, link: str, url: str | None) -> None:
+    """Above one item: the way back to the list and, when it has one, a button to its own web page."""
+    c1, c2 = st.columns([1, 4])
+    if c1.button(back, icon=":material/arrow_back:", key=key):
+        back_to_list()
+    if url:
+        c2.link_button(link, url, icon=":material/open_in_new:")
+
+
+def confirmed(button: str, key: str, sure: str, sure_key: str,
+              unticked: str = "Tick the box to confirm first.") -> bool:
+    """A confirmation box and a button: True when the button is pressed with the box ticked; pressed without
+    it, says so (unticked) and is False."""
+    ticked = st.checkbox(sure, key=sure_key)
+    if not st.button(button, key=key):
+        return False
+    if not ticked:
+        st.error(unticked)
+    return ticked
+
+
+def list_or_item(load: Callable[[int], dict], show_list: Callable[[], None], show_item: Callable[[dict], None],
+                 header_text: tuple[str, str], missing: tuple[str, str], back: tuple[str, str]) -> None:
+    """A page that lists things and shows one when its link says ?id=N: the list without an id, the item
+    load(id) finds, or (a bad or stale id) the header, missing = (message, icon) and back = (label, key)."""
+    raw_id = st.query_params.get("id")
+    if raw_id is None:
+        show_list()
+        return
+    try:
+        shown = load(int(raw_id))
+    except (ValueError, NotFound):
+        header(*header_text)
+        st.error(missing[0], icon=missing[1])
+        if st.button(back[0], icon=":material/arrow_back:", key=back[1]):
+            back_to_list()
+    else:
+        show_item(shown)
 
 
 def followup_actions(db, item: dict, day: date, key: str, done_label: str = "Done",

@@ -5,10 +5,22 @@ from __future__ import annotations
 import streamlit as st
 
 from core import people
-from core.errors import NotFound
 from core.scoring import STATUS_LABELS
 from core.words import plural
-from pages._ui import PERSON_PAGE, attempt, esc, get_db, header, open_person, score_label, show_flash
+from pages._ui import (
+    attempt,
+    back_and_link,
+    confirmed,
+    esc,
+    get_db,
+    header,
+    list_or_item,
+    open_person,
+    person_link,
+    relationship_bits,
+    score_label,
+    show_flash,
+)
 
 CHECKLIST = {"checked_website": "Read their website", "checked_news": "Read recent news about them",
              "checked_social": "Looked at their social media"}
@@ -66,11 +78,6 @@ def show_list() -> None:
         st.rerun()
 
 
-def back_to_list() -> None:
-    st.query_params.clear()
-    st.rerun()
-
-
 def everyone(known: list[dict]) -> None:
     """Everyone you know at a big company, warmest first, as one table: select a row to open the person."""
     st.caption(f"The {SHOWN} warmest of {len(known):,} people above; everyone is in this table (select a row "
@@ -85,46 +92,36 @@ def everyone(known: list[dict]) -> None:
         open_person(known[event.selection.rows[0]]["id"])
 
 
-def show_company(company: dict) -> None:
-    cid = company["id"]
-    header(esc(company["name"]), esc(company["industry"]) or "A company on your list: research it, and see "
-                                                            "who you know there.")
-    show_flash()
-    c1, c2 = st.columns([1, 4])
-    if c1.button("All companies", icon=":material/arrow_back:", key="companies_back"):
-        back_to_list()
-    if company["website"]:
-        c2.link_button("Open their website", company["website"], icon=":material/open_in_new:")
+def who_i_know(cid: int) -> None:
+    """The people you know at the company, warmest first, with where each relationship stands."""
+    st.subheader("Who do I know here?")
+    known = people.company_people(db, cid)
+    if not known:
+        st.caption("No one yet. Add a person with this company on Targets, or meet someone from here at "
+                   "an event.")
+    for p in known[:SHOWN]:
+        person_link(p["id"], p["name"])
+        bits = [esc(p["title"]), f"stage **{p['stage']}**", *relationship_bits(p), esc(p["score_reason"])]
+        st.caption(" · ".join(b for b in bits if b))
+    if len(known) > SHOWN:
+        everyone(known)
 
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        st.subheader("Who do I know here?")
-        known = people.company_people(db, cid)
-        if not known:
-            st.caption("No one yet. Add a person with this company on Targets, or meet someone from here at "
-                       "an event.")
-        for p in known[:SHOWN]:
-            st.page_link(PERSON_PAGE, label=esc(p["name"]), query_params={"id": str(p["id"])},
-                         icon=":material/person:")
-            bits = [esc(p["title"]), f"stage **{p['stage']}**"]
-            if p["score"] is not None:
-                bits += [score_label(p["score"], p.get("score_confidence"), p["score_status"]),
-                         esc(STATUS_LABELS.get(p["score_status"], p["score_status"]))]
-            st.caption(" · ".join(b for b in [*bits, esc(p["score_reason"])] if b))
-        if len(known) > SHOWN:
-            everyone(known)
-    with right:
-        st.subheader("Research checklist")
-        with st.form("companies_checklist"):
-            checks = {key: st.checkbox(label, value=bool(company[key]), key=f"companies_{key}")
-                      for key, label in CHECKLIST.items()}
-            if st.form_submit_button("Save checklist"):
-                attempt(lambda: people.update_company(db, cid, **checks), "Checklist saved.")
-        for key, (label, kind) in people.COMPANY_FIELDS.items():
-            if kind == "long":
-                st.markdown(f"**{label}**")
-                st.markdown(esc(company[key]) if company[key] else "_Nothing yet._")
 
+def research(company: dict) -> None:
+    """The research checklist, and what you know about the company (its long fields)."""
+    st.subheader("Research checklist")
+    with st.form("companies_checklist"):
+        checks = {key: st.checkbox(label, value=bool(company[key]), key=f"companies_{key}")
+                  for key, label in CHECKLIST.items()}
+        if st.form_submit_button("Save checklist"):
+            attempt(lambda: people.update_company(db, company["id"], **checks), "Checklist saved.")
+    for key, (label, kind) in people.COMPANY_FIELDS.items():
+        if kind == "long":
+            st.markdown(f"**{label}**")
+            st.markdown(esc(company[key]) if company[key] else "_Nothing yet._")
+
+
+def edit_company(company: dict) -> None:
     with st.expander("Edit the company", icon=":material/edit:"), st.form("companies_edit"):
         values = {}
         for key, (label, kind) in people.COMPANY_FIELDS.items():
@@ -133,12 +130,16 @@ def show_company(company: dict) -> None:
             else:
                 values[key] = st.text_input(label, value=company[key], key=f"companies_edit_{key}")
         if st.form_submit_button("Save changes", type="primary"):
-            changed = attempt(lambda: people.update_company(db, cid, **values), rerun=False)
+            changed = attempt(lambda: people.update_company(db, company["id"], **values), rerun=False)
             if changed is not None:
                 st.session_state["_flash"] = "Saved." + (
                     f" Its industry now applies to {plural(changed, 'person')} who had none." if changed else "")
                 st.rerun()
 
+
+def merge_company(company: dict) -> None:
+    """Merge a duplicate into this company (its people move here), after a confirmation."""
+    cid = company["id"]
     with st.expander("Merge with a duplicate company", icon=":material/merge:"):
         others = {i: name for i, name in people.company_choices(db) if i != cid}
         if not others:
@@ -146,26 +147,28 @@ def show_company(company: dict) -> None:
             return
         other = st.selectbox("The duplicate (it goes; its people move here)", list(others),
                              format_func=others.get, key="companies_merge_other")
-        sure = st.checkbox("Yes, they are the same company: merge them", key="companies_merge_sure")
-        if st.button("Merge into this one", key="companies_merge_go"):
-            if not sure:
-                st.error("Tick the box to confirm the merge first.")
-            else:
-                attempt(lambda: people.merge_companies(db, cid, other),
-                        f"Merged {esc(others[other])} into {esc(company['name'])}.")
+        if confirmed("Merge into this one", "companies_merge_go", "Yes, they are the same company: merge them",
+                     "companies_merge_sure", "Tick the box to confirm the merge first."):
+            attempt(lambda: people.merge_companies(db, cid, other),
+                    f"Merged {esc(others[other])} into {esc(company['name'])}.")
 
 
-raw_id = st.query_params.get("id")
-if raw_id is None:
-    show_list()
-else:
-    try:
-        shown = people.get_company(db, int(raw_id))
-    except (ValueError, NotFound):
-        header("Companies", "The companies where your targets work.")
-        st.error("There is no such company: it may have been merged or the link is wrong.",
-                 icon=":material/domain_disabled:")
-        if st.button("All companies", icon=":material/arrow_back:", key="companies_back"):
-            back_to_list()
-    else:
-        show_company(shown)
+def show_company(company: dict) -> None:
+    header(esc(company["name"]), esc(company["industry"]) or "A company on your list: research it, and see "
+                                                            "who you know there.")
+    show_flash()
+    back_and_link("All companies", "companies_back", "Open their website", company["website"])
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        who_i_know(company["id"])
+    with right:
+        research(company)
+    edit_company(company)
+    merge_company(company)
+
+
+list_or_item(lambda cid: people.get_company(db, cid), show_list, show_company,
+             header_text=("Companies", "The companies where your targets work."),
+             missing=("There is no such company: it may have been merged or the link is wrong.",
+                      ":material/domain_disabled:"),
+             back=("All companies", "companies_back"))

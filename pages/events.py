@@ -7,17 +7,23 @@ from datetime import date
 import streamlit as st
 
 from core import events, people, settings
-from core.errors import NotFound
-from core.scoring import STATUS_LABELS
 from core.words import plural
-from pages._ui import PERSON_PAGE, attempt, esc, get_db, header, score_label, show_flash, today
+from pages._ui import (
+    attempt,
+    back_and_link,
+    back_to_list,
+    confirmed,
+    esc,
+    get_db,
+    header,
+    list_or_item,
+    person_link,
+    relationship_bits,
+    show_flash,
+    today,
+)
 
 db = get_db()
-
-
-def back_to_list() -> None:
-    st.query_params.clear()
-    st.rerun()
 
 
 def log_event_form(expanded: bool) -> None:
@@ -124,44 +130,23 @@ def correct_person_met(eid: int, person: dict) -> None:
                         f"Removed {esc(name)} from this event; they are still on your list.")
 
 
-def show_event(event: dict) -> None:
-    eid = event["id"]
-    when = date.fromisoformat(event["day"])
-    header(esc(event["name"]), f"{when:%A %d %B %Y}" + (f" · {esc(event['place'])}" if event["place"] else ""))
-    show_flash()
-    c1, c2 = st.columns([1, 4])
-    if c1.button("All events", icon=":material/arrow_back:", key="events_back"):
-        back_to_list()
-    if event["url"]:
-        c2.link_button("Event page", event["url"], icon=":material/open_in_new:")
+def met_here(eid: int) -> None:
+    """Who was met at the event, where each relationship stands now, the note, and the corrections."""
+    st.subheader("Who I met, and where each relationship stands now")
+    met = events.people_met(db, eid)
+    if not met:
+        st.caption("No one yet. Add each person right after you talk: a name and one note is enough.")
+    for p in met:
+        person_link(p["id"], p["name"])
+        where = " at ".join(esc(x) for x in (p["title"], p["company"]) if x)
+        bits = [where, f"stage **{p['stage']}**", *(relationship_bits(p) or ["not in touch yet"])]
+        st.caption(" · ".join(b for b in bits if b))
+        if p["note"]:
+            st.caption("Note: " + esc(p["note"]))
+        correct_person_met(eid, p)
 
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        add_people_met(event)
-        st.subheader("Who I met, and where each relationship stands now")
-        met = events.people_met(db, eid)
-        if not met:
-            st.caption("No one yet. Add each person right after you talk: a name and one note is enough.")
-        for p in met:
-            st.page_link(PERSON_PAGE, label=esc(p["name"]), query_params={"id": str(p["id"])},
-                         icon=":material/person:")
-            where = " at ".join(esc(x) for x in (p["title"], p["company"]) if x)
-            bits = [where, f"stage **{p['stage']}**"]
-            if p["score"] is not None:
-                bits += [score_label(p["score"], p.get("score_confidence"), p["score_status"]),
-                         esc(STATUS_LABELS.get(p["score_status"], p["score_status"]))]
-            else:
-                bits.append("not in touch yet")
-            st.caption(" · ".join(b for b in bits if b))
-            if p["note"]:
-                st.caption("Note: " + esc(p["note"]))
-            correct_person_met(eid, p)
-    with right:
-        for title, text in (("Research", event["research"]), ("Elevator pitch", event["pitch"]),
-                            ("Notes", event["notes"])):
-            st.markdown(f"**{title}**")
-            st.markdown(esc(text) if text else "_Nothing yet._")
 
+def edit_event(event: dict, when: date) -> None:
     with st.expander("Edit the event", icon=":material/edit:"), st.form("events_edit"):
         c1, c2 = st.columns(2)
         values = {
@@ -174,29 +159,39 @@ def show_event(event: dict) -> None:
             "notes": st.text_area("Notes", value=event["notes"], key="events_edit_notes"),
         }
         if st.form_submit_button("Save changes", type="primary"):
-            attempt(lambda: events.update_event(db, eid, **values), "Saved.")
+            attempt(lambda: events.update_event(db, event["id"], **values), "Saved.")
+
+
+def delete_event(eid: int) -> None:
+    """Delete the event after a confirmation; the people met stay on the list."""
     with st.expander("Delete the event", icon=":material/delete:"):
         st.caption("The people you met stay on your list with their interactions; only the event goes.")
-        sure = st.checkbox("Yes, delete this event", key="events_delete_sure")
-        if st.button("Delete", key="events_delete"):
-            if not sure:
-                st.error("Tick the box to confirm first.")
-            elif attempt(lambda: events.delete_event(db, eid) or True, rerun=False):
-                st.session_state["_flash"] = "Deleted the event."
-                back_to_list()
-
-
-raw_id = st.query_params.get("id")
-if raw_id is None:
-    show_list()
-else:
-    try:
-        shown = events.get_event(db, int(raw_id))
-    except (ValueError, NotFound):
-        header("Events", "Meetups, conferences and talks, and the people you met there.")
-        st.error("There is no such event: it may have been deleted or the link is wrong.",
-                 icon=":material/event_busy:")
-        if st.button("All events", icon=":material/arrow_back:", key="events_back"):
+        if confirmed("Delete", "events_delete", "Yes, delete this event", "events_delete_sure") and \
+                attempt(lambda: events.delete_event(db, eid) or True, rerun=False):
+            st.session_state["_flash"] = "Deleted the event."
             back_to_list()
-    else:
-        show_event(shown)
+
+
+def show_event(event: dict) -> None:
+    when = date.fromisoformat(event["day"])
+    header(esc(event["name"]), f"{when:%A %d %B %Y}" + (f" · {esc(event['place'])}" if event["place"] else ""))
+    show_flash()
+    back_and_link("All events", "events_back", "Event page", event["url"])
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        add_people_met(event)
+        met_here(event["id"])
+    with right:
+        for title, text in (("Research", event["research"]), ("Elevator pitch", event["pitch"]),
+                            ("Notes", event["notes"])):
+            st.markdown(f"**{title}**")
+            st.markdown(esc(text) if text else "_Nothing yet._")
+    edit_event(event, when)
+    delete_event(event["id"])
+
+
+list_or_item(lambda eid: events.get_event(db, eid), show_list, show_event,
+             header_text=("Events", "Meetups, conferences and talks, and the people you met there."),
+             missing=("There is no such event: it may have been deleted or the link is wrong.",
+                      ":material/event_busy:"),
+             back=("All events", "events_back"))

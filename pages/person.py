@@ -24,7 +24,18 @@ from core.vocab import (
     takes_reply_mark,
 )
 from core.words import plural
-from pages._ui import attempt, esc, followup_actions, get_db, header, open_person, score_label, show_flash, today
+from pages._ui import (
+    attempt,
+    confirmed,
+    esc,
+    followup_actions,
+    get_db,
+    header,
+    open_person,
+    score_label,
+    show_flash,
+    today,
+)
 
 PURPOSES = {
     "introduction": "Introduce myself", "info_interview": "Ask for an informational interview",
@@ -350,11 +361,8 @@ def more_actions() -> None:
         other = st.selectbox("The other record", list(labels), format_func=labels.get, key="person_merge_other")
         keep_this = st.radio("Keep", ["this", "other"], horizontal=True, key="person_merge_keep",
                              format_func=lambda k: "this record" if k == "this" else "the other record")
-        sure = st.checkbox("Yes, they are the same person: merge them", key="person_merge_sure")
-        if st.button("Merge", key="person_merge_go"):
-            if not sure:
-                st.error("Tick the box to confirm the merge first.")
-                return
+        if confirmed("Merge", "person_merge_go", "Yes, they are the same person: merge them", "person_merge_sure",
+                     "Tick the box to confirm the merge first."):
             keep, drop = (pid, other) if keep_this == "this" else (other, pid)
             if attempt(lambda: people.merge_people(db, keep, drop, today()), rerun=False) is not None:
                 st.session_state["_flash"] = "Merged the two records."

@@ -143,6 +143,15 @@ def test_an_unknown_event_id_says_so(app, db_path):
     assert "There is no such event" in at.error[0].value
 
 
+def test_from_an_unknown_event_id_the_button_goes_back_to_the_list(app, db_path):
+    at = open_page(app, "events", id="42")
+
+    at.button(key="events_back").click().run()
+
+    assert at.title[0].value == "Events"
+    assert not at.error
+
+
 def test_html_in_event_text_is_shown_literally(app, db_path, today):
     db = open_db(db_path)
     evil = "<b>bold</b> <script>x</script>"

@@ -228,6 +228,18 @@ def test_merging_another_record_into_this_one(app, ana, db_path, today):
     assert at.success[0].value == "Merged the two records."
 
 
+def test_merge_without_the_confirmation_says_so_and_merges_nothing(app, ana, db_path):
+    db = open_db(db_path)
+    dup = people.add_person(db, name="Ana R.")
+    at = open_page(app, "person", id=ana)
+
+    at.text_input(key="person_merge_q").input("Ana R.").run()
+    at.button(key="person_merge_go").click().run()
+
+    assert at.error[0].value == "Tick the box to confirm the merge first."
+    assert sorted(p["id"] for p in people.list_people(db, include_archived=True)[0]) == sorted([ana, dup])
+
+
 def test_html_in_a_persons_text_is_shown_literally(app, db_path, today):
     db = open_db(db_path)
     evil = "<b>bold</b> <script>x</script>"
