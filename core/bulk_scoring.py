@@ -27,6 +27,7 @@ from itertools import compress
 import numpy as np
 from sqlite_utils import Database
 
+from core import days as day_numbers
 from core import scoring
 from core.db import chunks, evidence_sql
 from core.scoring import PARAMS, STATUS_CODES, Touch, reason_sentences
@@ -38,9 +39,7 @@ ODD = 3  # a direction or kind score() would treat by its name: leave that perso
 THANKS, INFO, ODD_TAGS = 1, 2, 4  # tag bits: thank_you, informational_interview, unreadable tags
 CONVERSATION = 8
 NO_TOUCH = (None, "not_in_touch", "low", "Not in touch yet.", None)
-# julianday('0001-01-01') is 1721425.5: a date's integer julian day is its ordinal plus this.
-JULIAN_OFFSET = 1721424
-SHIFT_PERSON, SHIFT_DAY = 32, 10
+SHIFT_PERSON, SHIFT_DAY = 32, 10  # the packed evidence: person << 32 | the evidence column (its day << 10)
 
 
 def score_logs(logs: Mapping[int, Iterable[Touch]], cadences: Mapping[int, int], today: date
@@ -77,7 +76,8 @@ def fetch_evidence(db: Database, person_ids: Sequence[int] | None = None) -> np.
     """Every touch (of these people, or of everyone) as one packed integer, read in a single pass.
 
     person_id << 32 | the touch's `evidence` column (see core.db.evidence_sql; computed here should a
-    row lack it). Joining the integers into one text that numpy parses spares a Python object per row.
+    row lack it), whose day evidence_days() reads. Joining the integers into one text that numpy parses
+    spares a Python object per row.
     In id order, so each person's touches come in the order they were logged (reply inference needs it).
     """
     code = f"(person_id << {SHIFT_PERSON}) | coalesce(evidence, {evidence_sql()})"
@@ -92,6 +92,12 @@ def fetch_evidence(db: Database, person_ids: Sequence[int] | None = None) -> np.
                                chunk).fetchone()[0])
              for chunk in chunks(ids)]
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def evidence_days(packed: np.ndarray) -> np.ndarray:
+    """The day of each packed touch (fetch_evidence) as its number (core.days: the ordinal); 0 for a day
+    SQLite could not read. The one place the column's julian day is read."""
+    return day_numbers.from_julian((packed >> SHIFT_DAY) & ((1 << (SHIFT_PERSON - SHIFT_DAY)) - 1))
 
 
 def _parse(joined: str | None) -> np.ndarray:
@@ -109,7 +115,7 @@ def score_people(db: Database, today: date, person_ids: Sequence[int], cadences:
     one pass instead of looking the people up.
     """
     idx, day, *codes = _evidence(db, person_ids, everyone)
-    results, fallback = score_arrays(idx, _julian(today) - day, *codes, cadences)
+    results, fallback = score_arrays(idx, day_numbers.number(today) - day, *codes, cadences)
     return results, [int(i) for i in np.flatnonzero(fallback)]
 
 
@@ -123,7 +129,7 @@ def values_on(db: Database, days: Sequence[date], person_ids: Sequence[int], cad
     idx, day, *codes = _evidence(db, person_ids, everyone)
     out: dict[date, list[int | None]] = {}
     for when in days:
-        values, fallback = score_arrays(idx, _julian(when) - day, *codes, cadences, reasons=False)
+        values, fallback = score_arrays(idx, day_numbers.number(when) - day, *codes, cadences, reasons=False)
         hard = np.flatnonzero(fallback).tolist()
         if hard:
             touches = touches_of(db, [person_ids[i] for i in hard])
@@ -151,12 +157,9 @@ def touches_of(db: Database, person_ids: Sequence[int]) -> dict[int, list[Touch]
     return touches
 
 
-def _julian(day: date) -> int:
-    return day.toordinal() + JULIAN_OFFSET
-
-
 def _evidence(db: Database, person_ids: Sequence[int], everyone: bool) -> tuple[np.ndarray, ...]:
-    """The touches of these people as arrays: person position, julian day, direction, kind, reply, tags."""
+    """The touches of these people as arrays: person position, day number (core.days), direction, kind, reply,
+    tags."""
     ids = np.asarray(person_ids, dtype=np.int64)
     packed = fetch_evidence(db, None if everyone else person_ids)
     pid = packed >> SHIFT_PERSON
@@ -177,9 +180,9 @@ def _evidence(db: Database, person_ids: Sequence[int], everyone: bool) -> tuple[
         where = np.minimum(where, max(len(ids) - 1, 0))
         known = (sorted_ids[where] == pid) if len(ids) else np.zeros(len(pid), dtype=bool)
         packed, idx = packed[known], order[where[known]]
-    day = (packed >> SHIFT_DAY) & ((1 << (SHIFT_PERSON - SHIFT_DAY)) - 1)
+    day = evidence_days(packed)
     tags = packed & 15  # THANKS | INFO | ODD_TAGS | CONVERSATION
-    tags[day == 0] |= ODD_TAGS  # a day julianday() could not read: score() will say what is wrong
+    tags[day == 0] |= ODD_TAGS  # a day SQLite could not read: score() will say what is wrong
     return idx, day, (packed >> 8) & 3, (packed >> 6) & 3, (packed >> 4) & 3, tags
 
 

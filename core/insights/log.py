@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import numpy as np
 from sqlite_utils import Database
 
-from core.bulk_scoring import JULIAN_OFFSET, SHIFT_DAY, SHIFT_PERSON, THANKS, fetch_evidence
+from core.bulk_scoring import SHIFT_PERSON, THANKS, evidence_days, fetch_evidence
+from core.days import DAY_NUMBER_SQL
 from core.db import chunks, data_version, evidence_sql, scalar
 from core.settings import get_cadences
 from core.vocab import CHANNELS
@@ -25,7 +26,7 @@ TIER_ORDER = {"active": 0, "core": 1, "network": 2, "acquaintance": 3, "archived
 
 # --- The audit in bulk: the same facts from compact columns, with numpy ----------------------------
 
-DAY_NUMBER = "cast(julianday({}) - 1721424.5 as integer)"  # date.toordinal() of a day column
+DAY_NUMBER = DAY_NUMBER_SQL  # the day number (core.days: date.toordinal()) of a day column, in SQL
 # The audit's touch code (Log.touch_code): direction in bits 0-1 (ME, THEM, else 0), kind in bits 2-3
 # (ASK, GIVE, NEUTRAL, else 0), 16 for a thank-you, 32 when they replied.
 ME, THEM = 1, 2
@@ -124,17 +125,12 @@ def read_log(db: Database, today: date, since: date | None = None) -> Log:
                               f"(minutes << 4) | ({channel})"],
                          "from interactions not indexed where day >= ?", [since.isoformat()])
     packed, extra = found[:, 1], found[:, 2]
-    pid, day = packed >> SHIFT_PERSON, _ordinal(packed)
+    pid, day = packed >> SHIFT_PERSON, evidence_days(packed)
     order = np.lexsort((found[:, 0], day, pid))
     everything = fetch_evidence(db)
-    return Log(today=today, since=since, all_pid=everything >> SHIFT_PERSON, all_day=_ordinal(everything),
+    return Log(today=today, since=since, all_pid=everything >> SHIFT_PERSON, all_day=evidence_days(everything),
                all_bits=everything & 1023, id=found[order, 0], pid=pid[order], day=day[order],
                bits=packed[order] & 1023, minutes=extra[order] >> 4, channel=extra[order] & 15)
-
-
-def _ordinal(packed: np.ndarray) -> np.ndarray:
-    julian = (packed >> SHIFT_DAY) & ((1 << (SHIFT_PERSON - SHIFT_DAY)) - 1)
-    return np.where(julian > 0, julian - JULIAN_OFFSET, 0)
 
 
 def _log_for(db: Database, today: date, since: date, log: Log | None) -> Log:
