@@ -7,7 +7,7 @@ import streamlit as st
 from core import settings
 from core.capture import plan as capture
 from core.errors import UserError
-from pages._ui import attempt, esc, is_hosted
+from pages._ui import attempt, esc, is_hosted, plan_headline
 
 MAIL_TYPES = ["mbox", "eml", "zip", "mbx"]
 HELP = {
@@ -53,13 +53,9 @@ def _make_plan(db, day, kind: str, uploads, path: str, mine: list[str] | None, k
 
 
 def _show(plan: capture.CapturePlan) -> None:
-    st.markdown(f"**{esc(plan.describe())}**")
     s = plan.summary()
-    cols = st.columns(4)
-    cols[0].metric("Touches to log", f"{s['touches']:,}")
-    cols[1].metric("People", f"{s['people']:,}")
-    cols[2].metric("Skipped", f"{s['skipped']:,}")
-    cols[3].metric("Imported before", f"{s['already']:,}")
+    plan_headline(plan.describe(), {"Touches to log": s["touches"], "People": s["people"], "Skipped": s["skipped"],
+                                    "Imported before": s["already"]})
     st.caption("Your addresses: " + esc(", ".join(plan.my_addresses) or "none (type them above)"))
     if plan.touches:
         st.caption("Matched to whom (most touches first)")

@@ -93,6 +93,15 @@ def header(title: str, explanation: str) -> None:
     st.caption(explanation)
 
 
+def start_page(title: str, explanation: str) -> tuple[Any, date]:
+    """A page's opening: its database and today's date, then its title, explanation and the last action's
+    message. Returns (db, today)."""
+    db, day = get_db(), today()
+    header(title, explanation)
+    show_flash()
+    return db, day
+
+
 def attempt(action: Callable[[], Any], success: str | None = None, rerun: bool = True) -> Any:
     """Run a core action; show a UserError as an error (nothing was changed), else report success.
 
@@ -115,6 +124,13 @@ def show_flash() -> None:
     message = st.session_state.pop("_flash", None)
     if message:
         st.success(message, icon=":material/check_circle:")
+
+
+def plan_headline(description: str, counts: dict[str, int], helps: dict[str, str] | None = None) -> None:
+    """An import preview's one-line description, then its counts side by side (label -> count, with help)."""
+    st.markdown(f"**{esc(description)}**")
+    for column, (name, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
+        column.metric(name, f"{count:,}", help=(helps or {}).get(name))
 
 
 def score_label(score: int | None, confidence: str | None = "high", status: str | None = None) -> str:

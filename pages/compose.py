@@ -7,18 +7,14 @@ import streamlit as st
 from core import composer, people, relationships
 from core.errors import UserError
 from core.vocab import CHANNEL_LABELS, CHANNELS
-from pages._ui import attempt, esc, get_db, header, show_flash, today
+from pages._ui import attempt, esc, start_page
 
 MAX_OPTIONS = 2000  # above this many people the picker searches instead of listing everyone
 SHOWN = 50  # the matches a search lists; how many more there are is said below the box
 KEYS_TO_RESET = ("compose_loaded_for", "compose_draft_id")
 
-db = get_db()
-day = today()
-
-header("Compose", "Write a short, personal message in the article's structure: Rapport drafts it from what you "
-       "know about the person and checks it as you edit.")
-show_flash()
+db, day = start_page("Compose", "Write a short, personal message in the article's structure: Rapport drafts it "
+                     "from what you know about the person and checks it as you edit.")
 
 # Changes asked for by the previous run (loading a draft, swapping the two people of an introduction)
 # are applied here, before the widgets they concern exist.

@@ -14,7 +14,7 @@ from core.errors import UserError
 from core.opportunities import opportunities_csv
 from core.words import plural
 from pages import _capture, _replication
-from pages._ui import attempt, esc, get_db, header, is_hosted, show_flash, today
+from pages._ui import attempt, esc, get_db, header, is_hosted, plan_headline, show_flash, today
 
 db = get_db()
 day = today()
@@ -88,14 +88,10 @@ def make_plan(kind: str, data: bytes, extra: bytes | None, mapping: dict | None,
 
 
 def show_plan(plan: importers.ImportPlan) -> None:
-    st.markdown(f"**{esc(plan.describe())}**")
     s = plan.summary()
-    cols = st.columns(4)
-    cols[0].metric("To add", f"{s['added']:,}")
-    cols[1].metric("To update", f"{s['updated']:,}")
-    cols[2].metric("Skipped", f"{s['skipped']:,}")
-    cols[3].metric("Touches to log", f"{s['interactions']:,}",
-                   help="LinkedIn message exchanges and connection requests, logged as interactions")
+    plan_headline(plan.describe(), {"To add": s["added"], "To update": s["updated"], "Skipped": s["skipped"],
+                                    "Touches to log": s["interactions"]},
+                  {"Touches to log": "LinkedIn message exchanges and connection requests, logged as interactions"})
     if plan.skip:
         reasons = Counter(x["reason"] for x in plan.skip)
         st.caption("Skipped: " + "; ".join(f"{n:,} × {esc(r)}" for r, n in reasons.most_common(5)))

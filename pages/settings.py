@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import roles, settings
 from core.vocab import DEFAULT_CADENCE
-from pages._ui import attempt, esc, get_db, header, show_flash, today
+from pages._ui import attempt, esc, start_page
 
 LONG_FIELDS = {"pitch", "value_proposition", "signature"}
 HELP = {
@@ -23,12 +23,8 @@ TIER_HELP = {
     "acquaintance": "People you met once and want to keep in view.",
 }
 
-db = get_db()
-day = today()
-
-header("Settings", "About you and how you want to network: the composer uses your profile, Today measures your "
-       "week against your budget, and check-ins follow the cadence of each tier.")
-show_flash()
+db, day = start_page("Settings", "About you and how you want to network: the composer uses your profile, Today "
+                     "measures your week against your budget, and check-ins follow the cadence of each tier.")
 
 
 def profile_form() -> None:

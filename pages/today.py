@@ -11,16 +11,12 @@ from core import today as daily
 from core.demo import generate_demo
 from core.settings import describe_budget, profile_prompt_due, save_first_run_profile, skip_profile_prompt
 from core.words import plural
-from pages._ui import attempt, esc, followup_actions, get_db, header, person_link, show_flash, today
+from pages._ui import attempt, esc, followup_actions, person_link, start_page
 
 SHOWN = 10  # rows per section: Today is a short list, the board holds the rest
 
-db = get_db()
-day = today()
-
-header("Today", "What to do today to keep your network warm: thank people, follow up, mark the dates, and "
-       "notice what went well.")
-show_flash()
+db, day = start_page("Today", "What to do today to keep your network warm: thank people, follow up, mark the "
+                     "dates, and notice what went well.")
 
 
 def first_run() -> None:
@@ -150,36 +146,43 @@ def week_panel() -> None:
     st.caption("Change the weekly budget on Settings.")
 
 
+def section(title: str, items: list[dict], empty: str) -> list[dict]:
+    """A panel's heading, with the caption saying why it is empty when it is; returns its items."""
+    st.subheader(title)
+    if not items:
+        st.caption(empty)
+    return items
+
+
+def goal_card(g: dict) -> None:
+    """A goal due a look: its progress, why it is here, and marking it revisited."""
+    with st.container(border=True):
+        st.markdown(f"**{esc(g['title'])}**")
+        p = g["progress"]
+        st.progress(p["fraction"], text=f"{p['current']} of {p['target']}")
+        why = f"past its due date ({g['due_on']})" if g["days_left"] < 0 else f"revisit date {g['revisit_on']}"
+        st.caption(esc(f"{g['summary']} · {why}"))
+        row = st.container(horizontal=True)
+        if row.button("Revisited: next look in 2 weeks", key=f"today_goal_revisited_{g['id']}",
+                      icon=":material/event_repeat:"):
+            attempt(lambda gid=g["id"]: goals.mark_revisited(db, gid, day + timedelta(days=goals.REVISIT_DAYS)),
+                    f"Goal revisited: {esc(g['title'])}.")
+        row.page_link("pages/goals.py", label="Edit on Goals", icon=":material/flag:")
+
+
 def goals_panel() -> None:
-    st.subheader("Goals to revisit")
-    due_goals = goals.revisit_due(db, day)
-    if not due_goals:
-        st.caption("No goal needs a look today. Set a revisit date on Goals and it comes back here.")
-        return
-    for g in due_goals[:SHOWN]:
-        with st.container(border=True):
-            st.markdown(f"**{esc(g['title'])}**")
-            p = g["progress"]
-            st.progress(p["fraction"], text=f"{p['current']} of {p['target']}")
-            why = f"past its due date ({g['due_on']})" if g["days_left"] < 0 else f"revisit date {g['revisit_on']}"
-            st.caption(esc(f"{g['summary']} · {why}"))
-            row = st.container(horizontal=True)
-            if row.button("Revisited: next look in 2 weeks", key=f"today_goal_revisited_{g['id']}",
-                          icon=":material/event_repeat:"):
-                attempt(lambda gid=g["id"]: goals.mark_revisited(db, gid, day + timedelta(days=goals.REVISIT_DAYS)),
-                        f"Goal revisited: {esc(g['title'])}.")
-            row.page_link("pages/goals.py", label="Edit on Goals", icon=":material/flag:")
+    for g in section("Goals to revisit", goals.revisit_due(db, day),
+                     "No goal needs a look today. Set a revisit date on Goals and it comes back here.")[:SHOWN]:
+        goal_card(g)
+
+
+VICTORY_ICONS = {"conversation": "💬", "stage": "⬆️", "give": "🎁", "thanks": "🙏"}
 
 
 def victories_panel() -> None:
-    st.subheader("Small victories this week")
-    wins = daily.victories(db, day)
-    if not wins:
-        st.caption("None yet this week. One message to someone you have not spoken to in a while is a win.")
-        return
-    icons = {"conversation": "💬", "stage": "⬆️", "give": "🎁", "thanks": "🙏"}
-    for w in wins:
-        st.markdown(f"{icons[w['kind']]} {esc(w['text'])} · {esc(w['day'])}")
+    for w in section("Small victories this week", daily.victories(db, day),
+                     "None yet this week. One message to someone you have not spoken to in a while is a win."):
+        st.markdown(f"{VICTORY_ICONS[w['kind']]} {esc(w['text'])} · {esc(w['day'])}")
 
 
 if daily.is_first_run(db):

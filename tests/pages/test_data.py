@@ -58,6 +58,9 @@ def test_a_linkedin_upload_previews_then_imports_on_confirm(app, db_path):
                for m in at.markdown)
     preview = table(at, "action")
     assert list(preview["action"]) == ["add", "add", "skip"]
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("To add", "2"), ("To update", "0"), ("Skipped", "1"), ("Touches to log", "2")]
+    assert at.metric[3].help.startswith("LinkedIn message exchanges")
     assert "hidden profile (no name, only a date)" in list(preview["detail"])
     assert names(db_path) == []  # nothing written by the preview
     at.button(key="data_confirm").click().run()
