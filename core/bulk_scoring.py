@@ -19,7 +19,8 @@ score() itself.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from itertools import compress
@@ -30,7 +31,7 @@ from sqlite_utils import Database
 from core import days as day_numbers
 from core import scoring
 from core.db import chunks, evidence_sql
-from core.scoring import PARAMS, STATUS_CODES, Touch, reason_sentences
+from core.scoring import PARAMS, RECENCY_STEPS, STATUS_CODES, WORST_CODES, Touch, reason_sentences
 from core.vocab import is_conversation
 
 DIRECTIONS = {"me": 0, "them": 1, "unknown": 2}  # score() sorts these names: me < them < unknown
@@ -40,36 +41,6 @@ THANKS, INFO, ODD_TAGS = 1, 2, 4  # tag bits: thank_you, informational_interview
 CONVERSATION = 8
 NO_TOUCH = (None, "not_in_touch", "low", "Not in touch yet.", None)
 SHIFT_PERSON, SHIFT_DAY = 32, 10  # the packed evidence: person << 32 | the evidence column (its day << 10)
-
-
-def score_logs(logs: Mapping[int, Iterable[Touch]], cadences: Mapping[int, int], today: date
-               ) -> dict[int, tuple]:
-    """Score many people from their touches; returns person -> (value, status, confidence, reason, days_since).
-
-    Each person's touches in log order. The same as calling score_log(touches, cadences[person], today) for each.
-    """
-    ids = list(logs)
-    lists = [list(logs[p]) for p in ids]
-    idx, age, dirc, kindc, respc, tags = [], [], [], [], [], []
-    for i, touches in enumerate(lists):
-        for t in touches:
-            idx.append(i)
-            age.append((today - t.day).days)
-            dirc.append(DIRECTIONS.get(t.direction, ODD))
-            kindc.append(KINDS.get(t.kind, ODD))
-            respc.append(1 if t.responded is True else 2 if t.responded is False else 0)
-            tags.append(THANKS * ("thank_you" in t.tags) + INFO * ("informational_interview" in t.tags)
-                        + CONVERSATION * bool(t.conversation))
-    arrays = [np.array(a, dtype=np.int64) for a in (idx, age, dirc, kindc, respc, tags)]
-    results, fallback = score_arrays(*arrays, [cadences[p] for p in ids])
-    out = {}
-    for i, pid in enumerate(ids):
-        if fallback[i]:
-            s = scoring.score_log(lists[i], cadences[pid], today)
-            out[pid] = (s.value, s.status, s.confidence, s.reason, s.days_since)
-        else:
-            out[pid] = results[i]
-    return out
 
 
 def fetch_evidence(db: Database, person_ids: Sequence[int] | None = None) -> np.ndarray:
@@ -289,7 +260,7 @@ def _shrink(n: np.ndarray, raw: np.ndarray, k: float) -> np.ndarray:
 
 def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.ndarray, respc: np.ndarray,
                  tags: np.ndarray, cadences: Sequence[int], reasons: bool = True) -> tuple[list, np.ndarray]:
-    """Score people from one array per touch attribute.
+    """Score people from one array per touch attribute, in score()'s steps (SCORING.md §4), for everyone at once.
 
     :param idx: the person each touch belongs to, as a position in `cadences`
     :param age: days from the touch to today (touches in the future are ignored, as score() does)
@@ -301,23 +272,82 @@ def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.n
     that score() must handle) and a boolean array marking those people. reasons=False returns
     only each value (None for no touch yet), which skips the sentences.
     """
-    P = len(cadences)
-    C_int = np.asarray(cadences) if len(cadences) else np.zeros(0, dtype=np.int64)
-    if C_int.dtype.kind != "i":  # something other than whole days: those people are left to score()
-        C_int = np.array([c if isinstance(c, int) else -1 for c in cadences], dtype=np.int64)
-    C_int = C_int.astype(np.int64)
-    fallback = C_int <= 0
+    C_int, fallback = _cadence_column(cadences)
     keep = age >= 0
     odd = keep & ((dirc == ODD) | (kindc == ODD) | ((tags & ODD_TAGS) != 0))
     fallback[idx[odd]] = True
     C_int = np.where(fallback, 1, C_int)
-    C = C_int.astype(np.float64)
     respc = _infer_replies(idx, age, dirc, kindc, respc, (tags & CONVERSATION) != 0, keep, fallback,
                            (tags & THANKS) != 0)
+    t = _newest_first(idx, age, dirc, kindc, respc, tags, keep, len(cadences))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        R, d_rel = _recency(t, C_int)
+        favours = _follow_through(t, fallback)
+        replies = _reply_rate(t)
+        initiation, started = _initiation(t)
+        raw_score, worst, below = _weighted_score(R, (_balance(t), favours.component, replies.component, initiation))
+        recency = _recency_status(d_rel, C_int.astype(np.float64))
+    outgoing = _count(t.idx, t.me, t.P)
+    one_way = (outgoing > 0) & (_count(t.idx, t.them | t.r_yes | t.conv, t.P) == 0)
+    run = _unanswered_run(t)
+    capped = run >= PARAMS["guardrail_run"]
+    value = _capped(raw_score, one_way, capped)
+    d = _first(t.idx, t.age, t.P, -1)
+    has = d >= 0
+    if not reasons:
+        return [None if v < 0 else v for v in np.where(has & ~fallback, value, -1).astype(np.int64).tolist()], \
+            fallback
+    status = _status(recency, capped, one_way, _first(t.idx[t.me], t.age[t.me], t.P, -1))
+    columns = [a.tolist() for a in (
+        np.where(fallback, 2, has * 1), np.where(has, value, 0).astype(np.int64),
+        CONFIDENCE_NAMES[_confidence(t)], d, d_rel, STATUS_NAMES[status], recency, C_int, _last_ask(t), capped, run,
+        np.where(one_way, outgoing, 0), favours.pending_age, favours.pending_what, *_asks_and_gives(t),
+        worst, below, favours.thanked_48h, favours.help_events, replies.replied, replies.counted, _ignored(t),
+        np.where(initiation.present, started, 0).astype(np.int64))]
+    return _results(columns), fallback
 
-    # score()'s order: newest first, then direction, kind, replied, not replied (each descending).
-    # Everything goes into one integer per touch, sorted once and taken apart again:
-    # ((person, age, 12 * direction + 4 * kind + reply), tags), the first part being score()'s order.
+
+def _cadence_column(cadences: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The cadences as whole days, and the people left to score(): a cadence that is not a positive whole
+    number of days (score() says what is wrong with it)."""
+    C_int = np.asarray(cadences) if len(cadences) else np.zeros(0, dtype=np.int64)
+    if C_int.dtype.kind != "i":
+        C_int = np.array([c if isinstance(c, int) else -1 for c in cadences], dtype=np.int64)
+    C_int = C_int.astype(np.int64)
+    return C_int, C_int <= 0
+
+
+@dataclass(frozen=True)
+class _Touches:
+    """Every touch up to today, sorted by person and then as score() sorts one person's touches (newest first,
+    ties broken the same way), with the masks the rules read. P people, N touches; `pos` is each touch's
+    position in this order, `key` its sort key (without the tags), `w` its evidence weight."""
+
+    P: int
+    N: int
+    top_age: int
+    idx: np.ndarray
+    age: np.ndarray
+    pos: np.ndarray
+    key: np.ndarray
+    w: np.ndarray
+    dirc: np.ndarray
+    me: np.ndarray
+    them: np.ndarray
+    ask: np.ndarray
+    give: np.ndarray
+    r_yes: np.ndarray
+    r_no: np.ndarray
+    thanks: np.ndarray
+    info: np.ndarray
+    conv: np.ndarray
+
+
+def _newest_first(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.ndarray, respc: np.ndarray,
+                  tags: np.ndarray, keep: np.ndarray, P: int) -> _Touches:
+    """The kept touches in score()'s order: newest first, then direction, kind, replied, not replied (each
+    descending). Everything goes into one integer per touch, sorted once and taken apart again:
+    ((person, age, 12 * direction + 4 * kind + reply), tags), the first part being score()'s order."""
     top_age = int(age.max()) + 1 if len(age) else 1
     resp_rank = np.array([2, 0, 1, 2], dtype=np.int64)[respc]
     sub = (2 - np.minimum(dirc, 2)) * 12 + (2 - np.minimum(kindc, 2)) * 4 + resp_rank
@@ -329,150 +359,205 @@ def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.n
     idx, age = np.divmod(key // 36, top_age)
     dirc = 2 - sub // 12
     kindc = 2 - (sub % 12) // 4
-    N = len(idx)
-    pos = np.arange(N, dtype=np.int64)
-    w = _weights(age)
+    return _Touches(
+        P=P, N=len(idx), top_age=top_age, idx=idx, age=age, pos=np.arange(len(idx), dtype=np.int64), key=key,
+        w=_weights(age), dirc=dirc, me=dirc == 0, them=dirc == 1, ask=kindc == 0, give=kindc == 1,
+        r_yes=sub % 4 == 0, r_no=sub % 4 == 1, thanks=(tags & THANKS) != 0, info=(tags & INFO) != 0,
+        conv=(tags & CONVERSATION) != 0)
 
-    me, them = dirc == 0, dirc == 1
-    ask, give = kindc == 0, kindc == 1
-    r_yes, r_no = sub % 4 == 0, sub % 4 == 1
-    thanks, info, conv = (tags & THANKS) != 0, (tags & INFO) != 0, (tags & CONVERSATION) != 0
-    d = _first(idx, age, P, -1)
-    has = d >= 0
 
-    # R and the last touch that earned full credit.
-    c_ask = me & ask
-    c_inbound = them & r_no & (age > PARAMS["inbound_reply_window"])
+def _recency(t: _Touches, C_int: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """R, the best credited touch on the Hill curve (the newest of each credit is the best of it); and d_rel,
+    the age of the last non-ask touch (-1: none), a held conversation counting as one (§4.8.3)."""
+    c_ask = t.me & t.ask
+    c_inbound = t.them & t.r_no & (t.age > PARAMS["inbound_reply_window"])
     c_full = ~(c_ask | c_inbound)
-    R = np.full(P, -np.inf)
+    R = np.full(t.P, -np.inf)
     for mask, credit in ((c_full, 1.0), (c_ask, PARAMS["ask_credit"]),
                          (c_inbound, PARAMS["unanswered_inbound_credit"])):
-        best_age = _first(idx[mask], age[mask], P, -1)
+        best_age = _first(t.idx[mask], t.age[mask], t.P, -1)
         present = best_age >= 0
         R[present] = np.maximum(R[present], _hill(credit, best_age[present], C_int[present]))
-    non_ask = c_full | conv  # a held conversation is a non-ask touch for the status (§4.8.3)
-    d_rel = _first(idx[non_ask], age[non_ask], P, -1)
-    # One-way (§4.8.2): something from you, and nothing from them, no reply, no conversation.
-    outgoing = _count(idx, me, P)
-    one_way = (outgoing > 0) & (_count(idx, them | r_yes | conv, P) == 0)
-    newest_out = _first(idx[me], age[me], P, -1)
+    non_ask = c_full | t.conv
+    return R, _first(t.idx[non_ask], t.age[non_ask], t.P, -1)
 
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # B: give/ask balance.
-        G = _sum(idx, w, me & give, P)
-        A = _sum(idx, w, me & ask, P)
-        GA = G + A
-        has_B = GA > 0
-        vB = _shrink(GA, np.minimum(1.0, 2 * G / GA), PARAMS["shrink_k"]["B"])
 
-        # F: thank-you follow-through, counting your own touches in the days after each favour.
-        full_days, half_days = PARAMS["thank_you_full"], PARAMS["thank_you_half"]
-        helped = (((them & give) | (me & ask & r_yes)) & (age >= full_days))
-        stride = top_age + half_days + 1
-        here = idx * stride + age
-        h_idx, h_age, h_here = idx[helped], age[helped], here[helped]
-        thank_keys = here[me & thanks]
-        half_keys = here[me & (thanks | ~ask)]
-        lo = idx[helped] * stride + np.maximum(h_age - half_days, 0)
-        n_full = np.searchsorted(thank_keys, h_here, "right") - np.searchsorted(
-            thank_keys, h_here - full_days, "left")
-        n_half = np.searchsorted(half_keys, h_here, "right") - np.searchsorted(half_keys, lo, "left")
-        self_thanks = (me & thanks)[helped]  # an ask that is itself tagged as a thank-you
-        n_full = n_full - self_thanks
-        n_half = n_half - self_thanks
-        credit = np.where(n_full > 0, 1.0, np.where(n_half > 0, 0.5, 0.0))
-        h_w = w[helped]
-        every = np.ones(len(h_idx), dtype=bool)
-        f_num = np.bincount(h_idx, weights=h_w * credit, minlength=P)
-        f_den = _sum(h_idx, h_w, every, P)
-        help_events = _count(h_idx, every, P)
-        thanked_48h = _count(h_idx, credit == 1.0, P)
-        has_F = f_den > 0
-        vF = _shrink(f_den, f_num / f_den, PARAMS["shrink_k"]["F"])
+@dataclass(frozen=True)
+class _Component:
+    """A reciprocity component for everyone: whether each person has evidence for it, and its shrunk value."""
 
-        # The newest favour still waiting for its thank-you, for the reason sentence.
-        pend = (credit == 0.0) & (h_age <= half_days)
-        p_idx, p_key = h_idx[pend], key[helped][pend]
-        p_info = info[helped][pend].astype(np.int64)
-        top_key = _first(p_idx, p_key, P, -1)
-        top_info = _first(p_idx, p_info, P, 0)
-        # Two favours tied in score()'s order except for their tags: let score() pick.
-        tied = (p_key == top_key[p_idx]) & (p_info != top_info[p_idx])
-        fallback[p_idx[tied]] = True
-        pending_age = _first(p_idx, h_age[pend], P, -1)
-        # What the pending thank-you is for: 0 their answer, 1 their help, 2 your informational interview.
-        pending_what = np.where(top_info == 1, 2, (_first(p_idx, dirc[helped][pend], P, 0) == 1) * 1)
+    present: np.ndarray
+    value: np.ndarray
 
-        # Q: reply rate.
-        qual = ~(me & give) & (r_yes | (r_no & (age >= PARAMS["reply_window"])))
-        q_den = _sum(idx, w, qual, P)
-        q_num = _sum(idx, w, qual & r_yes, P)
-        q_all = _count(idx, qual, P)
-        q_yes = _count(idx, qual & r_yes, P)
-        has_Q = q_den > 0
-        vQ = _shrink(q_den, q_num / q_den, PARAMS["shrink_k"]["Q"])
 
-        # I: initiation share.
-        mine = _sum(idx, w, me, P)
-        theirs = _sum(idx, w, them, P)
-        MT = mine + theirs
-        has_I = MT > 0
-        s = theirs / MT
-        vI = _shrink(MT, np.minimum(1.0, np.minimum(s, 1 - s) / PARAMS["initiation_full_share"]),
-                     PARAMS["shrink_k"]["I"])
-        started = np.rint(100 * (mine / MT))
+def _balance(t: _Touches) -> _Component:
+    """B: give/ask balance."""
+    G = _sum(t.idx, t.w, t.me & t.give, t.P)
+    A = _sum(t.idx, t.w, t.me & t.ask, t.P)
+    GA = G + A
+    return _Component(GA > 0, _shrink(GA, np.minimum(1.0, 2 * G / GA), PARAMS["shrink_k"]["B"]))
 
-        weights = PARAMS["weights"]
-        mask = has_B * 1 + has_F * 2 + has_Q * 4 + has_I * 8
-        total_w, thresholds = _mask_tables()
-        acc = weights["R"] * R
-        for present, value, name in ((has_B, vB, "B"), (has_F, vF, "F"), (has_Q, vQ, "Q"), (has_I, vI, "I")):
-            acc = np.where(present, acc + weights[name] * value, acc)
-        tw = total_w[mask]
-        raw_score = np.rint(100 * acc / tw)
-        losses = np.stack([np.where(present, (100 * weights[name]) * (1 - value) / tw, -np.inf)
-                           for present, value, name in ((has_B, vB, "B"), (has_F, vF, "F"), (has_Q, vQ, "Q"),
-                                                        (has_I, vI, "I"))], axis=1)
-        worst = np.where(mask > 0, np.argmax(losses, axis=1), -1)
-        below = (worst >= 0) & (losses[np.arange(P), np.maximum(worst, 0)]
-                                > thresholds[mask, np.maximum(worst, 0)])
 
-        # Status from the last full-credit touch.
-        ratio = d_rel / C
+@dataclass(frozen=True)
+class _FollowThrough:
+    """F, and the facts the reason sentence may state about it, per person."""
+
+    component: _Component
+    thanked_48h: np.ndarray
+    help_events: np.ndarray
+    pending_age: np.ndarray  # the newest favour still waiting for its thank-you (-1: none)
+    pending_what: np.ndarray  # what it was, as an index of scoring.PENDING_WHAT
+
+
+def _follow_through(t: _Touches, fallback: np.ndarray) -> _FollowThrough:
+    """F: thank-you follow-through, counting your own touches in the days after each favour."""
+    helped = (((t.them & t.give) | (t.me & t.ask & t.r_yes)) & (t.age >= PARAMS["thank_you_full"]))
+    credit = _thanks_credit(t, helped)
+    h_idx, h_w = t.idx[helped], t.w[helped]
+    every = np.ones(len(h_idx), dtype=bool)
+    f_num = np.bincount(h_idx, weights=h_w * credit, minlength=t.P)
+    f_den = _sum(h_idx, h_w, every, t.P)
+    component = _Component(f_den > 0, _shrink(f_den, f_num / f_den, PARAMS["shrink_k"]["F"]))
+    return _FollowThrough(component, _count(h_idx, credit == 1.0, t.P), _count(h_idx, every, t.P),
+                          *_pending_thank_you(t, helped, credit, fallback))
+
+
+def _thanks_credit(t: _Touches, helped: np.ndarray) -> np.ndarray:
+    """Each favour's credit: 1 for a thank-you of yours within 2 days of it, 0.5 for a later one or any non-ask
+    touch of yours within 7 days, else 0; counted by searching your touches' (person, age) keys."""
+    full_days, half_days = PARAMS["thank_you_full"], PARAMS["thank_you_half"]
+    stride = t.top_age + half_days + 1
+    here = t.idx * stride + t.age
+    h_age, h_here = t.age[helped], here[helped]
+    thank_keys = here[t.me & t.thanks]
+    half_keys = here[t.me & (t.thanks | ~t.ask)]
+    lo = t.idx[helped] * stride + np.maximum(h_age - half_days, 0)
+    n_full = np.searchsorted(thank_keys, h_here, "right") - np.searchsorted(thank_keys, h_here - full_days, "left")
+    n_half = np.searchsorted(half_keys, h_here, "right") - np.searchsorted(half_keys, lo, "left")
+    self_thanks = (t.me & t.thanks)[helped]  # an ask that is itself tagged as a thank-you
+    n_full = n_full - self_thanks
+    n_half = n_half - self_thanks
+    return np.where(n_full > 0, 1.0, np.where(n_half > 0, 0.5, 0.0))
+
+
+def _pending_thank_you(t: _Touches, helped: np.ndarray, credit: np.ndarray, fallback: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """The newest favour still waiting for its thank-you, for the reason sentence: its age (-1: none) and what
+    it was (0 their answer, 1 their help, 2 your informational interview: scoring.PENDING_WHAT)."""
+    h_age = t.age[helped]
+    pend = (credit == 0.0) & (h_age <= PARAMS["thank_you_half"])
+    p_idx, p_key = t.idx[helped][pend], t.key[helped][pend]
+    p_info = t.info[helped][pend].astype(np.int64)
+    top_key = _first(p_idx, p_key, t.P, -1)
+    top_info = _first(p_idx, p_info, t.P, 0)
+    # Two favours tied in score()'s order except for their tags: let score() pick.
+    tied = (p_key == top_key[p_idx]) & (p_info != top_info[p_idx])
+    fallback[p_idx[tied]] = True
+    pending_age = _first(p_idx, h_age[pend], t.P, -1)
+    return pending_age, np.where(top_info == 1, 2, (_first(p_idx, t.dirc[helped][pend], t.P, 0) == 1) * 1)
+
+
+@dataclass(frozen=True)
+class _ReplyRate:
+    """Q, and the counts the reason sentence may state about it, per person."""
+
+    component: _Component
+    replied: np.ndarray
+    counted: np.ndarray
+
+
+def _reply_rate(t: _Touches) -> _ReplyRate:
+    """Q: reply rate, both ways, without your gives and unknown outcomes."""
+    qual = ~(t.me & t.give) & (t.r_yes | (t.r_no & (t.age >= PARAMS["reply_window"])))
+    q_den = _sum(t.idx, t.w, qual, t.P)
+    q_num = _sum(t.idx, t.w, qual & t.r_yes, t.P)
+    return _ReplyRate(_Component(q_den > 0, _shrink(q_den, q_num / q_den, PARAMS["shrink_k"]["Q"])),
+                      _count(t.idx, qual & t.r_yes, t.P), _count(t.idx, qual, t.P))
+
+
+def _initiation(t: _Touches) -> tuple[_Component, np.ndarray]:
+    """I: initiation share; and the share of conversations you started, in percent."""
+    mine = _sum(t.idx, t.w, t.me, t.P)
+    theirs = _sum(t.idx, t.w, t.them, t.P)
+    MT = mine + theirs
+    s = theirs / MT
+    raw = np.minimum(1.0, np.minimum(s, 1 - s) / PARAMS["initiation_full_share"])
+    return _Component(MT > 0, _shrink(MT, raw, PARAMS["shrink_k"]["I"])), np.rint(100 * (mine / MT))
+
+
+def _weighted_score(R: np.ndarray, components: tuple[_Component, ...]
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The raw score, renormalised over the components present (B, F, Q, I in this order, as score() adds
+    them); the component that costs the most points (-1: none) and whether it is below its neutral prior."""
+    weights = PARAMS["weights"]
+    names = WORST_CODES
+    mask = sum(c.present * (1 << i) for i, c in enumerate(components))
+    total_w, thresholds = _mask_tables()
+    acc = weights["R"] * R
+    for c, name in zip(components, names, strict=True):
+        acc = np.where(c.present, acc + weights[name] * c.value, acc)
+    tw = total_w[mask]
+    raw_score = np.rint(100 * acc / tw)
+    losses = np.stack([np.where(c.present, (100 * weights[name]) * (1 - c.value) / tw, -np.inf)
+                       for c, name in zip(components, names, strict=True)], axis=1)
+    worst = np.where(mask > 0, np.argmax(losses, axis=1), -1)
+    below = (worst >= 0) & (losses[np.arange(len(R)), np.maximum(worst, 0)]
+                            > thresholds[mask, np.maximum(worst, 0)])
+    return raw_score, worst, below
+
+
+def _recency_status(d_rel: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """score()'s recency status (scoring.RECENCY_STEPS, dormant first) as an index of STATUS_CODES."""
+    ratio = d_rel / C
     dormant = (d_rel < 0) | (ratio > PARAMS["dormant_ratio"]) | (d_rel > PARAMS["dormant_days"])
-    recency = np.where(dormant, 4, np.where(ratio > 2, 3, np.where(ratio > 1, 2, np.where(ratio > 0.75, 1, 0))))
+    return np.select([dormant, *(ratio > limit for limit, _ in RECENCY_STEPS)],
+                     [STATUS_CODES.index(s) for s in ("dormant", *(s for _, s in RECENCY_STEPS))],
+                     STATUS_CODES.index("on_track"))
 
-    # Guardrail: your unanswered messages, newest first, until something breaks the run.
-    own = me & ~give & ~thanks  # neither a give nor a thank-you asks for an answer
-    waiting = own & (age < PARAMS["reply_window"]) & ~r_yes
-    counted = own & ~waiting & r_no
-    breaks = ~me | (own & ~waiting & ~r_no)
-    first_break = _first(idx[breaks], pos[breaks], P, N)
-    run = _count(idx, counted & (pos < first_break[idx]), P)
-    capped = run >= PARAMS["guardrail_run"]
+
+def _unanswered_run(t: _Touches) -> np.ndarray:
+    """The guardrail's run: your unanswered messages, newest first, until something breaks the run."""
+    own = t.me & ~t.give & ~t.thanks  # neither a give nor a thank-you asks for an answer
+    waiting = own & (t.age < PARAMS["reply_window"]) & ~t.r_yes
+    counted = own & ~waiting & t.r_no
+    breaks = ~t.me | (own & ~waiting & ~t.r_no)
+    first_break = _first(t.idx[breaks], t.pos[breaks], t.P, t.N)
+    return _count(t.idx, counted & (t.pos < first_break[t.idx]), t.P)
+
+
+def _capped(raw_score: np.ndarray, one_way: np.ndarray, capped: np.ndarray) -> np.ndarray:
     value = np.where(one_way, np.minimum(raw_score, PARAMS["one_way_cap"]), raw_score)
-    value = np.where(capped, np.minimum(value, PARAMS["guardrail_cap"]), value)
-    status = np.where(capped, 7, np.where(one_way, np.where(newest_out < PARAMS["reply_window"], 5, 6), recency))
+    return np.where(capped, np.minimum(value, PARAMS["guardrail_cap"]), value)
 
-    recent = _count(idx, age <= 365, P)
-    confidence = np.where(recent < 3, 0, np.where(recent < 6, 1, 2))
-    year_me = me & (age <= 365)
-    asks = _count(idx, year_me & ask, P)
-    gives = _count(idx, year_me & give, P)
-    last_ask = _first(idx[c_ask], age[c_ask], P, -1)
-    first_not_them = _first(idx[~them], pos[~them], P, N)
-    ignored = _count(idx, them & r_no & (pos < first_not_them[idx]), P)
 
-    if not reasons:
-        return [None if v < 0 else v for v in np.where(has & ~fallback, value, -1).astype(np.int64).tolist()], \
-            fallback
-    columns = [a.tolist() for a in (
-        np.where(fallback, 2, has * 1), np.where(has, value, 0).astype(np.int64),
-        CONFIDENCE_NAMES[confidence], d, d_rel, STATUS_NAMES[status], recency, C_int, last_ask, capped, run,
-        np.where(one_way, outgoing, 0), pending_age, pending_what, asks, gives,
-        worst, below, thanked_48h, help_events, q_yes, q_all, ignored, np.where(has_I, started, 0).astype(np.int64))]
-    results = _results(columns)
-    return results, fallback
+def _status(recency: np.ndarray, capped: np.ndarray, one_way: np.ndarray, newest_out: np.ndarray) -> np.ndarray:
+    """The status shown, as an index of STATUS_CODES: the guardrail's, one-way's, else the recency status."""
+    one_way_status = np.where(newest_out < PARAMS["reply_window"], STATUS_CODES.index("awaiting_reply"),
+                              STATUS_CODES.index("one_way"))
+    return np.where(capped, STATUS_CODES.index("unanswered"), np.where(one_way, one_way_status, recency))
+
+
+def _confidence(t: _Touches) -> np.ndarray:
+    """An index of CONFIDENCES, by the touches of the last 365 days."""
+    recent = _count(t.idx, t.age <= 365, t.P)
+    return np.where(recent < 3, 0, np.where(recent < 6, 1, 2))
+
+
+def _asks_and_gives(t: _Touches) -> tuple[np.ndarray, np.ndarray]:
+    year_me = t.me & (t.age <= 365)
+    return _count(t.idx, year_me & t.ask, t.P), _count(t.idx, year_me & t.give, t.P)
+
+
+def _last_ask(t: _Touches) -> np.ndarray:
+    """The age of each person's newest ask of yours (-1: none)."""
+    c_ask = t.me & t.ask
+    return _first(t.idx[c_ask], t.age[c_ask], t.P, -1)
+
+
+def _ignored(t: _Touches) -> np.ndarray:
+    """Of their newest touches (before anything else), how many you left unanswered."""
+    first_not_them = _first(t.idx[~t.them], t.pos[~t.them], t.P, t.N)
+    return _count(t.idx, t.them & t.r_no & (t.pos < first_not_them[t.idx]), t.P)
 
 
 CONFIDENCES = ("low", "medium", "high")

@@ -4,11 +4,12 @@ import json
 import random
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.bulk_scoring import score_logs
+from core.bulk_scoring import CONVERSATION, DIRECTIONS, INFO, KINDS, ODD, THANKS, score_arrays
 from core.db import evidence_sql, memory_db, rows, scalar
 from core.demo import generate_demo
 from core.relationships import BULK_FROM, refresh_people, score_person
@@ -24,7 +25,18 @@ def pure(touches, cadence):
 
 
 def bulk(logs, cadences):
-    return {pid: result[:4] for pid, result in score_logs(logs, cadences, TODAY).items()}
+    """Each person's (value, status, confidence, reason) from score_arrays(), as the app scores everyone (the
+    people it leaves to score_log() scored there): person -> touches in log order, person -> cadence."""
+    ids = list(logs)
+    columns = [(i, (TODAY - x.day).days, DIRECTIONS.get(x.direction, ODD), KINDS.get(x.kind, ODD),
+                1 if x.responded is True else 2 if x.responded is False else 0,
+                THANKS * ("thank_you" in x.tags) + INFO * ("informational_interview" in x.tags)
+                + CONVERSATION * x.conversation)
+               for i, pid in enumerate(ids) for x in logs[pid]]
+    arrays = [np.array(column, dtype=np.int64) for column in zip(*columns, strict=True)] if columns else \
+        [np.zeros(0, dtype=np.int64)] * 6
+    results, fallback = score_arrays(*arrays, [cadences[pid] for pid in ids])
+    return {pid: pure(logs[pid], cadences[pid]) if fallback[i] else results[i][:4] for i, pid in enumerate(ids)}
 
 
 # Ages cluster in the last fortnight (thank-you windows, reply windows, same-day ties) and spread
