@@ -7,19 +7,18 @@ recomputes 30,000 scores on every rerun.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import date, timedelta
 
 from sqlite_utils import Database
 
 from core.bulk_scoring import score_people, touches_of
-from core.db import get_setting, now_iso, one, rows, set_setting, transaction
+from core.db import chunks, get_setting, now_iso, one, set_setting, transaction
 from core.errors import NotFound, ValidationError
 from core.followups import schedule_date_reminders
-from core.scoring import Score, Touch, score_log
+from core.scoring import Score, score_log
 from core.validation import integer
-from core.vocab import DEFAULT_CADENCE, is_conversation
+from core.vocab import DEFAULT_CADENCE
 
 
 def get_cadences(db: Database) -> dict[str, int]:
@@ -50,27 +49,18 @@ def _cadence(tier: str | None, cadence_days: int | None, archived_at: str | None
     return cadence_days or cadences.get(tier or "network", 90)
 
 
-def touch_from_row(row: dict) -> Touch:
-    """An interactions row (day, channel, direction, kind, nature, responded, tags) as the score's Touch."""
-    tags = frozenset(json.loads(row["tags"]) if row["tags"] else ())
-    if row.get("nature"):
-        tags = tags | {row["nature"]}
-    responded = None if row["responded"] is None else bool(row["responded"])
-    return Touch(date.fromisoformat(row["day"]), row["direction"], row["kind"] or "neutral", responded, tags,
-                 is_conversation(row.get("channel"), row.get("nature")))
-
-
-def touches_for(db: Database, person_id: int) -> list[Touch]:
-    """A person's touches in log order (interaction id), as score_log() takes them."""
-    return [touch_from_row(r) for r in rows(
-        db, "select day, channel, direction, kind, nature, responded, tags from interactions where person_id = ? "
-        "order by id", [person_id])]
-
-
 def score_person(db: Database, person: dict, today: date) -> Score:
-    """Compute (without storing) a person's score as of today."""
+    """Compute (without storing) a person's score as of today: what refresh_people stores for them, with
+    every fact of the Score (the guardrail's run, for checkin_pause)."""
     cadence = cadence_for(person, get_cadences(db)) or 180
-    return score_log(touches_for(db, person["id"]), cadence, today)
+    return _score_logs(db, [(person["id"], cadence)], today)[0]
+
+
+def _score_logs(db: Database, people: list[tuple[int, int]], today: date) -> list[Score]:
+    """score_log() for each (person, cadence), from their touches in the database: the per-person path,
+    for the few people the bulk scorer leaves to it and for checking one person."""
+    touches = touches_of(db, [pid for pid, _ in people])
+    return [score_log(touches.get(pid, []), cadence, today) for pid, cadence in people]
 
 
 # From this many people on, score them all at once with numpy (core.bulk_scoring); below it the
@@ -80,37 +70,64 @@ BULK_FROM = 40
 
 def refresh_people(db: Database, today: date, person_ids: Iterable[int] | None = None) -> int:
     """Recompute stored scores and check-ins for some people (None: everyone). Returns how many."""
+    everyone = person_ids is None
+    ids = None if everyone else list(person_ids)
+    if not everyone and not ids:
+        return 0
     cadences = get_cadences(db)
-    columns = "select id, tier, cadence_days, archived_at from people"
-    # Two plain reads beat a join's 30,000 lookups (140 -> 60 ms at 30,000 people).
-    scores = "select person_id, score from scores"
-    if person_ids is None:
-        people = db.execute(columns).fetchall()
-        stored = dict(db.execute(scores).fetchall())
-    else:
-        ids = list(person_ids)
-        if not ids:
-            return 0
-        people, stored = [], {}
-        for chunk in _chunks(ids, 500):
-            marks = ",".join("?" * len(chunk))
-            people += db.execute(f"{columns} where id in ({marks})", chunk).fetchall()
-            stored.update(db.execute(f"{scores} where person_id in ({marks})", chunk).fetchall())
+    people, stored = _people_and_scores(db, ids)
     pids = [p[0] for p in people]
     # _cadence() inlined: a call per person was 8 ms of the daily refresh at 30,000 people.
     own_cadence = [None if archived or tier == "archived" else days or cadences.get(tier or "network", 90)
                    for _, tier, days, archived in people]
     used = [c or 180 for c in own_cadence]
-    if len(people) >= BULK_FROM:
-        results, hard = score_people(db, today, pids, used, everyone=person_ids is None)
-    else:
-        results, hard = [None] * len(people), range(len(people))
-    if hard:
-        touches = touches_of(db, [pids[i] for i in hard])
-        for i in hard:
-            s = score_log(touches.get(pids[i], []), used[i], today)
-            results[i] = (s.value, s.status, s.confidence, s.reason, s.days_since)
+    results = _scores(db, today, pids, used, everyone)
     paused = _paused(db, today, [(pids[i], used[i]) for i, r in enumerate(results) if r[1] == "unanswered"])
+    full, same_score, checkins = _stored_rows(people, own_cadence, results, stored, paused, today)
+    with transaction(db):
+        db.conn.executemany(
+            "update scores set score = ?, score_status = ?, score_confidence = ?, score_reason = ?, "
+            "scored_on = ?, last_touch_on = ? where person_id = ?", full)
+        db.conn.executemany(
+            "update scores set score_status = ?, score_confidence = ?, score_reason = ?, "
+            "scored_on = ?, last_touch_on = ? where person_id = ?", same_score)
+        _sync_checkins(db, checkins, today, everyone=everyone)
+    return len(people)
+
+
+def _people_and_scores(db: Database, ids: list[int] | None) -> tuple[list[tuple], dict[int, int | None]]:
+    """(id, tier, cadence_days, archived_at) of these people (None: everyone), and their stored score values."""
+    columns = "select id, tier, cadence_days, archived_at from people"
+    # Two plain reads beat a join's 30,000 lookups (140 -> 60 ms at 30,000 people).
+    scores = "select person_id, score from scores"
+    if ids is None:
+        return db.execute(columns).fetchall(), dict(db.execute(scores).fetchall())
+    people, stored = [], {}
+    for chunk in chunks(ids, 500):
+        marks = ",".join("?" * len(chunk))
+        people += db.execute(f"{columns} where id in ({marks})", chunk).fetchall()
+        stored.update(db.execute(f"{scores} where person_id in ({marks})", chunk).fetchall())
+    return people, stored
+
+
+def _scores(db: Database, today: date, pids: list[int], cadences: list[int], everyone: bool) -> list[tuple]:
+    """(value, status, confidence, reason, days since the last touch) for each person: all at once from
+    BULK_FROM people on, and one by one (score_log) for fewer and for those the bulk scorer leaves to it."""
+    if len(pids) >= BULK_FROM:
+        results, hard = score_people(db, today, pids, cadences, everyone=everyone)
+    else:
+        results, hard = [None] * len(pids), range(len(pids))
+    if hard:
+        for i, s in zip(hard, _score_logs(db, [(pids[i], cadences[i]) for i in hard], today), strict=True):
+            results[i] = (s.value, s.status, s.confidence, s.reason, s.days_since)
+    return results
+
+
+def _stored_rows(people: list[tuple], own_cadence: list[int | None], results: list[tuple],
+                 stored: dict[int, int | None], paused: set[int], today: date) -> tuple[list, list, list]:
+    """The rows refresh_people writes: scores whose value changed, scores whose value did not (an unchanged
+    score skips the score column, and so the upkeep of its index), and each person's (id, cadence or None
+    while paused or archived, last touch as ISO text) for _sync_checkins."""
     today_iso = today.isoformat()
     days_ago: dict[int, str] = {}
     full, same_score, checkins = [], [], []
@@ -126,17 +143,8 @@ def refresh_people(db: Database, today: date, person_ids: Iterable[int] | None =
         if value != stored.get(person[0]):
             full.append((value, status, confidence, reason, today_iso, last_iso, person[0]))
         else:
-            # An unchanged score skips the score column, and so the upkeep of its index.
             same_score.append((status, confidence, reason, today_iso, last_iso, person[0]))
-    with transaction(db):
-        db.conn.executemany(
-            "update scores set score = ?, score_status = ?, score_confidence = ?, score_reason = ?, "
-            "scored_on = ?, last_touch_on = ? where person_id = ?", full)
-        db.conn.executemany(
-            "update scores set score_status = ?, score_confidence = ?, score_reason = ?, "
-            "scored_on = ?, last_touch_on = ? where person_id = ?", same_score)
-        _sync_checkins(db, checkins, today, everyone=person_ids is None)
-    return len(people)
+    return full, same_score, checkins
 
 
 def _paused(db: Database, today: date, unanswered: list[tuple[int, int]]) -> set[int]:
@@ -147,16 +155,15 @@ def _paused(db: Database, today: date, unanswered: list[tuple[int, int]]) -> set
         return set()
     ids = [pid for pid, _ in unanswered]
     resumed: dict[int, str] = {}
-    for chunk in _chunks(ids, 500):
+    for chunk in chunks(ids, 500):
         resumed.update(db.execute(
             "select person_id, checkin_resume_on from scores where checkin_resume_on is not null "
             f"and person_id in ({','.join('?' * len(chunk))})", chunk).fetchall())
     paused = {pid for pid in ids if pid not in resumed}
     lifted = [(pid, cadence) for pid, cadence in unanswered if pid in resumed]
     if lifted:
-        touches = touches_of(db, [pid for pid, _ in lifted])
-        for pid, cadence in lifted:
-            if _held(score_log(touches.get(pid, []), cadence, today), resumed[pid], today):
+        for (pid, _), s in zip(lifted, _score_logs(db, lifted, today), strict=True):
+            if _held(s, resumed[pid], today):
                 paused.add(pid)
     return paused
 
@@ -214,6 +221,19 @@ def _sync_checkins(db: Database, checkins: list[tuple[int, int | None, str | Non
     check-ins paused by the guardrail, SCORING.md §4.8.4) schedules nothing and closes an open check-in
     as skipped; it reopens, counted from the last touch, once a cadence comes back. Days stay ISO text,
     which orders as the dates do: the daily refresh checks 30,000 people and changes few."""
+    existing = _checkin_rows(db, [c[0] for c in checkins], everyone)
+    inserts, updates, skips = _checkin_changes(checkins, existing, today)
+    db.conn.executemany(
+        "insert into followups (person_id, reason, due, status, anchor_on, dedupe_key, created_at) "
+        "values (?, 'check_in', ?, 'open', ?, ?, ?)", inserts)
+    db.conn.executemany(
+        "update followups set due = ?, anchor_on = ?, status = 'open', closed_on = ?, snoozes = 0 "
+        "where id = ?", updates)
+    db.conn.executemany("update followups set status = 'skipped', closed_on = ? where id = ?", skips)
+
+
+def _checkin_rows(db: Database, pids: list[int], everyone: bool) -> dict[int, tuple]:
+    """These people's check-in rows by person: (person_id, id, status, due, anchor_on, closed_on, snoozes)."""
     existing = {}
     select = "select person_id, id, status, due, anchor_on, closed_on, snoozes from followups{} where reason = 'check_in'"
     if everyone:
@@ -221,9 +241,15 @@ def _sync_checkins(db: Database, checkins: list[tuple[int, int | None, str | Non
         for r in db.execute(select.format(" not indexed")):
             existing[r[0]] = r
     else:
-        for chunk in _chunks([c[0] for c in checkins], 500):
+        for chunk in chunks(pids, 500):
             for r in db.execute(f"{select.format('')} and person_id in ({','.join('?' * len(chunk))})", chunk):
                 existing[r[0]] = r
+    return existing
+
+
+def _checkin_changes(checkins: list[tuple[int, int | None, str | None]], existing: dict[int, tuple],
+                     today: date) -> tuple[list, list, list]:
+    """The check-ins to insert, to (re)open with a new due day, and to close as skipped (see _sync_checkins)."""
     inserts, updates, skips = [], [], []
     stamp = now_iso()
     today_iso = today.isoformat()
@@ -247,13 +273,7 @@ def _sync_checkins(db: Database, checkins: list[tuple[int, int | None, str | Non
             updates.append((due, anchor_iso, done_on, row[1]))
         elif row[3] != due and not row[6]:
             updates.append((due, anchor_iso, done_on, row[1]))  # the cadence changed
-    db.conn.executemany(
-        "insert into followups (person_id, reason, due, status, anchor_on, dedupe_key, created_at) "
-        "values (?, 'check_in', ?, 'open', ?, ?, ?)", inserts)
-    db.conn.executemany(
-        "update followups set due = ?, anchor_on = ?, status = 'open', closed_on = ?, snoozes = 0 "
-        "where id = ?", updates)
-    db.conn.executemany("update followups set status = 'skipped', closed_on = ? where id = ?", skips)
+    return inserts, updates, skips
 
 
 def daily_refresh(db: Database, today: date, force: bool = False) -> bool:
@@ -265,8 +285,3 @@ def daily_refresh(db: Database, today: date, force: bool = False) -> bool:
         schedule_date_reminders(db, today)
         set_setting(db, "refreshed_on", today.isoformat())
     return True
-
-
-def _chunks(items: list, size: int):
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
