@@ -18,6 +18,12 @@ EVENT_FIELDS = {"name": "Event name", "place": "Place", "url": "Event page", "re
                 "pitch": "Elevator pitch", "notes": "Notes"}
 
 
+def timing(day: str, today: date) -> str:
+    """Where an event's day (YYYY-MM-DD) stands against today: "coming up", "today" or "past"."""
+    now = today.isoformat()
+    return "coming up" if day > now else "today" if day == now else "past"
+
+
 def _clean(fields: dict) -> dict:
     out = {}
     for key, value in fields.items():

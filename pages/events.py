@@ -58,10 +58,10 @@ def show_list() -> None:
         st.info("No events yet. Log the next meetup or conference you will attend, with the people worth "
                 "meeting there and the pitch you will use.", icon=":material/event:")
         return
-    now = today().isoformat()
+    now = today()
     st.caption(f"{plural(len(found), 'event')} · select a row to open one and add the people you met")
     data = [{"Date": e["day"], "Event": e["name"], "Place": e["place"], "People met": e["people_met"],
-             "When": "coming up" if e["day"] > now else "today" if e["day"] == now else "past"} for e in found]
+             "When": events.timing(e["day"], now)} for e in found]
     event = st.dataframe(data, on_select="rerun", selection_mode="single-row", key="events_table",
                          hide_index=True, width="stretch")
     if event.selection.rows:
@@ -78,7 +78,7 @@ def met_added(eid: int, pid: int, name: str) -> None:
 def add_people_met(event: dict) -> None:
     eid = event["id"]
     st.subheader("Add someone you met")
-    if event["day"] > today().isoformat():
+    if events.timing(event["day"], today()) == "coming up":
         st.caption(f"This event is on {event['day']}; add the people you meet once it has happened.")
     with st.form("events_met", clear_on_submit=True):
         c1, c2, c3 = st.columns(3)

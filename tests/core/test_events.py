@@ -199,3 +199,9 @@ def test_a_bad_note_is_refused_and_changes_nothing(db, note, message):
         events.update_met_note(db, eid, ana, note)
 
     assert _snapshot(db) == before
+
+
+@pytest.mark.parametrize(("day", "expected"), [
+    ("2026-11-28", "coming up"), ("2026-11-27", "today"), ("2026-11-26", "past"), ("2025-12-31", "past")])
+def test_an_events_timing_is_read_against_today(day, expected):
+    assert events.timing(day, TODAY) == expected

@@ -22,6 +22,17 @@ def test_the_demo_events_are_listed(app, demo_path):
     assert list(at.dataframe[0].value["Event"]) == [e["name"] for e in expected]
 
 
+def test_the_list_says_which_events_are_coming_up_today_or_past(app, db_path, today):
+    db = open_db(db_path)
+    for name, days in (("Next", 1), ("Now", 0), ("Before", -1)):
+        events.add_event(db, name=name, day=today + timedelta(days=days))
+    at = open_page(app, "events")
+
+    shown = at.dataframe[0].value
+    assert list(zip(shown["Event"], shown["When"], strict=True)) == [
+        ("Next", "coming up"), ("Now", "today"), ("Before", "past")]
+
+
 def test_logging_an_event_prefills_the_pitch_and_opens_the_event(app, db_path):
     settings.save_profile(open_db(db_path), pitch="Data analyst moving into climate tech.")
     at = open_page(app, "events")
