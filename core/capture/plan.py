@@ -25,7 +25,7 @@ from core import validation as v
 from core.capture import calendar as ical
 from core.capture.mail import Message, Source, is_noreply, read_messages
 from core.contacts import people_by_email
-from core.db import get_setting, transaction
+from core.db import chunks, get_setting, transaction
 from core.errors import ValidationError
 from core.followups import THANK_YOU_LOOKBACK
 from core.interactions import EARLIEST, record_touches
@@ -38,7 +38,6 @@ GUESS_SAMPLE = 2000  # messages read to guess the user's own address when none i
 APPLY_CHUNK = 5000  # touches handed to record_touches at a time (all in one transaction)
 EXAMPLES = 3  # examples kept per skip reason
 NOTE_CHARS = 300  # the longest subject kept as a note
-_CHUNK = 500  # SQLite host parameters per IN list
 CHANNEL_WORDS = {"email": "email", "video": "video call", "in_person": "meeting in person", "phone": "call"}
 
 
@@ -156,9 +155,7 @@ def guess_my_addresses(db: Database, source: Source | None = None) -> tuple[list
 def _existing(db: Database, source: str, person_ids: set[int]) -> list[tuple]:
     """(id, person_id, direction, source_uid, responded) of the touches this source recorded for these people."""
     found: list[tuple] = []
-    ids = sorted(person_ids)
-    for i in range(0, len(ids), _CHUNK):
-        chunk = ids[i:i + _CHUNK]
+    for chunk in chunks(sorted(person_ids)):
         found += db.execute(f"select id, person_id, direction, source_uid, responded from interactions "
                             f"where source = ? and person_id in ({','.join('?' * len(chunk))})",
                             [source, *chunk]).fetchall()
@@ -167,9 +164,7 @@ def _existing(db: Database, source: str, person_ids: set[int]) -> list[tuple]:
 
 def _names(db: Database, person_ids: set[int]) -> dict[int, str]:
     out: dict[int, str] = {}
-    ids = sorted(person_ids)
-    for i in range(0, len(ids), _CHUNK):
-        chunk = ids[i:i + _CHUNK]
+    for chunk in chunks(sorted(person_ids)):
         out.update(db.execute(f"select id, name from people where id in ({','.join('?' * len(chunk))})",
                               chunk).fetchall())
     return out
@@ -423,15 +418,13 @@ def apply_capture(db: Database, plan: CapturePlan, today: date, *, save_addresse
     added = 0
     touched: set[int] = set()
     with transaction(db):
-        for i in range(0, len(plan.touches), APPLY_CHUNK):
-            chunk = plan.touches[i:i + APPLY_CHUNK]
+        for chunk in chunks(plan.touches, APPLY_CHUNK):
             ids = record_touches(db, [_record(t, source) for t in chunk], today=today, refresh=False,
                                  thank_you_lookback=lookback)
             added += sum(n is not None for n in ids)
             touched.update(t.person_id for t, n in zip(chunk, ids, strict=True) if n is not None)
         answered = 0
-        for i in range(0, len(plan.answered), _CHUNK):
-            chunk = plan.answered[i:i + _CHUNK]
+        for chunk in chunks(plan.answered):
             marks = ",".join("?" * len(chunk))
             touched.update(p for (p,) in db.execute(
                 f"select person_id from interactions where id in ({marks}) and responded is null", chunk))
