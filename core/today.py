@@ -1,4 +1,4 @@
-"""What the Today page gathers across tables: the week against the budget and the victories worth celebrating."""
+"""What the Today page gathers across tables: its follow-up lists, the week against the budget and the victories."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
+from core import followups, interactions
 from core.db import rows
 from core.settings import get_budget_minutes
 from core.vocab import NATURE_LABELS, STAGES, THANK_YOU_DAYS
@@ -17,6 +18,27 @@ STAGE_WORDS = {
     "connected": "{name} is now a connection",
     "ally": "{name} became an ally",
 }
+
+
+def follow_up_lists(db: Database, today: date, shown: int) -> dict:
+    """Today's three lists of follow-ups, each item with the channel Done would record (`done_channel`).
+
+    {"thanks": the first `shown` thank-yous, "thanks_total": all open, "due": the first `shown` others overdue
+    or due today, "overdue"/"due_today": the board's two column totals, "due_thanks": how many of those
+    are thank-yous (listed under thanks), "due_others": how many are not, "dates": birthdays and other dates
+    of the next two weeks not already listed as due}.
+    """
+    due = followups.due_now(db, today, limit=shown)
+    listed = {i["id"] for i in due["items"]}
+    dates = [d for d in followups.upcoming_dates(db, today) if d["id"] not in listed]
+    return {
+        "thanks": interactions.with_default_channels(db, followups.thank_you_window(db, today, limit=shown)),
+        "thanks_total": followups.thank_you_counts(db, today)["total"],
+        "due": interactions.with_default_channels(db, due["items"]),
+        "overdue": due["overdue"], "due_today": due["today"], "due_thanks": due["thanks"],
+        "due_others": due["overdue"] + due["today"] - due["thanks"],
+        "dates": interactions.with_default_channels(db, dates),
+    }
 
 
 def week_start(today: date) -> date:

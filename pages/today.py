@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from core import followups, goals, interactions
+from core import goals
 from core import today as daily
 from core.demo import generate_demo
 from core.settings import describe_budget, profile_prompt_due, save_first_run_profile, skip_profile_prompt
@@ -189,28 +189,22 @@ if daily.is_first_run(db):
     first_run()
     st.stop()
 
-thanks = interactions.with_default_channels(db, followups.thank_you_window(db, day, limit=SHOWN))  # the rest wait on the board, counted
-thank_count = followups.thank_you_counts(db, day)
-due_counts = followups.due_now(db, day, limit=SHOWN)  # counted as the board counts its Overdue and Today columns
-due_now = interactions.with_default_channels(db, due_counts["items"])
-dates = interactions.with_default_channels(db, followups.upcoming_dates(db, day))
-dates = [d for d in dates if d["id"] not in {i["id"] for i in due_now}]
+lists = daily.follow_up_lists(db, day, SHOWN)  # the board's Overdue and Today totals, counted alike
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.subheader(f"Thank-yous to send ({thank_count['total']:,})")
-    followup_rows(thanks, "thanks", "No thank-you is waiting. Log a conversation and its thank-you appears here, "
-                  "due within 48 hours.", thank_you_text, done_label="Sent", total=thank_count["total"])
-    st.subheader(f"Overdue ({due_counts['overdue']:,}) and due today ({due_counts['today']:,})")
-    n_thanks = due_counts["thanks"]
+    st.subheader(f"Thank-yous to send ({lists['thanks_total']:,})")
+    followup_rows(lists["thanks"], "thanks", "No thank-you is waiting. Log a conversation and its thank-you appears "
+                  "here, due within 48 hours.", thank_you_text, done_label="Sent", total=lists["thanks_total"])
+    st.subheader(f"Overdue ({lists['overdue']:,}) and due today ({lists['due_today']:,})")
+    n_thanks = lists["due_thanks"]
     if n_thanks:
         st.caption(f"{n_thanks:,} of these {'is a thank-you' if n_thanks == 1 else 'are thank-yous'}, listed above.")
-    followup_rows(due_now, "due", f"Nothing {'else ' if n_thanks else ''}overdue or due today. The week ahead is on "
-                  "the follow-up board.", due_text,
-                  total=due_counts["overdue"] + due_counts["today"] - n_thanks)
-    st.subheader(f"Dates in the next two weeks ({len(dates)})")
-    followup_rows(dates, "dates", "No birthdays, anniversaries or successes in the next two weeks. Add dates on "
-                  "a person's page.", due_text)
+    followup_rows(lists["due"], "due", f"Nothing {'else ' if n_thanks else ''}overdue or due today. The week ahead "
+                  "is on the follow-up board.", due_text, total=lists["due_others"])
+    st.subheader(f"Dates in the next two weeks ({len(lists['dates'])})")
+    followup_rows(lists["dates"], "dates", "No birthdays, anniversaries or successes in the next two weeks. Add "
+                  "dates on a person's page.", due_text)
 with right:
     week_panel()
     goals_panel()

@@ -106,3 +106,23 @@ def test_victories_older_than_a_week_are_left_out(db):
     log_interaction(db, ana, day="2026-11-10", channel="email", nature="congratulated", today=date(2026, 11, 10))
 
     assert today.victories(db, TODAY) == []
+
+
+def test_todays_lists_split_thank_yous_from_the_rest_and_list_a_date_once(db):
+    day = date(2026, 11, 27)
+    ana, ben = people.add_person(db, name="Ana"), people.add_person(db, name="Ben")
+    log_interaction(db, ana, day="2026-11-22", channel="video", today=day)  # thank-you overdue since 11-24
+    log_interaction(db, ben, day="2026-11-25", channel="linkedin", today=day)  # what Done would send Ben on
+    log_interaction(db, ben, day="2026-11-26", channel="phone", today=day)  # thank-you due 11-28, not yet due
+    people.add_date(db, ana, label="birthday", month=11, day=27, today=day)  # due today: listed once, as due
+    people.add_date(db, ben, label="birthday", month=12, day=3, today=day)  # in the next two weeks
+    reminder = followups.add_reminder(db, None, "2026-11-20", "Renew the meetup subscription")
+
+    lists = today.follow_up_lists(db, day, shown=10)
+
+    assert [i["person_id"] for i in lists["thanks"]] == [ana, ben] and lists["thanks_total"] == 2
+    assert (lists["overdue"], lists["due_today"], lists["due_thanks"], lists["due_others"]) == (2, 1, 1, 2)
+    assert [(i["id"], i["reason"]) for i in lists["due"]] == [(reminder, "custom"), (lists["due"][1]["id"], "date")]
+    assert lists["due"][1]["title"] == "Ana's birthday"
+    assert [i["title"] for i in lists["dates"]] == ["Ben's birthday"]
+    assert [i["done_channel"] for i in lists["thanks"]] == ["email", "linkedin"]
