@@ -8,10 +8,21 @@ import streamlit as st
 from core import opportunities as opps
 from core import people
 from core.composer.referrals import opportunity_draft, referral_ask
-from core.errors import NotFound
 from core.opportunities import tracker_csv
 from core.vocab import CHANNEL_LABELS
-from pages._ui import PERSON_PAGE, attempt, esc, get_db, header, score_label, show_flash, today
+from pages._ui import (
+    PERSON_PAGE,
+    attempt,
+    back_to_list,
+    confirmed,
+    esc,
+    get_db,
+    header,
+    list_or_item,
+    score_label,
+    show_flash,
+    today,
+)
 
 PAGE = "pages/opportunities.py"
 PER_STAGE = 12  # cards per column; the list view has them all
@@ -332,14 +343,10 @@ def edit_section(opp: dict) -> None:
             attempt(lambda: opps.update_opportunity(db, oid, today=day, title=title, company=company, link=link,
                                                     source=source, deadline=deadline, notes=notes), "Saved.")
     with st.expander("Delete", icon=":material/delete:"):
-        sure = st.checkbox("Yes, delete this opportunity (the people and their log stay)", key="opps_delete_sure")
-        if st.button("Delete", key="opps_delete_go"):
-            if not sure:
-                st.error("Tick the box to confirm first.")
-            elif attempt(lambda: opps.delete_opportunity(db, oid) or True, rerun=False):
-                st.session_state["_flash"] = "Deleted."
-                st.query_params.clear()
-                st.rerun()
+        if confirmed("Delete", "opps_delete_go", "Yes, delete this opportunity (the people and their log stay)",
+                     "opps_delete_sure") and attempt(lambda: opps.delete_opportunity(db, oid) or True, rerun=False):
+            st.session_state["_flash"] = "Deleted."
+            back_to_list()
 
 
 def opportunity_header(opp: dict) -> None:
@@ -416,18 +423,7 @@ def show_opportunity(opp: dict) -> None:
         thank_you_section(opp, linked)
 
 
-raw_id = st.query_params.get("id")
-if raw_id is None:
-    show_index()
-else:
-    try:
-        shown = opps.get_opportunity(db, int(raw_id))
-    except (ValueError, NotFound):
-        header("Opportunities", "The roles you pursue.")
-        st.error("There is no such opportunity: it may have been deleted, or the link is wrong.",
-                 icon=":material/work_off:")
-        if st.button("All opportunities", icon=":material/arrow_back:", key="opps_back"):
-            st.query_params.clear()
-            st.rerun()
-    else:
-        show_opportunity(shown)
+list_or_item(lambda oid: opps.get_opportunity(db, oid), show_index, show_opportunity,
+             ("Opportunities", "The roles you pursue."),
+             ("There is no such opportunity: it may have been deleted, or the link is wrong.", ":material/work_off:"),
+             ("All opportunities", "opps_back"))
