@@ -412,26 +412,27 @@ class _FollowThrough:
 def _follow_through(t: _Touches, fallback: np.ndarray) -> _FollowThrough:
     """F: thank-you follow-through, counting your own touches in the days after each favour."""
     helped = (((t.them & t.give) | (t.me & t.ask & t.r_yes)) & (t.age >= PARAMS["thank_you_full"]))
-    credit = _thanks_credit(t, helped)
-    h_idx, h_w = t.idx[helped], t.w[helped]
+    h_idx, h_age, h_w = t.idx[helped], t.age[helped], t.w[helped]
+    credit = _thanks_credit(t, helped, h_idx, h_age)
     every = np.ones(len(h_idx), dtype=bool)
     f_num = np.bincount(h_idx, weights=h_w * credit, minlength=t.P)
     f_den = _sum(h_idx, h_w, every, t.P)
     component = _Component(f_den > 0, _shrink(f_den, f_num / f_den, PARAMS["shrink_k"]["F"]))
     return _FollowThrough(component, _count(h_idx, credit == 1.0, t.P), _count(h_idx, every, t.P),
-                          *_pending_thank_you(t, helped, credit, fallback))
+                          *_pending_thank_you(t, helped, h_idx, h_age, credit, fallback))
 
 
-def _thanks_credit(t: _Touches, helped: np.ndarray) -> np.ndarray:
-    """Each favour's credit: 1 for a thank-you of yours within 2 days of it, 0.5 for a later one or any non-ask
-    touch of yours within 7 days, else 0; counted by searching your touches' (person, age) keys."""
+def _thanks_credit(t: _Touches, helped: np.ndarray, h_idx: np.ndarray, h_age: np.ndarray) -> np.ndarray:
+    """Each favour's credit (`helped` marks them; h_idx and h_age are theirs): 1 for a thank-you of yours within
+    2 days of it, 0.5 for a later one or any non-ask touch of yours within 7 days, else 0; counted by searching
+    your touches' (person, age) keys."""
     full_days, half_days = PARAMS["thank_you_full"], PARAMS["thank_you_half"]
     stride = t.top_age + half_days + 1
     here = t.idx * stride + t.age
-    h_age, h_here = t.age[helped], here[helped]
+    h_here = here[helped]
     thank_keys = here[t.me & t.thanks]
     half_keys = here[t.me & (t.thanks | ~t.ask)]
-    lo = t.idx[helped] * stride + np.maximum(h_age - half_days, 0)
+    lo = h_idx * stride + np.maximum(h_age - half_days, 0)
     n_full = np.searchsorted(thank_keys, h_here, "right") - np.searchsorted(thank_keys, h_here - full_days, "left")
     n_half = np.searchsorted(half_keys, h_here, "right") - np.searchsorted(half_keys, lo, "left")
     self_thanks = (t.me & t.thanks)[helped]  # an ask that is itself tagged as a thank-you
@@ -440,13 +441,12 @@ def _thanks_credit(t: _Touches, helped: np.ndarray) -> np.ndarray:
     return np.where(n_full > 0, 1.0, np.where(n_half > 0, 0.5, 0.0))
 
 
-def _pending_thank_you(t: _Touches, helped: np.ndarray, credit: np.ndarray, fallback: np.ndarray
-                       ) -> tuple[np.ndarray, np.ndarray]:
+def _pending_thank_you(t: _Touches, helped: np.ndarray, h_idx: np.ndarray, h_age: np.ndarray, credit: np.ndarray,
+                       fallback: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The newest favour still waiting for its thank-you, for the reason sentence: its age (-1: none) and what
     it was (0 their answer, 1 their help, 2 your informational interview: scoring.PENDING_WHAT)."""
-    h_age = t.age[helped]
     pend = (credit == 0.0) & (h_age <= PARAMS["thank_you_half"])
-    p_idx, p_key = t.idx[helped][pend], t.key[helped][pend]
+    p_idx, p_key = h_idx[pend], t.key[helped][pend]
     p_info = t.info[helped][pend].astype(np.int64)
     top_key = _first(p_idx, p_key, t.P, -1)
     top_info = _first(p_idx, p_info, t.P, 0)

@@ -520,8 +520,8 @@ def reason_sentences(rows: Iterable[tuple]) -> list[str]:
     touch was not an ask; recency an index of STATUS_CODES; last_ask the age of the newest ask (-1: none);
     pending_age -1 when no thank-you is waiting, else its age, and pending_what an index of PENDING_WHAT;
     worst -1 or an index of WORST_CODES, below when it is under its neutral prior; started the share of
-    conversations you started, in percent. One loop, the common parts of a sentence cached, and a call per
-    person only for its last clause: at 30,000 people this is most of the bulk scorer's Python time.
+    conversations you started, in percent. One loop, the common parts of a sentence cached, and calls only
+    for the less common clauses: at 30,000 people this is most of the bulk scorer's Python time.
     """
     out: list[str] = []
     append = out.append
@@ -550,9 +550,12 @@ def reason_sentences(rows: Iterable[tuple]) -> list[str]:
         tail = ""
         if pending_age >= 0:
             tail = f"; thank-you for {PENDING_WHAT[pending_what]} is {pending_age - full_days}d overdue"
-        if worst >= 0:
-            tail += _reciprocity_clause(worst, below, asks, gives, thanked_48h, help_events, q_yes, q_all, ignored,
-                                        started)
+        if worst < 0:
+            pass
+        elif below:
+            tail += _below_neutral_clause(worst, asks, gives, thanked_48h, help_events, q_yes, q_all, ignored, started)
+        elif asks or gives:
+            tail += f"; you gave {gives}× and asked {asks}× in the last 12 months"
         append(f"Score {shown}: last touch {when} ({detail}){tail}.")
     return out
 
@@ -564,12 +567,9 @@ def _newest_was_an_ask(d: int, d_rel: int) -> str:
     return "" if d_rel == d else f" was an ask; last no-ask touch {d_rel}d ago"
 
 
-def _reciprocity_clause(worst: int, below: bool, asks: int, gives: int, thanked_48h: int, help_events: int,
-                        q_yes: int, q_all: int, ignored: int, started: int) -> str:
-    """The clause for the reciprocity component that costs the most (§4.6) when it is below its neutral
-    prior; otherwise your gives and asks of the year, if any."""
-    if not below:
-        return f"; you gave {gives}× and asked {asks}× in the last 12 months" if asks or gives else ""
+def _below_neutral_clause(worst: int, asks: int, gives: int, thanked_48h: int, help_events: int, q_yes: int,
+                          q_all: int, ignored: int, started: int) -> str:
+    """The clause for the reciprocity component that costs the most (§4.6), when it is below its neutral prior."""
     name = WORST_CODES[worst]
     if name == "B":
         return f"; you asked {asks}× and gave {gives}× in the last 12 months"
