@@ -247,7 +247,7 @@ def _unwritable(tmp_path: Path) -> str:
 
 
 # (what, --db or None for the test's database, arguments): every command given nonsense, each must end
-# with one line on stderr and a non-zero exit, never a traceback (issue 13: 10 of 78 crashed).
+# with one line on stderr and a non-zero exit, never a traceback.
 NONSENSE = [
     ("db is a folder", lambda tmp: str(tmp), ("contacts",)),
     ("db is not a database", _not_a_database, ("due",)),

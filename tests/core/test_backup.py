@@ -214,7 +214,7 @@ def _hostile(tmp_path: Path, db, *statements: str, writable_schema: bool = False
 
 
 EVIL_TRIGGER = ("create trigger evil_trigger after insert on interactions begin "
-                "delete from people where id != new.person_id; end")  # the issue's: a log deletes everyone else
+                "delete from people where id != new.person_id; end")  # logging one touch deletes everyone else
 NOTES_NULLABLE = ("update sqlite_master set sql = replace(sql, 'notes text not null default ''''', 'notes text') "
                   "where type = 'table' and name = 'people'")  # NOT NULL and the default gone, rows untouched
 FUTURE_MIGRATION = ("insert into _sqlite_migrations (migration_set, name, applied_at) "
