@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from core import validation as v
 from core.errors import ValidationError
@@ -84,11 +84,7 @@ def suggest_mapping(headers: list[str]) -> dict[str, str]:
 
 def csv_headers(data: bytes) -> list[str]:
     """The header row of a CSV file (its first non-empty record), for the mapping editor."""
-    records = read_csv(decode(data, "CSV file"), "CSV file")
-    for _, record in records:
-        if any(c.strip() for c in record):
-            return [c.strip() for c in record]
-    raise ValidationError("The CSV file has no header row.")
+    return _header_row(iter(read_csv(decode(data, "CSV file"), "CSV file")))
 
 
 def _unneutralize(value: str) -> str:
@@ -127,11 +123,30 @@ def group_tags(cell: str) -> list[str]:
 def _plan_csv(plan: ImportPlan, index: _Index, records: Iterable, options: dict,
               flush: Callable[[bool], None] | None = None) -> None:
     records = iter(records)
+    headers = _header_row(records)
+    mapping = options.get("mapping") or suggest_mapping(headers)
+    _check_mapping(mapping, headers)
+    positions = {f: headers.index(h) for h, f in mapping.items() if f}
+    seen: dict = {}
+    defaults = {"tier": options.get("tier") or "network", "how_met": ""}
+    for line, record in records:
+        if flush:
+            flush(False)
+        raw = {f: _unneutralize(record[i].strip()) if i < len(record) else "" for f, i in positions.items()}
+        if any(raw.values()):
+            _plan_row(plan, index, line, raw, seen, defaults)
+
+
+def _header_row(records: Iterator) -> list[str]:
+    """The file's first non-empty record, its cells stripped (the records after it are left to read)."""
     header = next((r for _, r in records if any(c.strip() for c in r)), None)
     if header is None:
         raise ValidationError("The CSV file has no header row.")
-    headers = [c.strip() for c in header]
-    mapping = options.get("mapping") or suggest_mapping(headers)
+    return [c.strip() for c in header]
+
+
+def _check_mapping(mapping: dict[str, str], headers: list[str]) -> None:
+    """A mapping names only the file's columns and known fields, each field once, and a name."""
     unknown = [h for h in mapping if h not in headers]
     if unknown:
         raise ValidationError(f"The mapping names a column the file doesn't have: {unknown[0]!r}.")
@@ -146,48 +161,59 @@ def _plan_csv(plan: ImportPlan, index: _Index, records: Iterable, options: dict,
     if "name" not in used and "first_name" not in used and "last_name" not in used:
         raise ValidationError("Map a column to Full name (or to First name and Last name): "
                               "every person needs a name.")
-    positions = {f: headers.index(h) for h, f in mapping.items() if f}
-    seen: dict = {}
-    defaults = {"tier": options.get("tier") or "network", "how_met": ""}
-    for line, record in records:
-        if flush:
-            flush(False)
-        raw = {f: _unneutralize(record[i].strip()) if i < len(record) else "" for f, i in positions.items()}
-        if not any(raw.values()):
-            continue
-        name = raw.pop("name", "") or " ".join(p for p in (raw.get("first_name", ""), raw.get("last_name", "")) if p)
-        raw.pop("first_name", None)
-        raw.pop("last_name", None)
-        if not name:
-            plan.skip.append({"line": line, "name": "", "reason": "no name"})
-            continue
-        tag_text, bday_text, conn_text = raw.pop("tags", ""), raw.pop("birthday", ""), raw.pop("connected_on", "")
-        emails = split_emails(raw.get("email", "")) + split_emails(raw.pop("other_email", ""))
-        phones = split_values(raw.get("phone", "")) + split_values(raw.pop("other_phone", ""))
-        raw["email"], raw["phone"] = (emails[:1] or [""])[0], (phones[:1] or [""])[0]
-        for key in ("website", "title", "company", "location"):  # Google: the first of several values
-            raw[key] = (split_values(raw.get(key, "")) or [""])[0]
-        if "linkedin.com/in/" in raw["website"].lower() and not raw.get("linkedin_url"):
-            raw["linkedin_url"], raw["website"] = raw["website"], ""  # Google keeps the profile among websites
-        fields = _person_fields({"name": name, **raw}, line, plan)
-        if fields is None:
-            continue
-        alternates = _alternates(plan, line, fields, "email", emails[1:]) + _alternates(plan, line, fields, "phone",
-                                                                                      phones[1:])
-        try:
-            tags = v.tags(group_tags(tag_text))
-        except ValidationError as e:
-            plan.warnings.append({"line": line, "name": name, "message": f"{e} They were left out."})
-            tags = []
-        bday = None
-        if bday_text:
-            bday = parse_vcard_birthday(bday_text, {})
-            if bday is None:
-                d = parse_loose_date(bday_text)
-                bday = (d.month, d.day, d.year) if d else None
-            if bday is None:
-                plan.warnings.append({"line": line, "name": name,
-                                      "message": f"Birthday {bday_text[:20]!r} is not a date; it was left out."})
-        connected = parse_loose_date(conn_text) if conn_text else None
-        _add_or_update(plan, index, line, fields, source="csv", tags=tags, birthday=bday, connected_on=connected,
-                       seen=seen, defaults=defaults, alternates=alternates)
+
+
+def _plan_row(plan: ImportPlan, index: _Index, line: int, raw: dict, seen: dict, defaults: dict) -> None:
+    """One non-empty row ({field: cell}, consumed): skipped without a name, else added or matched."""
+    name = raw.pop("name", "") or " ".join(p for p in (raw.get("first_name", ""), raw.get("last_name", "")) if p)
+    raw.pop("first_name", None)
+    raw.pop("last_name", None)
+    if not name:
+        plan.skip.append({"line": line, "name": "", "reason": "no name"})
+        return
+    tag_text, bday_text, conn_text = raw.pop("tags", ""), raw.pop("birthday", ""), raw.pop("connected_on", "")
+    emails, phones = _first_values(raw)
+    fields = _person_fields({"name": name, **raw}, line, plan)
+    if fields is None:
+        return
+    alternates = _alternates(plan, line, fields, "email", emails[1:]) + _alternates(plan, line, fields, "phone",
+                                                                                  phones[1:])
+    tags = _row_tags(plan, line, name, tag_text)
+    bday = _row_birthday(plan, line, name, bday_text) if bday_text else None
+    connected = parse_loose_date(conn_text) if conn_text else None
+    _add_or_update(plan, index, line, fields, source="csv", tags=tags, birthday=bday, connected_on=connected,
+                   seen=seen, defaults=defaults, alternates=alternates)
+
+
+def _first_values(raw: dict) -> tuple[list[str], list[str]]:
+    """Keep the first of several values in a cell (Google's ' ::: '); return every email and phone of the row
+    (the others become alternates). A LinkedIn profile among the websites becomes the LinkedIn URL."""
+    emails = split_emails(raw.get("email", "")) + split_emails(raw.pop("other_email", ""))
+    phones = split_values(raw.get("phone", "")) + split_values(raw.pop("other_phone", ""))
+    raw["email"], raw["phone"] = (emails[:1] or [""])[0], (phones[:1] or [""])[0]
+    for key in ("website", "title", "company", "location"):
+        raw[key] = (split_values(raw.get(key, "")) or [""])[0]
+    if "linkedin.com/in/" in raw["website"].lower() and not raw.get("linkedin_url"):
+        raw["linkedin_url"], raw["website"] = raw["website"], ""  # Google keeps the profile among websites
+    return emails, phones
+
+
+def _row_tags(plan: ImportPlan, line: int, name: str, tag_text: str) -> list[str]:
+    """The row's tags, checked; tags that fail the check are all left out, with a warning."""
+    try:
+        return v.tags(group_tags(tag_text))
+    except ValidationError as e:
+        plan.warnings.append({"line": line, "name": name, "message": f"{e} They were left out."})
+        return []
+
+
+def _row_birthday(plan: ImportPlan, line: int, name: str, bday_text: str) -> tuple | None:
+    """(month, day, year | None) from a birthday cell in vCard or any loose date form; else a warning."""
+    bday = parse_vcard_birthday(bday_text, {})
+    if bday is None:
+        d = parse_loose_date(bday_text)
+        bday = (d.month, d.day, d.year) if d else None
+    if bday is None:
+        plan.warnings.append({"line": line, "name": name,
+                              "message": f"Birthday {bday_text[:20]!r} is not a date; it was left out."})
+    return bday
