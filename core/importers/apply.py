@@ -44,15 +44,29 @@ def _write_people(db: Database, plan: ImportPlan, stamp: str, state: dict) -> li
     first_id = (scalar(db, "select max(id) from people") or 0) + 1
     new_ids = list(range(first_id, first_id + len(plan.add)))
     if plan.add:
-        fields = list(_BLANK)
-        people_columns = [*fields, "id", "created_at", "updated_at", "company_id"]
-        db.conn.executemany(f"insert into people ({', '.join(people_columns)}) values "
-                            f"({', '.join('?' * len(people_columns))})",
-                            ((*[a["person"][c] for c in fields], pid, stamp, stamp,
-                              company_ids.get(_norm(a["company"])) if a["company"] else None)
-                             for pid, a in zip(new_ids, plan.add, strict=True)))
+        _insert_people(db, plan.add, new_ids, company_ids, stamp)
+    _update_people(db, plan.update, company_ids, stamp)
+    _insert_birthdays(db, plan, new_ids)
+    _insert_alternates(db, plan, new_ids, stamp)
+    return new_ids
+
+
+def _insert_people(db: Database, adds: list[dict], new_ids: list[int], company_ids: dict[str, int],
+                   stamp: str) -> None:
+    """The new people, with the ids given, in one statement."""
+    fields = list(_BLANK)
+    people_columns = [*fields, "id", "created_at", "updated_at", "company_id"]
+    db.conn.executemany(f"insert into people ({', '.join(people_columns)}) values "
+                        f"({', '.join('?' * len(people_columns))})",
+                        ((*[a["person"][c] for c in fields], pid, stamp, stamp,
+                          company_ids.get(_norm(a["company"])) if a["company"] else None)
+                         for pid, a in zip(new_ids, adds, strict=True)))
+
+
+def _update_people(db: Database, updates: list[dict], company_ids: dict[str, int], stamp: str) -> None:
+    """The matched people's changes (and new company), stamped; one statement per set of columns changed."""
     by_columns: dict[tuple, list] = defaultdict(list)
-    for u in plan.update:
+    for u in updates:
         changes = dict(u["changes"])
         if u["company"]:
             changes["company_id"] = company_ids[_norm(u["company"])]
@@ -62,10 +76,19 @@ def _write_people(db: Database, plan: ImportPlan, stamp: str, state: dict) -> li
             by_columns[cols].append([*changes.values(), u["person_id"]])
     for cols, values in by_columns.items():
         db.conn.executemany(f"update people set {', '.join(c + ' = ?' for c in cols)} where id = ?", values)
+
+
+def _insert_birthdays(db: Database, plan: ImportPlan, new_ids: list[int]) -> None:
+    """A yearly birthday for each new person who has one, and for each matched person the plan gave one."""
     birthdays = [(pid, *a["birthday"]) for pid, a in zip(new_ids, plan.add, strict=True) if a["birthday"]]
     birthdays += [(u["person_id"], *u["birthday"]) for u in plan.update if u["birthday"]]
     db.conn.executemany("insert into important_dates (person_id, label, month, day, year, yearly) "
                         "values (?, 'birthday', ?, ?, ?, 1)", birthdays)
+
+
+def _insert_alternates(db: Database, plan: ImportPlan, new_ids: list[int], stamp: str) -> None:
+    """The other emails and phones: the new people's in one statement, the matched people's through
+    core.contacts.keep_values."""
     alternates = [(pid, f, value, "import", stamp) for pid, a in zip(new_ids, plan.add, strict=True)
                   for f, value in a.get("alternates", ())]
     if alternates:
@@ -75,7 +98,6 @@ def _write_people(db: Database, plan: ImportPlan, stamp: str, state: dict) -> li
         for u in plan.update:
             if u.get("alternates"):
                 keep_values(db, u["person_id"], u["alternates"], source="import")
-    return new_ids
 
 
 def _finish(db: Database, plan: ImportPlan, new_ids: list[int], today: date, stamp: str, companies: int) -> dict:
