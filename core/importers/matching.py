@@ -144,45 +144,67 @@ def _add_or_update(plan: ImportPlan, index: _Index, line: int, fields: dict, *, 
                    tags: list[str] = (), birthday: tuple | None = None, connected_on: date | None = None,
                    seen: dict, defaults: dict, job_change: bool = False, url_key: str | None = None,
                    alternates: list[tuple] = ()) -> None:
+    """Plan one checked row (fields, consumed): skipped if an earlier line was the same person, else
+    added when no one on the list matches, else updated with what it adds (or skipped when nothing)."""
     company = fields.pop("company", "")
     name = fields["name"]
     if url_key is None:
         url_key = linkedin_key(fields.get("linkedin_url", ""))
     pid = index.match(uid, url_key, fields.get("email", ""), name, company)
-    if pid:
-        key: tuple = ("id", pid)
-    elif uid:
-        key = ("uid", uid)
-    elif url_key:
-        key = ("url", url_key)
-    elif fields.get("email"):
-        key = ("email", fields["email"].lower())
-    else:
-        key = ("name", _norm(name), _norm(company))
+    key = ("id", pid) if pid else _row_key(uid, url_key, fields.get("email"), name, company)
     if key in seen:
         plan.skip.append({"line": line, "name": name, "reason": f"same person as line {seen[key]}"})
         return
     seen[key] = line
     if pid is None:
-        record = dict(_BLANK)
-        record.update(fields)
-        record.update(source=source, source_uid=uid, tier=defaults["tier"], how_met=defaults["how_met"],
-                      tags=json.dumps(sorted(set(tags)), ensure_ascii=False) if tags else "[]",
-                      connected_on=connected_on.isoformat() if connected_on else None)
-        plan.add.append({"line": line, "person": record, "company": company, "birthday": birthday,
-                         "alternates": list(alternates)})
+        plan.add.append(_new_person(line, fields, company, defaults, source=source, uid=uid, tags=tags,
+                                    birthday=birthday, connected_on=connected_on, alternates=alternates))
         return
     current = index.people[pid]
-    changes = {}
-    for k in _FILLABLE:
-        if fields.get(k) and not current[k]:
-            changes[k] = fields[k]
-    new_company = None
-    if company and current["company_id"] is None:
-        new_company = company
+    changes, new_company = _filled(index, current, fields, company, source, uid, connected_on, job_change)
+    old_tags = set(v.load_tags(current["tags"]))
+    new_tags = sorted(set(tags) - old_tags)
+    if new_tags:
+        changes["tags"] = json.dumps(sorted(old_tags | set(tags)), ensure_ascii=False)
+    bday = birthday if birthday and pid not in index.birthdays else None
+    extra = _new_alternates(index, pid, current, alternates) if alternates else []
+    if not changes and not new_company and not bday and not extra:
+        plan.skip.append({"line": line, "name": name, "reason": "already on your list, nothing new"})
+        return
+    plan.update.append({"line": line, "person_id": pid, "name": current["name"], "changes": changes,
+                        "company": new_company, "tags": new_tags, "birthday": bday, "alternates": extra})
+
+
+def _row_key(uid: str, url_key: str, email: str | None, name: str, company: str) -> tuple:
+    """Who a row nobody on the list matches is, to find the file's own repeats: its strongest key."""
+    if uid:
+        return ("uid", uid)
+    if url_key:
+        return ("url", url_key)
+    if email:
+        return ("email", email.lower())
+    return ("name", _norm(name), _norm(company))
+
+
+def _new_person(line: int, fields: dict, company: str, defaults: dict, *, source: str, uid: str, tags: list[str],
+                birthday: tuple | None, connected_on: date | None, alternates: list[tuple]) -> dict:
+    """A plan's entry for someone new: every column of the person, with the file's source and the defaults."""
+    record = dict(_BLANK)
+    record.update(fields)
+    record.update(source=source, source_uid=uid, tier=defaults["tier"], how_met=defaults["how_met"],
+                  tags=json.dumps(sorted(set(tags)), ensure_ascii=False) if tags else "[]",
+                  connected_on=connected_on.isoformat() if connected_on else None)
+    return {"line": line, "person": record, "company": company, "birthday": birthday, "alternates": list(alternates)}
+
+
+def _filled(index: _Index, current: dict, fields: dict, company: str, source: str, uid: str,
+            connected_on: date | None, job_change: bool) -> tuple[dict, str | None]:
+    """What a row adds to a matched person: ({column: value}, the company to set or None). Only empty
+    fields are filled, except a LinkedIn job change of someone untouched since an import last wrote them."""
+    changes = {k: fields[k] for k in _FILLABLE if fields.get(k) and not current[k]}
+    new_company = company if company and current["company_id"] is None else None
     if job_change and current["untouched"] and current["source"] == "linkedin":
-        current_company = index.company_names.get(current["company_id"], "")
-        if company and _norm(company) != current_company:
+        if company and _norm(company) != index.company_names.get(current["company_id"], ""):
             new_company = company
         if fields.get("title") and fields["title"] != current["title"]:
             changes["title"] = fields["title"]
@@ -190,21 +212,15 @@ def _add_or_update(plan: ImportPlan, index: _Index, line: int, fields: dict, *, 
         changes["connected_on"] = connected_on.isoformat()
     if uid and not current["source_uid"] and current["source"] == source:
         changes["source_uid"] = uid
-    old_tags = set(v.load_tags(current["tags"]))
-    new_tags = sorted(set(tags) - old_tags)
-    if new_tags:
-        changes["tags"] = json.dumps(sorted(old_tags | set(tags)), ensure_ascii=False)
-    bday = birthday if birthday and pid not in index.birthdays else None
-    # Another email or phone is kept as an alternate, unless it is theirs already (primary or, for an
-    # email, one of their stored addresses).
-    extra = [(f, x) for f, x in alternates
-             if comparable(f, x) not in {comparable(f, k) for k in [current[f] or "", *index.alternates.get(pid, {})
-                                                                    .get(f, [])]}]
-    if not changes and not new_company and not bday and not extra:
-        plan.skip.append({"line": line, "name": name, "reason": "already on your list, nothing new"})
-        return
-    plan.update.append({"line": line, "person_id": pid, "name": current["name"], "changes": changes,
-                        "company": new_company, "tags": new_tags, "birthday": bday, "alternates": extra})
+    return changes, new_company
+
+
+def _new_alternates(index: _Index, pid: int, current: dict, alternates: list[tuple]) -> list[tuple]:
+    """Another email or phone is kept as an alternate, unless it is theirs already (primary or, for an
+    email, one of their stored addresses)."""
+    return [(f, x) for f, x in alternates
+            if comparable(f, x) not in {comparable(f, k) for k in [current[f] or "", *index.alternates.get(pid, {})
+                                                                   .get(f, [])]}]
 
 
 class _NameIndex:
