@@ -106,13 +106,26 @@ def _message_date(raw: str, line: int) -> datetime:
 
 def _plan_messages(db: Database, plan: ImportPlan, index: _Index, records: Iterable, today: date,
                    options: dict) -> None:
+    """messages.csv, both eras: one LinkedIn touch per conversation, person, direction and day."""
     layout, columns, rest = _find_header(
         records, (MESSAGE_COLUMNS, MESSAGE_COLUMNS_2018), "messages.csv",
         "CONVERSATION ID, FROM, SENDER PROFILE URL, TO, RECIPIENT PROFILE URLS, DATE, CONTENT "
         "(or, in 2018 exports, From, To, Date, Subject, Content, Direction)")
-    cell = _cells(columns)
     old = layout == 1  # 2018: no conversation ids, no profile URLs; Direction says who sent it
+    messages = _read_messages(plan, rest, _cells(columns), old)
+    if not messages:
+        return
+    planned_urls = {linkedin_key(a["person"].get("linkedin_url", "")): i for i, a in enumerate(plan.add)}
+    planned_urls.pop("", None)
+    owner = OWNER_2018 if old else _message_owner(db, plan, options, messages, index, planned_urls)
+    groups = _message_groups(plan, index, messages, owner, planned_urls, today)
+    _log_message_groups(db, plan, index, groups)
 
+
+def _read_messages(plan: ImportPlan, rest: Iterable, cell: Callable[[list[str], str], str], old: bool) -> list[dict]:
+    """Every message that is neither a draft nor spam. A DATE that is not a date stops the import; a 2018
+    message whose Direction can't be read is skipped with why."""
+    read = _message_2018 if old else _message
     messages = []
     for line, record in rest:
         if not any(c.strip() for c in record):
@@ -121,37 +134,51 @@ def _plan_messages(db: Database, plan: ImportPlan, index: _Index, records: Itera
             continue
         when = _message_date(cell(record, "date"), line)
         content = cell(record, "content")[:NOTE_CHARS + 1]  # only the start is kept: a big file stays small
-        if old:
-            direction = INVITATION_DIRECTIONS.get(cell(record, "direction").lower())
-            if direction is None:
-                plan.skip.append({"line": line, "name": cell(record, "from")[:60], "reason":
-                                  f"Direction {cell(record, 'direction')[:20]!r} is neither INCOMING nor OUTGOING"})
-                continue
-            other = _norm(cell(record, "to") if direction == "me" else cell(record, "from"))
-            messages.append({"line": line, "conv": f"2018|{other}", "when": when, "from": cell(record, "from"),
-                             "sender": OWNER_2018 if direction == "me" else f"name:{other}",
-                             "to": cell(record, "to"), "recipients": [], "content": content, "name_only": other})
-            continue
-        recipients = [u.strip() for u in cell(record, "recipient profile urls").split(",") if u.strip()]
-        messages.append({"line": line, "conv": cell(record, "conversation id"), "when": when,
-                         "from": cell(record, "from"), "sender": linkedin_key(cell(record, "sender profile url")),
-                         "to": cell(record, "to"), "recipients": [linkedin_key(u) for u in recipients],
-                         "content": content})
-    if not messages:
-        return
-    planned_urls = {linkedin_key(a["person"].get("linkedin_url", "")): i for i, a in enumerate(plan.add)}
-    planned_urls.pop("", None)
+        message = read(plan, cell, line, record, when, content)
+        if message is not None:
+            messages.append(message)
+    return messages
+
+
+def _message(plan: ImportPlan, cell: Callable, line: int, record: list[str], when: datetime, content: str) -> dict:
+    """A message of an export with profile URLs: its sender and recipients by profile key."""
+    recipients = [u.strip() for u in cell(record, "recipient profile urls").split(",") if u.strip()]
+    return {"line": line, "conv": cell(record, "conversation id"), "when": when,
+            "from": cell(record, "from"), "sender": linkedin_key(cell(record, "sender profile url")),
+            "to": cell(record, "to"), "recipients": [linkedin_key(u) for u in recipients], "content": content}
+
+
+def _message_2018(plan: ImportPlan, cell: Callable, line: int, record: list[str], when: datetime,
+                  content: str) -> dict | None:
+    """A message of a 2018 export: the other side by name, one conversation per name; None (skipped, with
+    why) when its Direction is neither INCOMING nor OUTGOING."""
+    direction = INVITATION_DIRECTIONS.get(cell(record, "direction").lower())
+    if direction is None:
+        plan.skip.append({"line": line, "name": cell(record, "from")[:60], "reason":
+                          f"Direction {cell(record, 'direction')[:20]!r} is neither INCOMING nor OUTGOING"})
+        return None
+    other = _norm(cell(record, "to") if direction == "me" else cell(record, "from"))
+    return {"line": line, "conv": f"2018|{other}", "when": when, "from": cell(record, "from"),
+            "sender": OWNER_2018 if direction == "me" else f"name:{other}",
+            "to": cell(record, "to"), "recipients": [], "content": content, "name_only": other}
+
+
+def _message_owner(db: Database, plan: ImportPlan, options: dict, messages: list[dict], index: _Index,
+                   planned_urls: dict[str, int]) -> str:
+    """The export's owner (kept on the plan): the owner_url option, else the profile's LinkedIn URL, else a guess."""
+    owner = linkedin_key(options.get("owner_url") or "") or linkedin_key(
+        (get_setting(db, "profile", {}) or {}).get("linkedin_url", ""))
+    if not owner:
+        owner = _guess_owner(messages, index, planned_urls)
+    plan.owner_url = owner
+    return owner
+
+
+def _message_groups(plan: ImportPlan, index: _Index, messages: list[dict], owner: str,
+                    planned_urls: dict[str, int], today: date) -> dict[tuple, dict]:
+    """The messages with people on the list, by (conversation, person, direction, day); a message with
+    someone not on the list, or dated after today, is skipped with why."""
     names = _NameIndex(plan, index)
-    if old:
-        owner = OWNER_2018
-    else:
-        owner = linkedin_key(options.get("owner_url") or "") or linkedin_key(
-            (get_setting(db, "profile", {}) or {}).get("linkedin_url", ""))
-        if not owner:
-            owner = _guess_owner(messages, index, planned_urls)
-        plan.owner_url = owner
-    existing = {r[0]: (r[1], r[2]) for r in db.execute(
-        "select source_uid, id, responded from interactions where source = 'linkedin_messages'")}
     by_conv: dict[str, list[dict]] = defaultdict(list)
     for m in messages:
         by_conv[m["conv"]].append(m)
@@ -160,11 +187,7 @@ def _plan_messages(db: Database, plan: ImportPlan, index: _Index, records: Itera
         items.sort(key=lambda m: m["when"])
         for i, m in enumerate(items):
             mine = m["sender"] == owner
-            others = [u for u in m["recipients"] if u and u != owner] if mine else [m["sender"]]
-            if "name_only" in m:
-                others = [("name", m["name_only"])]
-            elif mine and not m["recipients"]:
-                others = [("name", _norm(n)) for n in m["to"].split(",") if n.strip()]
+            others = _message_others(m, mine, owner)
             for other in others:
                 name = m["to"] if mine else m["from"]
                 # Without profile URLs on the list (Connections.csv of 2018-2023), a unique name will do.
@@ -177,16 +200,37 @@ def _plan_messages(db: Database, plan: ImportPlan, index: _Index, records: Itera
                     plan.skip.append({"line": m["line"], "name": name[:60], "reason": "dated after today"})
                     continue
                 replied = _replied(items, i, mine, other, owner, today)
-                key = (conv, ref, "me" if mine else "them", m["when"].date())
-                group = groups.get(key)
-                if group is None:
-                    groups[key] = {"line": m["line"], "ref": ref, "conv": conv, "other": other,
-                                   "direction": key[2], "day": key[3], "contents": [m["content"]],
-                                   "responded": replied}
-                else:
-                    group["contents"].append(m["content"])
-                    if replied:
-                        group["responded"] = True
+                _add_to_group(groups, (conv, ref, "me" if mine else "them", m["when"].date()), m, other, replied)
+    return groups
+
+
+def _message_others(m: dict, mine: bool, owner: str) -> list:
+    """Who a message was with besides the owner: profile keys, or ("name", normalised name) where the
+    export (2018) or the message (no recipient URLs) names them only."""
+    if "name_only" in m:
+        return [("name", m["name_only"])]
+    if mine and not m["recipients"]:
+        return [("name", _norm(n)) for n in m["to"].split(",") if n.strip()]
+    return [u for u in m["recipients"] if u and u != owner] if mine else [m["sender"]]
+
+
+def _add_to_group(groups: dict[tuple, dict], key: tuple, m: dict, other, replied: bool | None) -> None:
+    """Message m joins its group (key: conversation, ref, direction, day): the first message's line, every
+    message's content; the group was answered if any of its messages was."""
+    group = groups.get(key)
+    if group is None:
+        groups[key] = {"line": m["line"], "ref": key[1], "conv": key[0], "other": other,
+                       "direction": key[2], "day": key[3], "contents": [m["content"]], "responded": replied}
+    else:
+        group["contents"].append(m["content"])
+        if replied:
+            group["responded"] = True
+
+
+def _log_message_groups(db: Database, plan: ImportPlan, index: _Index, groups: dict[tuple, dict]) -> None:
+    """A touch per group; a group imported before is not logged again, only its reply filled in if it was open."""
+    existing = {r[0]: (r[1], r[2]) for r in db.execute(
+        "select source_uid, id, responded from interactions where source = 'linkedin_messages'")}
     stamp = now_iso()
     for (conv, _, direction, day), g in groups.items():
         other = g["other"] if isinstance(g["other"], str) else g["other"][1]
@@ -197,15 +241,25 @@ def _plan_messages(db: Database, plan: ImportPlan, index: _Index, records: Itera
             if stored_responded is None and responded is not None:
                 plan.interaction_updates.append((responded, stored_id))
             continue
-        first = g["contents"][0]
-        notes = first[:NOTE_CHARS] + ("…" if len(first) > NOTE_CHARS else "")
+        notes = _note(g["contents"][0])
         if len(g["contents"]) > 1:
             notes += f"\n(+{len(g['contents']) - 1} more messages that day)"
-        plan.interactions.append({"line": g["line"], "ref": g["ref"],
-                                  "name": _ref_name(plan, index, g["ref"]), "record": {
-            "day": day.isoformat(), "channel": "linkedin", "direction": direction, "kind": "neutral",
-            "nature": "", "responded": responded, "tags": "[]", "minutes": CHANNEL_MINUTES["linkedin"],
-            "notes": notes, "details": "", "source": "linkedin_messages", "source_uid": uid, "created_at": stamp}})
+        _plan_touch(plan, index, g["line"], g["ref"], day, direction, nature="", responded=responded, notes=notes,
+                    source="linkedin_messages", uid=uid, stamp=stamp)
+
+
+def _note(text: str) -> str:
+    """The start of a message kept in a touch's notes (NOTE_CHARS), with an ellipsis where it was cut."""
+    return text[:NOTE_CHARS] + ("…" if len(text) > NOTE_CHARS else "")
+
+
+def _plan_touch(plan: ImportPlan, index: _Index, line: int, ref: tuple, day: date, direction: str, *, nature: str,
+                responded: int | None, notes: str, source: str, uid: str, stamp: str) -> None:
+    """A LinkedIn touch for the plan to log (the write path decides the stage it proves)."""
+    plan.interactions.append({"line": line, "ref": ref, "name": _ref_name(plan, index, ref), "record": {
+        "day": day.isoformat(), "channel": "linkedin", "direction": direction, "kind": "neutral",
+        "nature": nature, "responded": responded, "tags": "[]", "minutes": CHANNEL_MINUTES["linkedin"],
+        "notes": notes, "details": "", "source": source, "source_uid": uid, "created_at": stamp}})
 
 
 def _guess_owner(messages: list[dict], index: _Index, planned: dict[str, int]) -> str:
@@ -331,13 +385,8 @@ def _plan_invitations(db: Database, plan: ImportPlan, index: _Index, records: It
             plan.skip.append({"line": line, "name": name[:60], "reason": f"same connection request as line {seen[uid]}"})
             continue
         seen[uid] = line
-        message = cell(record, "message")
-        notes = message[:NOTE_CHARS] + ("…" if len(message) > NOTE_CHARS else "")
-        plan.interactions.append({"line": line, "ref": ref, "name": _ref_name(plan, index, ref),
-                                  "record": {
-            "day": when.date().isoformat(), "channel": "linkedin", "direction": direction, "kind": "neutral",
-            "nature": "connection_request", "responded": None, "tags": "[]", "minutes": CHANNEL_MINUTES["linkedin"],
-            "notes": notes, "details": "", "source": INVITATION_SOURCE, "source_uid": uid, "created_at": stamp}})
+        _plan_touch(plan, index, line, ref, when.date(), direction, nature="connection_request", responded=None,
+                    notes=_note(cell(record, "message")), source=INVITATION_SOURCE, uid=uid, stamp=stamp)
 
 
 def _invitation_ref(url_key: str, name: str, index: _Index, planned_urls: dict[str, int],
