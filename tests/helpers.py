@@ -1,6 +1,18 @@
-"""Helpers for page tests (importable as tests.helpers)."""
+"""Helpers for tests (importable as tests.helpers)."""
 
 from __future__ import annotations
+
+from datetime import date
+
+from sqlite_utils import Database
+
+from core.importers import apply_import, plan_import
+
+
+def import_file(db: Database, kind: str, data: bytes, today: date, options: dict | None = None) -> dict:
+    """Plan and apply an import in one go, the way the Data page and the command line do it: plan_import
+    (which writes nothing), then apply_import; returns apply_import's report."""
+    return apply_import(db, plan_import(db, kind, data, today, options), today)
 
 
 def open_page(at, page: str, **query):

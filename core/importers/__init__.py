@@ -55,7 +55,7 @@ from core.importers.mapped_csv import (
 )
 from core.importers.matching import STAMP_KEY, linkedin_key
 from core.importers.plan import INVITATION_SOURCE, KIND_LABELS, KINDS, ImportPlan
-from core.importers.run import STREAM_CHUNK, import_file, import_stream, plan_import
+from core.importers.run import STREAM_CHUNK, import_stream, plan_import
 
 __all__ = [
     "CSV_FIELDS",
@@ -85,7 +85,6 @@ __all__ = [
     "csv_headers",
     "decode",
     "group_tags",
-    "import_file",
     "import_stream",
     "iter_csv",
     "linkedin_key",

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from core.db import transaction
 from core.errors import ValidationError
-from core.importers.apply import _finish, _indexes_rebuilt_if_bulk, _write_people, apply_import
+from core.importers.apply import _finish, _indexes_rebuilt_if_bulk, _write_people
 from core.importers.files import MAX_BYTES, STREAM_ZIP_BYTES, ZIP_TOTAL_BYTES, _open_file, _records, _zip_members
 from core.importers.linkedin import _plan_connections, _plan_invitations, _plan_messages
 from core.importers.mapped_csv import _plan_csv
@@ -172,8 +172,3 @@ def import_stream(db: Database, kind: str, path, today: date, options: dict | No
         except _DryRun:
             pass
     return plan, report
-
-
-def import_file(db: Database, kind: str, data: bytes, today: date, options: dict | None = None) -> dict:
-    """Plan and apply in one go (the command line without --dry-run)."""
-    return apply_import(db, plan_import(db, kind, data, today, options), today)

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from core.db import open_db
 from core.demo import connections_csv
-from core.importers import import_file
 from tests.browser.conftest import ROOT, TODAY, Server, _stop, settle, start_server, wait_for_app
+from tests.helpers import import_file
 
 FIXTURES = ROOT / "tests" / "fixtures"
 BULK_COMPANY = "Bulkco Payments"

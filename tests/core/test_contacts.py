@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from core import contacts, events, exporters, followups, people
 from core.db import data_version, forget_migrated, kept_copies, memory_db, open_db
 from core.errors import NotFound, ValidationError
-from core.importers import import_file
 from core.interactions import log_interaction
+from tests.helpers import import_file
 
 TODAY = date(2026, 11, 27)
 

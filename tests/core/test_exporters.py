@@ -23,10 +23,11 @@ from core.exporters import (
     vcards,
 )
 from core.followups import add_reminder
-from core.importers import import_file, plan_import
+from core.importers import plan_import
 from core.interactions import log_interaction
 from core.people import add_date, add_person
 from core.people_bulk import bulk_update
+from tests.helpers import import_file
 
 TODAY = date(2026, 11, 27)
 STAMP = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

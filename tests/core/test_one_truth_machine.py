@@ -27,10 +27,10 @@ from core import contacts, followups, goals, interactions, people
 from core import today as today_page
 from core.db import memory_db, rows, scalar
 from core.errors import UserError
-from core.importers import import_file
 from core.relationships import daily_refresh, score_person
 from core.settings import save_profile
 from core.vocab import CHANNELS, DIRECTIONS, NATURES
+from tests.helpers import import_file
 
 START = date(2026, 11, 2)
 OWNER = "https://www.linkedin.com/in/pat-seeker-example"

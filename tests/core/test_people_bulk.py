@@ -109,7 +109,7 @@ def test_clean_changes_ignores_empty_tags_and_keeps_cleared_text():
 
 
 def test_bulk_editing_thousands_is_one_statement_per_shape(db, today):
-    from core.importers import import_file
+    from tests.helpers import import_file
 
     rows = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n" + "".join(
         f"Ann{i},Lee,https://www.linkedin.com/in/ann{i},,Co{i % 40},Engineer,01 Jan 2025\n" for i in range(3000))

@@ -6,8 +6,8 @@ import pytest
 
 from core import people
 from core.errors import ValidationError
-from core.importers import import_file
 from core.roles import DEFAULT_ROLE_MAP, format_role_map, get_role_map, role_for_title, save_role_map
+from tests.helpers import import_file
 
 CONNECTIONS = ("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
                "Ada,Lovelace,https://www.linkedin.com/in/ada,,Acme,Senior Product Manager,01 Jan 2025\n"

@@ -7,8 +7,7 @@ import pytest
 from core import people
 from core.db import open_db
 from core.demo import connections_csv
-from core.importers import import_file
-from tests.helpers import open_page, shown_text
+from tests.helpers import import_file, open_page, shown_text
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from core.importers import (
     MAX_BYTES,
     apply_import,
     csv_headers,
-    import_file,
     linkedin_key,
     parse_loose_date,
     parse_sent_at,
@@ -26,6 +25,7 @@ from core.importers import (
 )
 from core.people import add_date, add_person, update_person
 from core.settings import save_profile
+from tests.helpers import import_file
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 TODAY = date(2026, 11, 27)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from core.db import rows
-from core.importers import import_file, plan_import
+from core.importers import plan_import
+from tests.helpers import import_file
 
 TODAY = date(2026, 11, 27)
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
