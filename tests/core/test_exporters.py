@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 from icalendar import Calendar
 
+from core import exporters
+from core.composer import mailto
 from core.db import memory_db, rows
 from core.exporters import (
     calendar_ics,
@@ -202,3 +204,65 @@ def test_people_csv_says_who_is_a_target(db):
     add_person(db, name="Ben Osei", today=TODAY)
     bulk_update(db, [ana], {"target": True}, TODAY)
     assert [(r["name"], r["target"]) for r in read_csv(people_csv(db))] == [("Ana Reyes", "1"), ("Ben Osei", "0")]
+
+
+# --- What a user typed cannot inject: formulas, vCard and calendar properties, mail headers ----------
+
+
+@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://evil\",\"x\")", "+SUM(A1:A9)", "-2+3", "@cmd", "\t=1",
+                                   "\r=1"])
+def test_csv_exports_neutralise_formulas_wherever_they_hide(db, value):
+    add_person(db, name=value, company=value.strip() or "x", notes=value)
+
+    text = exporters.people_csv(db).decode("utf-8-sig")
+    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+
+    assert not any(c[:1] in ("=", "+", "-", "@", "\t", "\r") for c in cells if c)
+
+
+def test_a_newline_in_a_note_cannot_add_a_vcard_property(db):
+    add_person(db, name="Eve\nEMAIL:attacker@example.com", notes="hi\r\nTEL:+1 555 0000\nEND:VCARD\nBEGIN:VCARD")
+
+    card = exporters.vcards(db).decode()
+    lines = card.replace("\r\n ", "").split("\r\n")
+
+    assert not any(line.startswith(("EMAIL:attacker", "TEL:")) for line in lines)
+    assert [line for line in lines if line in ("BEGIN:VCARD", "END:VCARD")] == ["BEGIN:VCARD", "END:VCARD"]
+
+
+def test_a_newline_in_a_reminder_cannot_add_an_ics_property(db):
+    pid = add_person(db, name="Eve\nATTENDEE:mailto:attacker@example.com")
+    add_reminder(db, pid, "2026-12-01", "Call\r\nRRULE:FREQ=SECONDLY\nEND:VEVENT")
+    add_date(db, pid, label="birthday", month=12, day=3)
+
+    ics = exporters.calendar_ics(db, TODAY).decode()
+    lines = ics.replace("\r\n ", "").split("\r\n")
+
+    assert not any(line.startswith(("ATTENDEE", "RRULE:FREQ=SECONDLY")) for line in lines)
+    assert lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT") == 2
+
+
+def test_a_mailto_link_cannot_gain_headers_or_recipients():
+    url = mailto("ana@example.org?bcc=attacker@example.com", "Hi&bcc=attacker@example.com\r\nCc: x@y",
+                 "Body&to=attacker@example.com")
+
+    query = url.split("?", 1)[1]
+    assert [part.split("=", 1)[0] for part in query.split("&")] == ["subject", "body"]
+    assert url.count("?") == 1
+    assert "%0D%0A" not in query.split("&")[0]
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("+44 20 7946 0000", "+44 20 7946 0000"),
+    ("+1 (555) 010-0100", "+1 (555) 010-0100"),
+    ("+1 555 0100 ext. 23", "+1 555 0100 ext. 23"),
+    ("+SUM(A1:A9)", "'+SUM(A1:A9)"),
+    ("+1+2", "'+1+2"),
+    ("+44 20 7946 0000=HYPERLINK(1)", "'+44 20 7946 0000=HYPERLINK(1)"),
+    ("-44 20 7946 0000", "'-44 20 7946 0000"),
+    ("=1", "'=1"),
+])
+def test_csv_export_leaves_plain_phone_numbers_alone_and_neutralises_the_rest(value, expected):
+    from core.exporters import neutralize
+
+    assert neutralize(value) == expected
