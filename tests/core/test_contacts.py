@@ -1,4 +1,4 @@
-"""Alternate contact values (core.contacts) and merging two people without losing anything (issue 12)."""
+"""Alternate contact values (core.contacts) and merging two people without losing anything."""
 
 from __future__ import annotations
 
@@ -344,7 +344,7 @@ def test_exports_carry_the_other_emails_and_phones(db):
         "TEL;TYPE=VOICE:+1 555 0100", "TEL;TYPE=VOICE:+1 555 0199"]
     header, row = table.splitlines()[:2]
     assert header.endswith(",other_emails,other_phones")
-    assert row.endswith(",ana@old.example,+1 555 0199")  # a plain phone is not a formula (issue 13)
+    assert row.endswith(",ana@old.example,+1 555 0199")  # a plain phone is not a formula: no quote added
 
 
 # --- The migration ------------------------------------------------------------------------------------

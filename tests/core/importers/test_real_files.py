@@ -1,5 +1,5 @@
-"""Issue 13: files as real programs export them (vCard 2.1/3.0/4.0 warts, LinkedIn 2018 and URL-less
-eras, Google and Thunderbird contact CSVs) import, card by card and row by row."""
+"""Files as real programs export them (vCard 2.1/3.0/4.0 warts, LinkedIn 2018 and URL-less eras, Google
+and Thunderbird contact CSVs) import, card by card and row by row."""
 
 from datetime import date
 from pathlib import Path
