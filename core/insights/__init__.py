@@ -4,7 +4,7 @@ Every sign is phrased as a next action naming a person where possible, never as 
 lives: log (the shared read of compact integer columns, and the data fingerprint), audit (the self-audit and
 its signs), neglect, charts, victories, words (levels and phrasing), overview (all of it from one read).
 The audit's readable definition over a list of touches is the one reference implementation, in
-tests/core/test_insights.py (reference_audit_log), which the tests hold audit() to. The log's touch-code
+tests/core/insights/reference.py (reference_audit_log), which the tests hold audit() to. The log's touch-code
 bits (ME, THEM, ASK, GIVE, NEUTRAL, SPAN) are its own encoding: read them from core.insights.log.
 """
 

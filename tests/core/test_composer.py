@@ -9,10 +9,10 @@ from core import composer as c
 from core.db import rows, scalar
 from core.errors import NotFound, ValidationError
 from core.events import add_event
-from core.followups import due_board
 from core.interactions import log_interaction
 from core.people import add_date, add_person
 from core.settings import add_resource, save_profile
+from tests.helpers import due_board
 
 REFERENCE = (
     "mailto:ines%2Bjobs@example.org?subject=Coffee%20chat%3F%20%28re%3A%20Data%20Eng%20%40%20Northwind%29"
@@ -340,6 +340,16 @@ def test_mailto_reproduces_the_reference_exactly():
 
     assert url == REFERENCE
     assert len(url) == 246
+
+
+def test_a_mailto_link_cannot_gain_headers_or_recipients():
+    url = c.mailto("ana@example.org?bcc=attacker@example.com", "Hi&bcc=attacker@example.com\r\nCc: x@y",
+                 "Body&to=attacker@example.com")
+
+    query = url.split("?", 1)[1]
+    assert [part.split("=", 1)[0] for part in query.split("&")] == ["subject", "body"]
+    assert url.count("?") == 1
+    assert "%0D%0A" not in query.split("&")[0]
 
 
 def test_mailto_never_writes_a_plus_for_a_space_and_round_trips():

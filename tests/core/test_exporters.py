@@ -10,7 +10,6 @@ import pytest
 from icalendar import Calendar
 
 from core import exporters
-from core.composer import mailto
 from core.db import memory_db, rows
 from core.exporters import (
     calendar_ics,
@@ -240,16 +239,6 @@ def test_a_newline_in_a_reminder_cannot_add_an_ics_property(db):
 
     assert not any(line.startswith(("ATTENDEE", "RRULE:FREQ=SECONDLY")) for line in lines)
     assert lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT") == 2
-
-
-def test_a_mailto_link_cannot_gain_headers_or_recipients():
-    url = mailto("ana@example.org?bcc=attacker@example.com", "Hi&bcc=attacker@example.com\r\nCc: x@y",
-                 "Body&to=attacker@example.com")
-
-    query = url.split("?", 1)[1]
-    assert [part.split("=", 1)[0] for part in query.split("&")] == ["subject", "body"]
-    assert url.count("?") == 1
-    assert "%0D%0A" not in query.split("&")[0]
 
 
 @pytest.mark.parametrize("value,expected", [
