@@ -233,14 +233,6 @@ def due_phrase(due: date, today: date) -> str:
     return f"follow up today: it was due {day_text(due)} ({plural(-left, 'day')} overdue)"
 
 
-def due_board(db: Database, today: date, later_days: int = 60, limit: int = 200) -> dict[str, list[dict]]:
-    """Open follow-ups of active people in columns: overdue, today, this week (next 7 days), later.
-
-    Each column is bounded on its own (see board_columns), so an overdue backlog never hides today.
-    """
-    return {name: column["items"] for name, column in board_columns(db, today, limit, later_days).items()}
-
-
 def due_on(db: Database, day: date) -> list[dict]:
     """Everything open and due on or before `day` (what the command line's `due` prints)."""
     return [_decorate(r, day) for r in rows(db, _SELECT + (

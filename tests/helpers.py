@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from core.followups import board_columns
 from core.importers import apply_import, plan_import
 
 
@@ -13,6 +14,12 @@ def import_file(db: Database, kind: str, data: bytes, today: date, options: dict
     """Plan and apply an import in one go, the way the Data page and the command line do it: plan_import
     (which writes nothing), then apply_import; returns apply_import's report."""
     return apply_import(db, plan_import(db, kind, data, today, options), today)
+
+
+def due_board(db: Database, today: date, later_days: int = 60, limit: int = 200) -> dict[str, list[dict]]:
+    """The follow-up board's cards by column ({"overdue": [...], "today": [...], ...}), as the Board page reads
+    them from followups.board_columns, without the column totals."""
+    return {name: column["items"] for name, column in board_columns(db, today, limit, later_days).items()}
 
 
 def open_page(at, page: str, **query):

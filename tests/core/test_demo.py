@@ -7,7 +7,8 @@ import pytest
 from core.db import memory_db
 from core.demo import generate_demo
 from core.errors import ValidationError
-from core.followups import due_board, thank_you_window, upcoming_dates
+from core.followups import thank_you_window, upcoming_dates
+from tests.helpers import due_board
 
 TODAY = date(2026, 11, 27)
 

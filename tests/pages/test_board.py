@@ -6,7 +6,7 @@ from datetime import date
 from core import followups, interactions, people
 from core.db import open_db
 from core.interactions import log_interaction
-from tests.helpers import open_page, plain, shown_text
+from tests.helpers import due_board, open_page, plain, shown_text
 
 TODAY = date(2026, 11, 27)
 
@@ -40,7 +40,7 @@ def test_the_demo_board_has_four_columns_of_cards(app, demo_path):
 
 
 def test_done_closes_a_thank_you(app, demo_path):
-    item = followups.due_board(open_db(demo_path), TODAY)["today"][0]
+    item = due_board(open_db(demo_path), TODAY)["today"][0]
     assert item["reason"] == "event_followup"
     at = open_page(app, "board")
 
@@ -75,7 +75,7 @@ def test_done_on_an_overdue_check_in_starts_its_next_cadence_from_today(app, dem
 
 
 def test_snooze_a_month_pushes_the_follow_up_thirty_days_from_today(app, demo_path):
-    item = followups.due_board(open_db(demo_path), TODAY)["today"][0]
+    item = due_board(open_db(demo_path), TODAY)["today"][0]
     at = open_page(app, "board")
 
     at.button(key=f"board_snooze_{item['id']}_30").click().run()
@@ -86,7 +86,7 @@ def test_snooze_a_month_pushes_the_follow_up_thirty_days_from_today(app, demo_pa
 
 
 def test_compose_on_a_check_in_opens_the_composer_with_purpose_check_in(app, demo_path):
-    item = followups.due_board(open_db(demo_path), TODAY)["overdue"][0]
+    item = due_board(open_db(demo_path), TODAY)["overdue"][0]
     at = open_page(app, "board")
 
     at.button(key=f"board_compose_{item['id']}").click().run()
@@ -111,7 +111,7 @@ def test_the_calendar_shows_the_same_follow_ups_with_their_ids_in_utc(app, demo_
 
 
 def test_clicking_a_calendar_event_opens_its_person(app, demo_path):
-    item = followups.due_board(open_db(demo_path), TODAY)["week"][0]
+    item = due_board(open_db(demo_path), TODAY)["week"][0]
     at = open_page(app, "board")
     at.radio(key="board_view").set_value("Calendar").run()
 

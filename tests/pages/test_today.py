@@ -5,7 +5,7 @@ from datetime import date
 from core import followups, goals, people
 from core.db import open_db
 from core.interactions import log_interaction
-from tests.helpers import open_page, shown_text
+from tests.helpers import due_board, open_page, shown_text
 
 TODAY = date(2026, 11, 27)
 
@@ -87,7 +87,7 @@ def test_marking_a_thank_you_sent_closes_it(app, demo_path):
 
 
 def test_snoozing_an_overdue_follow_up_a_week_moves_it_from_today(app, demo_path):
-    item = followups.due_board(open_db(demo_path), TODAY)["overdue"][0]
+    item = due_board(open_db(demo_path), TODAY)["overdue"][0]
     at = open_page(app, "today")
 
     at.button(key=f"today_due_snooze_{item['id']}_7").click().run()
