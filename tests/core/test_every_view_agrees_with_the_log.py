@@ -1,5 +1,5 @@
-"""A stateful property test of issue 12's promise: whatever a user does, in any order, every view of
-Rapport agrees with the log and with itself.
+"""A stateful property test that the log is the one truth: whatever a user does, in any order, every view
+of Rapport agrees with the log and with itself.
 
 Hypothesis drives core through random sequences of what a user does (add people, log touches of every
 kind and direction, mark replies, import a LinkedIn messages file, complete, skip and snooze follow-ups,

@@ -1,4 +1,4 @@
-"""Follow-ups keep their promises (issue 12): a snooze never moves anything earlier, Today and the board
+"""Follow-ups keep their promises: a snooze never moves anything earlier, Today and the board
 count "overdue" alike, a date added today is scheduled at once, and an event's follow-up message names
 the day the board shows."""
 

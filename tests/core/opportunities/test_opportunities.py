@@ -1,4 +1,4 @@
-"""Opportunities (issue 18): stages, people linked with a role, the follow-ups each stage schedules, the
+"""Opportunities: stages, people linked with a role, the follow-ups each stage schedules, the
 referral-ask check, who do I know here, the tracker import, the insights and the export."""
 
 from __future__ import annotations
