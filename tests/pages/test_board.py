@@ -1,7 +1,7 @@
 """The follow-up board: columns with done, snooze and compose; the calendar; the stage ladder; reminders."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 from core import followups, interactions, people
 from core.db import open_db
@@ -194,3 +194,19 @@ def test_the_calendar_shows_a_new_reminder_at_once_though_its_feed_is_cached(app
     at.button(key="board_reminder_add").click().run()
 
     assert [e["title"] for e in calendar_args(at)["events"]] == ["Send Ana the dbt article"]
+
+
+def test_the_calendar_tells_a_thank_you_not_yet_due_from_an_overdue_one_and_has_a_legend(app, demo_path, today):
+    from pages._calendar import LEGEND, to_events
+
+    def rgb(color: str) -> tuple[int, ...]:
+        return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+
+    items = [{"id": 1, "title": "Thank Ada", "due": (today + timedelta(days=1)).isoformat(), "reason": "thank_you"},
+             {"id": 2, "title": "Thank Bo", "due": (today - timedelta(days=1)).isoformat(), "reason": "thank_you"}]
+    soon, late = (rgb(e["color"]) for e in to_events(items, today))
+    assert sum((a - b) ** 2 for a, b in zip(soon, late, strict=True)) ** 0.5 > 150
+    at = open_page(app, "board")
+    at.radio(key="board_view").set_value("Calendar").run()
+    legend = " ".join(e.proto.body for e in at.get("html"))
+    assert all(label in legend for label, _ in LEGEND.values())

@@ -230,3 +230,20 @@ def test_a_hostile_name_and_message_in_a_connection_request_show_literally(app, 
     assert list(touches["notes"]) == ["**hi** <img src=x onerror=alert(1)>"]
     at.button(key="data_confirm").click().run()
     assert rows(open_db(db_path), "select notes from interactions") == [{"notes": "**hi** <img src=x onerror=alert(1)>"}]
+
+
+def test_the_import_result_is_shown_in_the_import_section_with_what_changed(app, db_path):
+    at = open_page(app, "data")
+    at.file_uploader(key="data_upload").set_value(
+        ("Connections.csv", (FIXTURES / "Connections.csv").read_bytes(), "text/csv"))
+    at.run()
+    at.button(key="data_preview").click().run()
+    at.button(key="data_confirm").click().run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Added"], metrics["Skipped"]) == ("2", "1")
+    assert at.success[0].value == "Imported: 2 added, 0 updated, 1 skipped."
+    # In the import section, after its controls (where the preview and Confirm were), not above the page.
+    order = [getattr(e, "key", None) or getattr(e, "value", None) for e in at.main
+             if type(e).__name__ in ("Button", "Success", "Subheader")]
+    assert order.index("data_preview") < order.index("Imported: 2 added, 0 updated, 1 skipped."), order

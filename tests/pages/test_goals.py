@@ -319,3 +319,11 @@ def test_the_meet_form_takes_a_start_date_and_refuses_one_after_the_due_date(app
     (goal,) = goals.list_goals(open_db(db_path), TODAY)
     assert goal["start_on"] == "2026-11-01"
     assert "counting from 1 November 2026" in shown_text(at)
+
+
+def test_the_goal_form_has_no_grey_number_that_looks_filled_in(app):
+    at = open_page(app, "goals")
+    box = at.number_input(key="goals_new_meet_target")
+    assert box.value is None
+    assert not box.proto.placeholder.strip().isdigit()
+    assert "required" in box.label

@@ -2,10 +2,11 @@
 
 from datetime import timedelta
 
+from core import people
 from core.db import open_db
-from core.interactions import log_interaction
+from core.interactions import log_interaction, record_touches
 from core.people import add_person
-from tests.helpers import open_page, plain, shown_items
+from tests.helpers import open_page, plain, shown_items, shown_text
 
 HOSTILE = "<b>x</b> <script>alert(1)</script>"
 
@@ -72,3 +73,52 @@ def test_a_hostile_name_is_shown_literally(app, db_path, today):
 
     assert not any("<b>" in t or "<script>" in t for t in shown_items(at))
     assert any("\\<b\\>x\\</b\\>" in t for t in shown_items(at))
+
+
+def page_links(at) -> list[str]:
+    return [e.proto.label for e in at.get("page_link")]
+
+
+def overdue_crowd(db, today, n: int = 13) -> list[int]:
+    """n people past their cadence, overdue by different numbers of days, in a shuffled order of ids."""
+    ids = []
+    for i in range(n):
+        pid = people.add_person(db, name=f"Late {i:02}", cadence_days=7, today=today)
+        ago = 10 + (i * 7) % n  # not in id order
+        record_touches(db, [{"person_id": pid, "day": (today - timedelta(days=ago)).isoformat(),
+                             "channel": "email", "nature": "check_in"}], today=today)
+        ids.append(pid)
+    return ids
+
+
+def test_insights_escapes_a_name_once(app, db_path, today):
+    db = open_db(db_path)
+    (pid, *_) = overdue_crowd(db, today, 1)
+    people.update_person(db, pid, name="Ines Okafor-Lindqvist (Dr.)", today=today)
+    at = open_page(app, "insights")
+    labels = [label for label in page_links(at) if "Okafor" in label]
+    assert labels and labels[0].startswith("Ines Okafor\\-Lindqvist \\(Dr\\.\\) · "), labels
+    assert not any("\\\\" in label for label in labels), labels
+
+
+def test_insights_lists_say_how_many_more_and_past_cadence_is_most_overdue_first(app, db_path, today):
+    overdue_crowd(open_db(db_path), today)
+    at = open_page(app, "insights")
+    text = shown_text(at)
+    assert "**Past their check-in cadence** (13)" in text
+    assert "+3 more" in text
+    days = [int(label.split("· ")[1].split(" ")[0]) for label in page_links(at) if "overdue" in label]
+    assert len(days) == 10 and days == sorted(days, reverse=True), days
+
+
+def test_the_locked_self_audit_says_what_it_will_measure_and_how_far_you_are(app, db_path, today):
+    db = open_db(db_path)
+    pid = people.add_person(db, name="Ada", today=today)
+    record_touches(db, [{"person_id": pid, "day": today.isoformat(), "channel": "email", "nature": "check_in"}],
+                   today=today)
+    at = open_page(app, "insights")
+    text = plain(shown_text(at))
+    assert "you have started 1, 4 more to go" in text
+    assert "What it will measure" in text
+    assert "You only reach out to people when you need a job or a favor." in text
+    assert at.get("progress")[0].proto.text == "1 of 5 conversations you started"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -323,3 +323,13 @@ def test_adding_an_other_value_is_validated(app, ana, db_path):
     assert [(a["field"], a["value"]) for a in contacts.list_alternates(open_db(db_path), ana)] == [
         ("phone", "+1 555 0100")]
     assert "Also: +1 555 0100" in plain(shown_text(at))
+
+
+def test_a_person_due_in_one_day_reads_in_1_day(app, db_path, today):
+    db = open_db(db_path)
+    pid = people.add_person(db, name="Ada", today=today)
+    people.add_date(db, pid, label="birthday", month=(today + timedelta(days=1)).month,
+                    day=(today + timedelta(days=1)).day, today=today)
+    at = open_page(app, "person", id=pid)
+    text = shown_text(at)
+    assert "(in 1 day)" in text and "1 days" not in text

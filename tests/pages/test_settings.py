@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from core import followups, people, settings
+from core import followups, people, roles, settings
 from core.db import open_db
 from core.interactions import log_interaction
 from tests.helpers import open_page
@@ -144,3 +144,15 @@ def test_a_resource_title_with_html_appears_literally(app, db_path):
 
     assert at.success[0].value == "Added: \\<b\\>Bold\\</b\\> \\<script\\>x\\</script\\>."
     assert list(at.dataframe[0].value["title"]) == ["<b>Bold</b> <script>x</script>"]
+
+
+def test_the_settings_page_edits_the_roles_from_titles(app, db_path):
+    at = open_page(app, "settings")
+    at.text_area(key="settings_roles_text").input("coordinator = operations")
+    at.button(key="settings_roles_save").click().run()
+    assert not at.error
+    assert roles.get_role_map(open_db(db_path)) == [("coordinator", "operations")]
+    at.text_area(key="settings_roles_text").input("no equals sign here")
+    at.button(key="settings_roles_save").click().run()
+    assert "Line 1" in at.error[0].value
+    assert roles.get_role_map(open_db(db_path)) == [("coordinator", "operations")]

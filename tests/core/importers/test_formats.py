@@ -566,3 +566,8 @@ def test_the_invitations_kind_reads_its_file_from_the_zip_and_says_when_it_is_mi
         z.writestr("Connections.csv", fixture("Connections.csv"))
     with pytest.raises(ValidationError, match=r"The zip holds no Invitations\.csv"):
         plan_import(db, "invitations", empty.getvalue(), TODAY)
+
+
+def test_an_import_preview_says_skip_1_row(db, today):
+    plan = plan_import(db, "linkedin", (FIXTURES / "Connections.csv").read_bytes(), today)
+    assert "skip 1 row," in plan.describe() or plan.describe().endswith("skip 1 row.")
