@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlite_utils import Database
 
+from core import interactions, opportunities, people
 from core.followups import board_columns
 from core.importers import apply_import, plan_import
 
@@ -48,3 +49,17 @@ def shown_text(at) -> str:
 def plain(text: str) -> str:
     """Markdown source without its escapes, as the reader sees it."""
     return text.replace("\\", "")
+
+
+def warm_and_cold_at_globex(db: Database, today: date, **opportunity) -> tuple[int, int, int]:
+    """An Analytics Engineer opening at Globex (with `opportunity`'s extra fields), Wanda Warm there, who called
+    you three times, and Carl Cold there, who left your email unanswered: (opportunity id, warm id, cold id)."""
+    oid = opportunities.add_opportunity(db, today=today, title="Analytics Engineer", company="Globex", **opportunity)
+    warm = people.add_person(db, name="Wanda Warm", company="Globex")
+    cold = people.add_person(db, name="Carl Cold", company="Globex")
+    for k in range(3):
+        interactions.log_interaction(db, warm, day=today - timedelta(days=10 * k + 2), channel="video",
+                                     direction="them", nature="conversation", today=today)
+    interactions.log_interaction(db, cold, day=today - timedelta(days=30), channel="email", responded=False,
+                                 today=today)
+    return oid, warm, cold

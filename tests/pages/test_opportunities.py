@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core import followups, interactions, opportunities, people
+from core import followups, opportunities, people
 from core.db import open_db
-from tests.helpers import open_page, plain, shown_text
+from tests.helpers import open_page, plain, shown_text, warm_and_cold_at_globex
 
 HOSTILE = "<script>alert(1)</script> **bold** [x](javascript:alert(1))"
 
@@ -76,21 +76,9 @@ def test_an_unknown_id_says_so(app):
     assert "no such opportunity" in at.error[0].value
 
 
-def _cold_and_warm(db, today):
-    oid = opportunities.add_opportunity(db, today=today, title="Analytics Engineer", company="Globex")
-    warm = people.add_person(db, name="Wanda Warm", company="Globex")
-    cold = people.add_person(db, name="Carl Cold", company="Globex")
-    for k in range(3):
-        interactions.log_interaction(db, warm, day=today - timedelta(days=10 * k + 2), channel="video",
-                                     direction="them", nature="conversation", today=today)
-    interactions.log_interaction(db, cold, day=today - timedelta(days=30), channel="email", responded=False,
-                                 today=today)
-    return oid, warm, cold
-
-
 def test_an_opportunity_page_links_people_and_shows_who_i_know(app, db_path, today):
     db = open_db(db_path)
-    oid, _warm, _cold = _cold_and_warm(db, today)
+    oid, _warm, _cold = warm_and_cold_at_globex(db, today)
     at = open_page(app, "opportunities", id=oid)
     assert "Who do I know at Globex?" in shown_text(at)
     assert [plain(p.label) for p in at.get("page_link") if plain(p.label) in ("Wanda Warm", "Carl Cold")][:2] == [
@@ -105,7 +93,7 @@ def test_an_opportunity_page_links_people_and_shows_who_i_know(app, db_path, tod
 
 def test_a_referral_ask_to_a_cold_relationship_redirects_to_a_give_first_draft(app, db_path, today):
     db = open_db(db_path)
-    oid, _warm, cold = _cold_and_warm(db, today)
+    oid, _warm, cold = warm_and_cold_at_globex(db, today)
     at = open_page(app, "opportunities", id=oid)
     at.selectbox(key="opps_ref_person").set_value(cold).run()
     at.button(key="opps_ref_go").click().run()
@@ -118,7 +106,7 @@ def test_a_referral_ask_to_a_cold_relationship_redirects_to_a_give_first_draft(a
 
 def test_logging_an_interview_schedules_thank_yous_within_24_hours(app, db_path, today):
     db = open_db(db_path)
-    oid, warm, cold = _cold_and_warm(db, today)
+    oid, warm, cold = warm_and_cold_at_globex(db, today)
     opportunities.link_person(db, oid, warm, "interviewer", today)
     opportunities.link_person(db, oid, cold, "interviewer", today)
     at = open_page(app, "opportunities", id=oid)

@@ -3,24 +3,10 @@ a warmer path instead of a block), and the interview thank-you with the role wri
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from core import interactions, opportunities, people
+from core import opportunities, people
 from core.composer import ASK_PURPOSES, PURPOSES, draft
 from core.composer.referrals import opportunity_draft, referral_ask
-
-
-def _setup(db, today):
-    oid = opportunities.add_opportunity(db, today=today, title="Analytics Engineer", company="Globex",
-                                        link="https://globex.example.com/jobs/7")
-    warm = people.add_person(db, name="Wanda Warm", company="Globex")
-    cold = people.add_person(db, name="Carl Cold", company="Globex")
-    for k in range(3):
-        interactions.log_interaction(db, warm, day=today - timedelta(days=10 * k + 2), channel="video",
-                                     direction="them", nature="conversation", today=today)
-    interactions.log_interaction(db, cold, day=today - timedelta(days=30), channel="email", responded=False,
-                                 today=today)
-    return oid, warm, cold
+from tests.helpers import warm_and_cold_at_globex
 
 
 def test_the_two_purposes_exist_and_a_referral_ask_is_an_ask():
@@ -30,7 +16,7 @@ def test_the_two_purposes_exist_and_a_referral_ask_is_an_ask():
 
 
 def test_a_referral_ask_to_a_one_way_relationship_is_redirected_to_give_first(db, today):
-    oid, _, cold = _setup(db, today)
+    oid, _, cold = warm_and_cold_at_globex(db, today, link="https://globex.example.com/jobs/7")
 
     result = referral_ask(db, cold, today, oid)
 
@@ -43,14 +29,14 @@ def test_a_referral_ask_to_a_one_way_relationship_is_redirected_to_give_first(db
 
 
 def test_a_referral_ask_to_a_warm_relationship_goes_straight_to_the_ask(db, today):
-    oid, warm, _ = _setup(db, today)
+    oid, warm, _ = warm_and_cold_at_globex(db, today, link="https://globex.example.com/jobs/7")
     result = referral_ask(db, warm, today, oid)
     assert not result["redirected"] and result["give_first"] is None
     assert result["ask"]["subject"] == "The Analytics Engineer role at Globex"
 
 
 def test_the_interview_thank_you_names_the_role_and_without_an_opportunity_keeps_a_gap(db, today):
-    oid, warm, _ = _setup(db, today)
+    oid, warm, _ = warm_and_cold_at_globex(db, today, link="https://globex.example.com/jobs/7")
     written = opportunity_draft(db, warm, "interview_thank_you", today, oid)
     assert "about the Analytics Engineer role" in written["body"]
     bare = draft(db, warm, "interview_thank_you", today)
