@@ -155,7 +155,7 @@ def _prepare(candidate: Path, page_size: int | None = None) -> dict:
         # Its history is not the live file's: make sure no page cache keyed on the counter is reused.
         bump_data_version(db)
         if page_size and db.execute("pragma page_size").fetchone()[0] != page_size:
-            db.execute(f"pragma page_size = {int(page_size)}")
+            db.execute(f"pragma page_size = {int(page_size)}")  # a pragma takes no parameters: an int only
             db.execute("vacuum")
         people = db.execute("select count(*) from people").fetchone()[0]
         return {"people": people, "migrated": before}

@@ -30,7 +30,7 @@ from sqlite_utils import Database
 
 from core import days as day_numbers
 from core import scoring
-from core.db import chunks, evidence_sql
+from core.db import chunks, evidence_sql, placeholders
 from core.scoring import PARAMS, RECENCY_STEPS, STATUS_CODES, WORST_CODES, Touch, reason_sentences
 from core.vocab import is_conversation
 
@@ -59,7 +59,7 @@ def fetch_evidence(db: Database, person_ids: Sequence[int] | None = None) -> np.
         return _parse(db.execute(sql + " not indexed)").fetchone()[0])
     # A subquery with ORDER BY is not flattened into the aggregate: group_concat reads it in that order.
     ids = list(person_ids)
-    parts = [_parse(db.execute(f"{sql} where person_id in ({','.join('?' * len(chunk))}) order by id)",
+    parts = [_parse(db.execute(f"{sql} where person_id in ({placeholders(chunk)}) order by id)",
                                chunk).fetchone()[0])
              for chunk in chunks(ids)]
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
@@ -117,7 +117,7 @@ def touches_of(db: Database, person_ids: Sequence[int]) -> dict[int, list[Touch]
     for chunk in chunks(ids):
         cur = db.execute(
             "select person_id, day, channel, direction, kind, nature, responded, tags from interactions "
-            f"where person_id in ({','.join('?' * len(chunk))}) order by id", chunk)
+            f"where person_id in ({placeholders(chunk)}) order by id", chunk)
         for pid, day, channel, direction, kind, nature, responded, tags in cur:
             tagset = frozenset(json.loads(tags)) if tags and tags != "[]" else frozenset()
             if nature:

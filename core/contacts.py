@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from core import validation as v
-from core.db import chunks, now_iso, one, rows, scalar, transaction
+from core.db import chunks, now_iso, one, placeholders, rows, scalar, transaction
 from core.errors import NotFound, ValidationError
 from core.vocab import HOW_MET, SENIORITIES
 
@@ -197,7 +197,7 @@ def people_by_email(db: Database, emails: Iterable[str] | None = None) -> dict[s
     wanted = sorted({e.strip().lower() for e in emails if e and e.strip()})
     hits: list[tuple[int, int, str]] = []  # (0 primary / 1 alternate, person id, address)
     for chunk in chunks(wanted):
-        marks = ", ".join("?" * len(chunk))
+        marks = placeholders(chunk)
         hits += [(0, pid, value) for value, pid in db.execute(
             f"{primary_sql} and email collate nocase in ({marks})", chunk)]
         hits += [(1, pid, value) for value, pid in db.execute(
@@ -219,7 +219,7 @@ def other_values(db: Database, fields: Iterable[str] = ("email", "phone")) -> di
     """{person id: {field: [alternate values, oldest first]}} for everyone who has any: for the exports."""
     fields = list(fields)
     out: dict[int, dict[str, list[str]]] = {}
-    marks = ", ".join("?" * len(fields))
+    marks = placeholders(fields)
     for pid, field, value in db.execute(
             f"select person_id, field, value from person_alternates where field in ({marks}) order by person_id, id",
             fields):

@@ -8,7 +8,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Sized
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -254,6 +254,11 @@ def scalar(db: Database, sql: str, params: Any = ()) -> Any:
 
 
 IN_LIST_MAX = 500  # values per SQL "in (...)" list: well under SQLite's host-parameter limit
+
+
+def placeholders(values: Sized) -> str:
+    """The placeholders of an "in (...)" list for these values ("?,?,?"): the values go in as parameters."""
+    return ",".join("?" * len(values))
 
 
 def chunks(values: Sequence[T], size: int = IN_LIST_MAX) -> Iterator[Sequence[T]]:

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from core.db import now_iso, transaction
+from core.db import now_iso, placeholders, transaction
 from core.errors import ValidationError
 from core.events import add_event, add_person_met
 from core.goals import add_goal
@@ -63,7 +63,7 @@ def generate_demo(db: Database, today: date, *, people: int = 40, touches_per_pe
     try:
         return _generate(db, today, people, touches_per_person, span_days, seed, opportunities)
     finally:
-        db.execute(f"PRAGMA cache_size = {int(cache_size)}")
+        db.execute(f"PRAGMA cache_size = {int(cache_size)}")  # a pragma takes no parameters: an int only
 
 
 def _generate(db: Database, today: date, people: int, touches_per_person: float, span_days: int, seed: int,
@@ -312,7 +312,7 @@ def _insert(db: Database, table: str, records: list, columns: tuple[str, ...] | 
     if columns is None:
         columns = tuple(records[0])
         records = [tuple(r[c] for c in columns) for r in records]
-    db.conn.executemany(f"insert into {table} ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
+    db.conn.executemany(f"insert into {table} ({', '.join(columns)}) values ({placeholders(columns)})",
                         records)
 
 

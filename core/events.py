@@ -7,7 +7,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from core import validation as v
-from core.db import now_iso, one, rows, transaction
+from core.db import now_iso, one, placeholders, rows, transaction
 from core.errors import NotFound
 from core.followups import THANK_REASONS, THANK_YOU_LOOKBACK, due_phrase
 from core.interactions import log_interaction
@@ -103,7 +103,7 @@ def met_followup_message(db: Database, event_id: int, person_id: int, today: dat
     while the score says "overdue". The message says so and asks for today instead."""
     found = one(db, (
         "select due from followups where event_id = ? and person_id = ? and status = 'open' "
-        f"and reason in ({','.join('?' * len(THANK_REASONS))}) order by due desc, id desc limit 1"),
+        f"and reason in ({placeholders(THANK_REASONS)}) order by due desc, id desc limit 1"),
         [event_id, person_id, *THANK_REASONS])
     if not found:
         if (today - date.fromisoformat(get_event(db, event_id)["day"])).days > THANK_YOU_LOOKBACK:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from core import validation as v
-from core.db import now_iso, one, rows, scalar, transaction
+from core.db import now_iso, one, placeholders, rows, scalar, transaction
 from core.errors import NotFound, ValidationError
 from core.vocab import FOLLOWUP_REASONS, THANK_YOU_DAYS, is_conversation
 from core.words import plural
@@ -358,7 +358,7 @@ def due_now(db: Database, today: date, limit: int = 10) -> dict:
     columns = board_columns(db, today, limit=0, columns=("overdue", "today"))
     thanks = thank_you_counts(db, today)["due"]
     found = rows(db, _SELECT + (
-        f"where {ACTIVE} and f.due <= ? and f.reason not in ({','.join('?' * len(THANK_REASONS))}) "
+        f"where {ACTIVE} and f.due <= ? and f.reason not in ({placeholders(THANK_REASONS)}) "
         "order by f.due, f.id limit ?"), [today.isoformat(), *THANK_REASONS, limit])
     return {"overdue": columns["overdue"]["total"], "today": columns["today"]["total"], "thanks": thanks,
             "items": [_decorate(r, today) for r in found]}

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from core import validation as v
-from core.db import now_iso, one, rows, scalar, transaction
+from core.db import now_iso, one, placeholders, rows, scalar, transaction
 from core.errors import NotFound, ValidationError
 from core.vocab import KINDS, NATURE_LABELS, NATURES, STAGES
 
@@ -177,7 +177,7 @@ def progress(db: Database, goal: dict, with_people: bool = True) -> dict:
     where, params = _segment_sql(goal)
     if goal["metric"] == "people_at_stage":
         reached = STAGES[STAGES.index(goal["stage"]):]
-        marks = ",".join("?" * len(reached))
+        marks = placeholders(reached)
         # Who is at the stage now and moved up into it between the start and due dates (the ladder's
         # history; every way a stage rises records its move, so someone already there does not count).
         where.append(f"p.stage in ({marks})")
@@ -342,7 +342,7 @@ def goal_people(db: Database, goal: dict, limit: int = 100) -> dict:
     companies_of: dict[int, str] = {}
     if ids:
         for r in rows(db, "select p.id, coalesce(c.name, '') as company from people p left join companies c "
-                          f"on c.id = p.company_id where p.id in ({','.join('?' * len(ids))})", ids):
+                          f"on c.id = p.company_id where p.id in ({placeholders(ids)})", ids):
             companies_of[r["id"]] = r["company"]
     tally: dict[str, int] = {}
     for p in people:

@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from core import followups
 from core import validation as v
-from core.db import chunks, now_iso, one, rows, transaction
+from core.db import chunks, now_iso, one, placeholders, rows, transaction
 from core.errors import NotFound, ValidationError
 from core.followups import THANK_YOU_LOOKBACK, close_thank_yous, schedule_after_interaction
 from core.relationships import refresh_people
@@ -156,7 +156,7 @@ def record_touches(db: Database, touches: Iterable[dict], *, today: date, refres
 
 
 _INSERT = (f"insert or ignore into interactions ({', '.join(COLUMNS)}) "
-           f"values ({', '.join('?' * len(COLUMNS))})")
+           f"values ({placeholders(COLUMNS)})")
 
 
 def _require_events(db: Database, records: list[dict]) -> None:
@@ -204,7 +204,7 @@ def _people(db: Database, person_ids: set[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     ids = sorted(person_ids)
     for chunk in chunks(ids):
-        found.update(db.execute(f"select id, name from people where id in ({','.join('?' * len(chunk))})",
+        found.update(db.execute(f"select id, name from people where id in ({placeholders(chunk)})",
                                 chunk).fetchall())
     if len(found) != len(ids):
         raise NotFound("That person does not exist (any more); pick someone from your list.")
@@ -223,7 +223,7 @@ def _advance_stages(db: Database, records: list[dict]) -> None:
     current: dict[int, str] = {}
     ids = list(targets)
     for chunk in chunks(ids):
-        current.update(db.execute(f"select id, stage from people where id in ({','.join('?' * len(chunk))})",
+        current.update(db.execute(f"select id, stage from people where id in ({placeholders(chunk)})",
                                   chunk).fetchall())
     moves = [(pid, day, current[pid], STAGES[rank]) for pid, (rank, day) in targets.items()
              if STAGES.index(current[pid]) < rank]
@@ -260,7 +260,7 @@ def default_channels(db: Database, person_ids: Iterable[int | None]) -> dict[int
         found.update(db.execute(
             "select person_id, channel from (select person_id, channel, row_number() over (partition by person_id "
             "order by day desc, id desc) as n from interactions where direction = 'me' "
-            f"and channel in ({','.join('?' * len(written))}) and person_id in ({','.join('?' * len(chunk))})) "
+            f"and channel in ({placeholders(written)}) and person_id in ({placeholders(chunk)})) "
             "where n = 1", [*written, *chunk]).fetchall())
     return {p: found.get(p, "email") for p in ids}
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from core.bulk_scoring import score_people, touches_of
-from core.db import chunks, get_setting, now_iso, one, set_setting, transaction
+from core.db import chunks, get_setting, now_iso, one, placeholders, set_setting, transaction
 from core.errors import NotFound, ValidationError
 from core.followups import schedule_date_reminders
 from core.scoring import Score, score_log
@@ -104,7 +104,7 @@ def _people_and_scores(db: Database, ids: list[int] | None) -> tuple[list[tuple]
         return db.execute(columns).fetchall(), dict(db.execute(scores).fetchall())
     people, stored = [], {}
     for chunk in chunks(ids, 500):
-        marks = ",".join("?" * len(chunk))
+        marks = placeholders(chunk)
         people += db.execute(f"{columns} where id in ({marks})", chunk).fetchall()
         stored.update(db.execute(f"{scores} where person_id in ({marks})", chunk).fetchall())
     return people, stored
@@ -158,7 +158,7 @@ def _paused(db: Database, today: date, unanswered: list[tuple[int, int]]) -> set
     for chunk in chunks(ids, 500):
         resumed.update(db.execute(
             "select person_id, checkin_resume_on from scores where checkin_resume_on is not null "
-            f"and person_id in ({','.join('?' * len(chunk))})", chunk).fetchall())
+            f"and person_id in ({placeholders(chunk)})", chunk).fetchall())
     paused = {pid for pid in ids if pid not in resumed}
     lifted = [(pid, cadence) for pid, cadence in unanswered if pid in resumed]
     if lifted:
@@ -242,7 +242,7 @@ def _checkin_rows(db: Database, pids: list[int], everyone: bool) -> dict[int, tu
             existing[r[0]] = r
     else:
         for chunk in chunks(pids, 500):
-            for r in db.execute(f"{select.format('')} and person_id in ({','.join('?' * len(chunk))})", chunk):
+            for r in db.execute(f"{select.format('')} and person_id in ({placeholders(chunk)})", chunk):
                 existing[r[0]] = r
     return existing
 

@@ -291,7 +291,7 @@ def change_count(conn: sqlite3.Connection) -> int | None:
 def is_empty(conn: sqlite3.Connection) -> bool:
     """True when the database holds none of the user's data (settings alone don't count)."""
     names = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
-    for table in COUNTED_TABLES:
+    for table in COUNTED_TABLES:  # our own constant: a table name can't be a parameter
         if table != "settings" and table in names and conn.execute(f"select 1 from {table} limit 1").fetchone():
             return False
     return True

@@ -25,7 +25,7 @@ from core import validation as v
 from core.capture import calendar as ical
 from core.capture.mail import Message, Source, is_noreply, read_messages
 from core.contacts import people_by_email
-from core.db import chunks, get_setting, transaction
+from core.db import chunks, get_setting, placeholders, transaction
 from core.errors import ValidationError
 from core.followups import THANK_YOU_LOOKBACK
 from core.interactions import EARLIEST, record_touches
@@ -157,7 +157,7 @@ def _existing(db: Database, source: str, person_ids: set[int]) -> list[tuple]:
     found: list[tuple] = []
     for chunk in chunks(sorted(person_ids)):
         found += db.execute(f"select id, person_id, direction, source_uid, responded from interactions "
-                            f"where source = ? and person_id in ({','.join('?' * len(chunk))})",
+                            f"where source = ? and person_id in ({placeholders(chunk)})",
                             [source, *chunk]).fetchall()
     return found
 
@@ -165,7 +165,7 @@ def _existing(db: Database, source: str, person_ids: set[int]) -> list[tuple]:
 def _names(db: Database, person_ids: set[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for chunk in chunks(sorted(person_ids)):
-        out.update(db.execute(f"select id, name from people where id in ({','.join('?' * len(chunk))})",
+        out.update(db.execute(f"select id, name from people where id in ({placeholders(chunk)})",
                               chunk).fetchall())
     return out
 
@@ -425,7 +425,7 @@ def apply_capture(db: Database, plan: CapturePlan, today: date, *, save_addresse
             touched.update(t.person_id for t, n in zip(chunk, ids, strict=True) if n is not None)
         answered = 0
         for chunk in chunks(plan.answered):
-            marks = ",".join("?" * len(chunk))
+            marks = placeholders(chunk)
             touched.update(p for (p,) in db.execute(
                 f"select person_id from interactions where id in ({marks}) and responded is null", chunk))
             answered += db.execute(f"update interactions set responded = 1 where id in ({marks}) "

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from sqlite_utils import Database
 
 from core.contacts import keep_values
-from core.db import chunks, get_setting, rows, scalar, set_setting, transaction
+from core.db import chunks, get_setting, placeholders, rows, scalar, set_setting, transaction
 from core.errors import ValidationError
 from core.importers.matching import STAMP_KEY, _fingerprint, _norm
 from core.importers.plan import _BLANK, ImportPlan, _requests
@@ -57,7 +57,7 @@ def _insert_people(db: Database, adds: list[dict], new_ids: list[int], company_i
     fields = list(_BLANK)
     people_columns = [*fields, "id", "created_at", "updated_at", "company_id"]
     db.conn.executemany(f"insert into people ({', '.join(people_columns)}) values "
-                        f"({', '.join('?' * len(people_columns))})",
+                        f"({placeholders(people_columns)})",
                         ((*[a["person"][c] for c in fields], pid, stamp, stamp,
                           company_ids.get(_norm(a["company"])) if a["company"] else None)
                          for pid, a in zip(new_ids, adds, strict=True)))
@@ -157,5 +157,5 @@ def _apply_interactions(db: Database, plan: ImportPlan, new_ids: list[int], toda
         db.conn.executemany("update interactions set responded = ? where id = ?", plan.interaction_updates)
         for chunk in chunks([i for _, i in plan.interaction_updates]):
             touched |= {r["person_id"] for r in rows(
-                db, f"select person_id from interactions where id in ({','.join('?' * len(chunk))})", chunk)}
+                db, f"select person_id from interactions where id in ({placeholders(chunk)})", chunk)}
     return touched

@@ -11,7 +11,7 @@ from functools import partial
 import numpy as np
 from sqlite_utils import Database
 
-from core.db import chunks
+from core.db import chunks, placeholders
 from core.insights.log import (
     ASK,
     COVERAGE_DAYS,
@@ -267,7 +267,7 @@ def _last_days(db: Database, person_ids: list[int], before: date | None = None) 
     for chunk in chunks(person_ids):
         params = [*chunk, before.isoformat()] if before else chunk
         out.update(db.execute(f"select person_id, {DAY_NUMBER.format('max(day)')} from interactions "
-                              f"where person_id in ({','.join('?' * len(chunk))}) {earlier}group by person_id",
+                              f"where person_id in ({placeholders(chunk)}) {earlier}group by person_id",
                               params).fetchall())
     return out
 
@@ -357,7 +357,7 @@ def _asks_before(db: Database, short: dict[int, tuple[int, int]], cutoff: date) 
         for p, k in db.execute(
                 "select person_id, kind from (select person_id, kind, day, id, row_number() over (partition by "
                 "person_id order by day desc, id desc) as rn from interactions where direction = 'me' and day < ? "
-                f"and person_id in ({','.join('?' * len(chunk))})) where rn <= 3 order by person_id, rn",
+                f"and person_id in ({placeholders(chunk)})) where rn <= 3 order by person_id, rn",
                 [cutoff.isoformat(), *chunk]):
             earlier[p].append(k)
         for p in chunk:

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from core.bulk_scoring import SHIFT_PERSON, THANKS, evidence_days, fetch_evidence
 from core.days import DAY_NUMBER_SQL
-from core.db import chunks, data_version, evidence_sql, scalar
+from core.db import chunks, data_version, evidence_sql, placeholders, scalar
 from core.settings import get_cadences
 from core.vocab import CHANNELS
 
@@ -69,7 +69,7 @@ def _names(db: Database, ids) -> dict[int, str]:
     ids = sorted({int(i) for i in ids})
     out: dict[int, str] = {}
     for chunk in chunks(ids):
-        out.update(db.execute(f"select id, name from people where id in ({','.join('?' * len(chunk))})",
+        out.update(db.execute(f"select id, name from people where id in ({placeholders(chunk)})",
                               chunk).fetchall())
     return out
 

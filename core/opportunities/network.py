@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from core.db import chunks, one, rows
+from core.db import chunks, one, placeholders, rows
 from core.errors import NotFound
 from core.insights.audit import asks_in_a_row
 from core.opportunities.pipeline import get_opportunity
@@ -60,7 +60,7 @@ def who_do_i_know(db: Database, company_id: int | None) -> dict:
     past: list[tuple[int, str]] = []
     for chunk in chunks(ids):
         past += db.execute(f"select person_id, value from person_alternates where field = 'company' and person_id in "
-                           f"({','.join('?' * len(chunk))}) and value != ? collate nocase",
+                           f"({placeholders(chunk)}) and value != ? collate nocase",
                            [*chunk, company["name"]]).fetchall()
     for insider_id, employer in past[:200]:
         for (pid,) in db.execute(
@@ -72,7 +72,7 @@ def who_do_i_know(db: Database, company_id: int | None) -> dict:
     # 3. An introduction on record: someone there was met via them, or you introduced them to each other.
     if ids:
         for chunk in chunks(ids):
-            marks = ",".join("?" * len(chunk))
+            marks = placeholders(chunk)
             for pid, insider_id in db.execute(
                     f"select o.id, p.id from people p join people o on o.name = p.met_via collate nocase "
                     f"where p.id in ({marks}) and p.met_via != '' and o.archived_at is null", chunk):
@@ -86,7 +86,7 @@ def who_do_i_know(db: Database, company_id: int | None) -> dict:
     second = []
     found_ids = list(via)
     for chunk in chunks(found_ids):
-        second += rows(db, _PERSON + f"where p.id in ({','.join('?' * len(chunk))}) and p.archived_at is null",
+        second += rows(db, _PERSON + f"where p.id in ({placeholders(chunk)}) and p.archived_at is null",
                        list(chunk))
     for p in second:
         p["via"] = via[p["id"]]

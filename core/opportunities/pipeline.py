@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from core import validation as v
 from core.contacts import get_or_create_company
-from core.db import now_iso, one, rows, scalar, transaction
+from core.db import now_iso, one, placeholders, rows, scalar, transaction
 from core.errors import NotFound, ValidationError
 from core.interactions import record_touches
 from core.vocab import CONVERSATION_CHANNELS
@@ -346,7 +346,7 @@ def followups_of(db: Database, opportunity_id: int) -> list[dict]:
 
 def upcoming_deadlines(db: Database, today: date, days: int = 14, limit: int = 10) -> list[dict]:
     """Open opportunities not yet applied for whose deadline is within `days` (or passed), soonest first."""
-    marks = ",".join("?" * len(BEFORE_APPLYING))
+    marks = placeholders(BEFORE_APPLYING)
     found = rows(db, (
         "select o.id, o.title, o.deadline, o.stage, coalesce(c.name, '') as company from opportunities o "
         f"left join companies c on c.id = o.company_id where o.stage in ({marks}) and o.deadline is not null "
@@ -380,7 +380,7 @@ def list_opportunities(db: Database, *, search: str = "", stages: list[str] | tu
         params += [f"%{search.strip()}%"] * 3
     if stages:
         stages = [v.choice(s, "Stage", STAGES) for s in stages]
-        where.append(f"o.stage in ({','.join('?' * len(stages))})")
+        where.append(f"o.stage in ({placeholders(stages)})")
         params += stages
     if source:
         where.append("o.source = ?")
