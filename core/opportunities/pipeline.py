@@ -98,7 +98,7 @@ def add_opportunity(db: Database, *, today: date, stage: str = "researching", **
         new_id = db.table("opportunities").insert({
             **record, "company_id": company_id, "stage": stage, "created_at": stamp, "updated_at": stamp}).last_pk
         _timeline(db, new_id, today, "stage", from_stage="", to_stage=stage, note="Added")
-        _sync_deadline(db, new_id)
+        _sync_deadline(db, new_id, today)
         if stage in ("applied", "interviewing", "offer"):
             _schedule_checkins(db, new_id, today)
     return new_id
@@ -114,15 +114,21 @@ def update_opportunity(db: Database, opportunity_id: int, *, today: date, **fiel
             record["company_id"] = get_or_create_company(db, record.pop("company"))
         if record:
             db.table("opportunities").update(opportunity_id, {**record, "updated_at": now_iso()})
-        _sync_deadline(db, opportunity_id)
+        _sync_deadline(db, opportunity_id, today)
 
 
 def delete_opportunity(db: Database, opportunity_id: int) -> None:
-    """Remove an opportunity with its links, timeline and open follow-ups (touches in the log stay)."""
+    """Remove an opportunity with its links, timeline and open follow-ups (touches in the log stay).
+
+    Its closed follow-ups stay as history under a key of their own: SQLite gives a new opportunity the id of the
+    newest deleted one, and its follow-ups must not collide with (and be ignored for) the old ones' keys.
+    """
     get_opportunity(db, opportunity_id)
+    keys = f"opportunity:{opportunity_id}:%"
     with transaction(db):
-        db.execute("delete from followups where dedupe_key like ? and status = 'open'",
-                   [f"opportunity:{opportunity_id}:%"])
+        db.execute("delete from followups where dedupe_key like ? and status = 'open'", [keys])
+        db.execute("update followups set dedupe_key = 'deleted:' || id || ':' || dedupe_key where dedupe_key like ?",
+                   [keys])
         db.execute("delete from opportunities where id = ?", [opportunity_id])
 
 
@@ -285,7 +291,7 @@ def log_interview(db: Database, opportunity_id: int, *, day: object, channel: st
 # --- Follow-ups the pipeline schedules --------------------------------------------------------------
 
 
-def _sync_deadline(db: Database, opportunity_id: int, today: date | None = None) -> None:
+def _sync_deadline(db: Database, opportunity_id: int, today: date) -> None:
     """Keep the deadline's follow-up (about no one) in step: open while the role is not yet applied for,
     done once it is, gone when the deadline is cleared."""
     opp = one(db, "select o.*, coalesce(c.name, '') as company from opportunities o left join companies c "
@@ -304,7 +310,7 @@ def _sync_deadline(db: Database, opportunity_id: int, today: date | None = None)
     elif existing and existing["status"] == "open":
         if opp["deadline"] and opp["stage"] != "closed":
             db.execute("update followups set status = 'done', closed_on = ? where id = ?",
-                       [(today or date.today()).isoformat(), existing["id"]])
+                       [today.isoformat(), existing["id"]])
         else:
             db.execute("delete from followups where id = ?", [existing["id"]])
 

@@ -216,6 +216,23 @@ def test_closing_closes_its_follow_ups_and_deleting_removes_them(db, today):
     assert scalar(db, "select count(*) from opportunity_timeline where opportunity_id = ?", [other]) == 0
 
 
+def test_a_new_opportunity_given_a_deleted_ones_id_still_schedules_its_check_ins(db, today):
+    recruiter = _person(db, "Rita Recruiter")
+    oid = _opp(db, today)
+    opportunities.link_person(db, oid, recruiter, "recruiter", today)
+    opportunities.move_stage(db, oid, "applied", today)
+    opportunities.close_opportunity(db, oid, "went_quiet", today)  # its check-in is closed, not deleted
+    opportunities.delete_opportunity(db, oid)
+
+    again = _opp(db, today, title="Data Engineer")
+    assert again == oid  # SQLite reuses the newest deleted id
+    opportunities.link_person(db, again, recruiter, "recruiter", today)
+    made = opportunities.move_stage(db, again, "applied", today)
+
+    assert made["checkins"] and [f["title"] for f in opportunities.followups_of(db, again)] == [
+        "Check in with Rita Recruiter about your Data Engineer application"]
+
+
 # --- Who do I know here, and the referral-ask check --------------------------------------------------
 
 
