@@ -20,13 +20,18 @@ COLD_WORDS = {"one_way": "one-way so far: no reply yet", "awaiting_reply": "wait
 ASKS_IN_A_ROW = 3  # §4.7: three asks in a row and you only reach out when you need something
 SECOND_STEP_MAX = 25
 
-_PERSON = ("select p.id, p.name, p.title, p.stage, coalesce(c.name, '') as company, s.score, s.score_status, "
-           "s.score_confidence, s.score_reason from people p left join scores s on s.person_id = p.id "
+_PERSON = ("select p.id, p.name, p.title, p.stage, p.company_id, coalesce(c.name, '') as company, s.score, "
+           "s.score_status, s.score_confidence, s.score_reason from people p left join scores s on s.person_id = p.id "
            "left join companies c on c.id = p.company_id ")
 
 
 def _ranked(found: list[dict]) -> list[dict]:
     return sorted(found, key=lambda p: (p["score"] is None, -(p["score"] or 0), p["name"].casefold()))
+
+
+def _direct(db: Database, company_id: int) -> list[dict]:
+    """The active people whose company it is, unranked."""
+    return rows(db, _PERSON + "where p.company_id = ? and p.archived_at is null", [company_id])
 
 
 def who_do_i_know(db: Database, company_id: int | None) -> dict:
@@ -42,7 +47,7 @@ def who_do_i_know(db: Database, company_id: int | None) -> dict:
     company = one(db, "select id, name from companies where id = ?", [company_id])
     if not company:
         raise NotFound("That company does not exist (any more).")
-    direct = rows(db, _PERSON + "where p.company_id = ? and p.archived_at is null", [company_id])
+    direct = _direct(db, company_id)
     inside = {p["id"]: p for p in direct}
     via: dict[int, str] = {}
 
@@ -116,11 +121,11 @@ def referral_check(db: Database, person_id: int, today: date, opportunity_id: in
     if opportunity_id is not None:
         company_id = get_opportunity(db, opportunity_id)["company_id"]
     if company_id is None:
-        company_id = one(db, "select company_id from people where id = ?", [person_id])["company_id"]
+        company_id = person["company_id"]
     warmer = []
     if company_id is not None:
         mine = person["score"] if person["score"] is not None else -1
-        warmer = [p for p in who_do_i_know(db, company_id)["direct"]
+        warmer = [p for p in _ranked(_direct(db, company_id))
                   if p["id"] != person_id and p["score"] is not None and p["score"] > mine
                   and (p["score_status"] or "") not in COLD_STATUSES][:3]
     return {"ok": not reasons, "person": person, "reasons": reasons, "asks_in_a_row": run, "warmer": warmer,
