@@ -16,6 +16,8 @@ from datetime import date
 import streamlit as st
 from streamlit_calendar import calendar
 
+from core.vocab import FOLLOWUP_REASONS
+
 # Overdue is the only red: a thank-you not yet due was drawn in an orange-red hardly told apart from it.
 COLORS = {
     "thank_you": "#0c8599",
@@ -23,12 +25,12 @@ COLORS = {
     "check_in": "#1971c2",
     "date": "#2f9e44",
     "custom": "#7048e8",
+    "opportunity": "#862e9c",
 }
 OVERDUE_COLOR = "#c92a2a"
-LEGEND = {"overdue": ("Overdue", OVERDUE_COLOR), "thank_you": ("Thank-you", COLORS["thank_you"]),
-          "event_followup": ("After an event", COLORS["event_followup"]),
-          "check_in": ("Check-in", COLORS["check_in"]), "date": ("Date to remember", COLORS["date"]),
-          "custom": ("Your own reminder", COLORS["custom"])}
+# The legend's words are the follow-up reasons' own (core.vocab), so the calendar and the lists say the same.
+LEGEND = {"overdue": ("Overdue", OVERDUE_COLOR),
+          **{reason: (FOLLOWUP_REASONS[reason], color) for reason, color in COLORS.items()}}
 
 
 def legend() -> None:

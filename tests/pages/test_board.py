@@ -210,3 +210,15 @@ def test_the_calendar_tells_a_thank_you_not_yet_due_from_an_overdue_one_and_has_
     at.radio(key="board_view").set_value("Calendar").run()
     legend = " ".join(e.proto.body for e in at.get("html"))
     assert all(label in legend for label, _ in LEGEND.values())
+
+
+def test_every_kind_of_follow_up_has_its_own_colour_and_legend_word_on_the_calendar(today):
+    from core.vocab import FOLLOWUP_REASONS
+    from pages._calendar import LEGEND, to_events
+
+    items = [{"id": n, "title": reason, "due": today.isoformat(), "reason": reason}
+             for n, reason in enumerate(FOLLOWUP_REASONS)]
+    colours = [e["color"] for e in to_events(items, today)]
+    assert len(set(colours)) == len(FOLLOWUP_REASONS)
+    assert {LEGEND[reason] for reason in FOLLOWUP_REASONS} == {
+        (FOLLOWUP_REASONS[r], c) for r, c in zip(FOLLOWUP_REASONS, colours, strict=True)}
