@@ -20,6 +20,16 @@ BAND_LABELS = {"thriving": "Thriving (80+)", "warm": "Warm (60-79)", "cooling": 
                "cold": "Cold (20-39)", "dormant": "Dormant (under 20)", "none": "Not in touch yet"}
 
 
+def forget_selection_if_rows_changed(key: str, ids: list[int]) -> None:
+    """A keyed table keeps its selected row positions when its rows change (another page, other filters, an edit
+    that reorders them): Streamlit keys it by its key alone. Clear the selection then, so that a ticked position
+    never lands on someone else."""
+    shown = f"{key}_ids"
+    if st.session_state.get(shown, ids) != ids:
+        st.session_state.pop(key, None)
+    st.session_state[shown] = ids
+
+
 def _any(value: str) -> str:
     return value.replace("_", " ") if value else "Any"
 
@@ -124,8 +134,10 @@ def table(chosen: dict) -> None:
     if not chosen["include_archived"]:
         for row in data:
             del row["Archived"]
+    table_key = "targets_bulk_table" if several else "targets_table"
+    forget_selection_if_rows_changed(table_key, [p["id"] for p in found])
     event = st.dataframe(data, on_select="rerun", selection_mode="multi-row" if several else "single-row",
-                         key="targets_bulk_table" if several else "targets_table", hide_index=True, width="stretch",
+                         key=table_key, hide_index=True, width="stretch",
                          column_config={"Why": st.column_config.TextColumn(width="large")})
     selected = [found[i]["id"] for i in event.selection.rows if i < len(found)]
     if selected and not several:

@@ -51,6 +51,20 @@ def test_bulk_edit_selected_rows_marks_targets_and_the_target_filter_finds_them(
     assert list(at.dataframe[0].value["Target"]) == ["yes"] * 3
 
 
+def test_rows_ticked_on_one_page_are_not_applied_to_the_same_positions_on_the_next(app, network, today):
+    at = open_page(app, "targets")
+    at.selectbox(key="targets_sort").select("name").run()
+    at.toggle(key="targets_bulk_mode").set_value(True).run()
+    at.session_state["targets_bulk_table"] = {"selection": {"rows": [0, 3], "columns": [], "cells": []}}
+    at.run()
+    assert at.button(key="targets_bulk_apply").label == "Apply to 2 people"
+
+    at.number_input(key="targets_page").set_value(2).run()
+
+    assert at.button(key="targets_bulk_apply").label == "Apply to 0 people"
+    assert at.button(key="targets_bulk_apply").disabled
+
+
 def test_a_bad_bulk_value_is_refused_with_a_sentence(app, network, today):
     at = open_page(app, "targets")
     at.toggle(key="targets_bulk_mode").set_value(True).run()
