@@ -548,6 +548,19 @@ class Replicator:
         finally:
             conn.close()
 
+    def _local_version(self) -> tuple[bool, int | None]:
+        """(exists, change counter) of the local file: what the uploader polls, without the emptiness queries."""
+        if not self.path.is_file():
+            return False, None
+        try:
+            conn = _open_existing(self.path)
+        except sqlite3.DatabaseError:
+            return True, None
+        try:
+            return True, change_count(conn)
+        finally:
+            conn.close()
+
     # -- status --
 
     def status(self) -> Status:
@@ -832,7 +845,7 @@ class Replicator:
     def step(self) -> SaveResult | None:
         """One decision of the uploader: note a change, and upload when `delay` has passed since the first
         unsaved write and any back-off is over. The thread calls it every `poll` seconds; tests call it."""
-        exists, _, version = self._local_state()
+        exists, version = self._local_version()
         now = self.clock()
         with self._lock:
             if not exists:
@@ -884,7 +897,7 @@ class Replicator:
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
-                _, _, version = self._local_state()
+                _, version = self._local_version()
                 state = self._status.state
                 if not self._uploading and (version == self._saved_version or state in ("error", "blocked",
                                                                                           "fatal")):

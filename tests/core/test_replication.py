@@ -208,6 +208,24 @@ def test_the_uploader_waits_for_the_delay_uploads_once_and_keeps_the_newest(s3, 
     assert rep.status().text(rep.status().saved_at + 12) == "Saved 12 s ago"
 
 
+def test_the_uploaders_poll_reads_only_the_change_counter(s3, path, monkeypatch):
+    clock = Clock()
+    rep = replicator(path, s3, clock, delay=10)
+    rep.start()
+    add_people(path, "Ada Lovelace")
+    rep.step()
+    clock.advance(10)
+    assert rep.step().saved
+
+    def refuse(conn):  # the emptiness check runs a dozen queries; the poll every second must not need it
+        raise AssertionError("the poll asked whether the database is empty")
+
+    monkeypatch.setattr("core.replication.is_empty", refuse)
+    clock.advance(60)
+    assert rep.step() is None and not rep.status().pending
+    assert rep.wait_idle(1)
+
+
 def test_the_background_thread_uploads_after_a_write(s3, path):
     import time
 
