@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from core import followups, interactions
+from core.bulk_scoring import CONVERSATION, THANKS
 from core.db import rows
 from core.settings import get_budget_minutes
 from core.vocab import NATURE_LABELS, STAGES, THANK_YOU_DAYS
@@ -110,17 +111,23 @@ def victories(db: Database, today: date, days: int = VICTORY_DAYS, limit: int = 
         what = NATURE_LABELS.get(g["nature"], "Gave something")
         wins.append({"kind": "give", "day": g["day"], "person_id": g["person_id"], "person": g["name"],
                      "text": f"You gave: {what.lower()} ({g['name']})"})
-    # From the log: a thank-you you sent within THANK_YOU_DAYS of a conversation with them (the evidence
-    # column's bit 8 is core.vocab.is_conversation, kept by its trigger).
-    for t in rows(db, (
-            "select t.day, t.person_id, p.name from interactions t join people p on p.id = t.person_id "
-            "where t.direction = 'me' and t.day between ? and ? and t.evidence & 1 and exists (select 1 from "
-            "interactions c where c.person_id = t.person_id and c.evidence & 8 and c.id != t.id "
-            "and c.day between date(t.day, ?) and t.day) group by t.person_id, t.day "
-            "order by t.day desc limit 50"),
-            [since.isoformat(), today.isoformat(), f"-{THANK_YOU_DAYS} days"]):
+    for t in _thanked_in_time(db, since, today):
         wins.append({"kind": "thanks", "day": t["day"], "person_id": t["person_id"], "person": t["name"],
-                     "text": f"You thanked {t['name']} within 48 hours"})
+                     "text": f"You thanked {t['name']} within {THANK_YOU_DAYS * 24} hours"})
     wins.sort(key=lambda w: w["day"], reverse=True)
     return wins[:limit]
+
+
+def _thanked_in_time(db: Database, since: date, today: date) -> list[dict]:
+    """Thank-yous you sent between `since` and today within THANK_YOU_DAYS of a conversation with them that
+    was not itself a thank-you (as Insights counts them): one per person and day, newest first, at most 50.
+    The evidence column's bits are core.bulk_scoring's THANKS and CONVERSATION (core.vocab.is_conversation),
+    kept by its trigger."""
+    return rows(db, (
+        "select t.day, t.person_id, p.name from interactions t join people p on p.id = t.person_id "
+        "where t.direction = 'me' and t.day between ? and ? and t.evidence & ? and exists (select 1 from "
+        "interactions c where c.person_id = t.person_id and c.evidence & ? and not (c.evidence & ?) "
+        "and c.id != t.id and c.day between date(t.day, ?) and t.day) group by t.person_id, t.day "
+        "order by t.day desc limit 50"),
+        [since.isoformat(), today.isoformat(), THANKS, CONVERSATION, THANKS, f"-{THANK_YOU_DAYS} days"])
 

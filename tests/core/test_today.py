@@ -126,3 +126,12 @@ def test_todays_lists_split_thank_yous_from_the_rest_and_list_a_date_once(db):
     assert lists["due"][1]["title"] == "Ana's birthday"
     assert [i["title"] for i in lists["dates"]] == ["Ben's birthday"]
     assert [i["done_channel"] for i in lists["thanks"]] == ["email", "linkedin"]
+
+
+def test_a_thank_you_for_a_thank_you_is_not_a_victory(db):
+    # Insights' victories count only thank-yous for conversations that were not themselves thank-yous.
+    ana = people.add_person(db, name="Ana")
+    log_interaction(db, ana, day="2026-11-25", channel="phone", nature="thank_you", today=date(2026, 11, 25))
+    log_interaction(db, ana, day="2026-11-26", channel="email", nature="thank_you", today=date(2026, 11, 26))
+
+    assert [w for w in today.victories(db, TODAY) if w["kind"] == "thanks"] == []
