@@ -71,10 +71,15 @@ def _start_key(event) -> str:
     return dt.isoformat() if isinstance(dt, date) else _text(dt)
 
 
+def refuse_if_too_big(size: int, name: str = "calendar file") -> None:
+    """Refuse (a sentence) an .ics of more than MAX_ICS_BYTES: it is parsed whole."""
+    if size > MAX_ICS_BYTES:
+        raise ValidationError(f"{name} is over {MAX_ICS_BYTES // 2**20} MB: export a shorter range of dates.")
+
+
 def load(data: bytes, name: str = "calendar file") -> icalendar.Calendar:
     """Parse an .ics, or raise ValidationError with a sentence."""
-    if len(data) > MAX_ICS_BYTES:
-        raise ValidationError(f"{name} is over {MAX_ICS_BYTES // 2**20} MB: export a shorter range of dates.")
+    refuse_if_too_big(len(data), name)
     if b"\x00" in data[:4096]:
         raise ValidationError(f"{name} is not a calendar file (it looks like a binary file).")
     if b"BEGIN:VCALENDAR" not in data[:4096].upper():

@@ -197,7 +197,7 @@ def _find_header(records, required, what: str, expected: str) -> tuple[int, dict
                           f"expected columns like {expected}.")
 
 
-def _open_file(path, what: str):
+def open_file(path, what: str):
     """A file to stream from, refused (one sentence) unless it is a regular file: not a folder, a
     device such as /dev/zero, or a fifo."""
     path = os.path.expanduser(os.fspath(path))

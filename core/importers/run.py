@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from core.db import transaction
 from core.errors import ValidationError
 from core.importers.apply import _finish, _indexes_rebuilt_if_bulk, _write_people
-from core.importers.files import MAX_BYTES, STREAM_ZIP_BYTES, ZIP_TOTAL_BYTES, _open_file, _records, _zip_members
+from core.importers.files import MAX_BYTES, STREAM_ZIP_BYTES, ZIP_TOTAL_BYTES, _records, _zip_members, open_file
 from core.importers.linkedin import _plan_connections, _plan_invitations, _plan_messages
 from core.importers.mapped_csv import _plan_csv
 from core.importers.matching import _fingerprint, _Index
@@ -136,10 +136,10 @@ def import_stream(db: Database, kind: str, path, today: date, options: dict | No
     plan = ImportPlan(kind=kind)
     report: dict = {}
     with contextlib.ExitStack() as files:
-        inputs = {"main": files.enter_context(_open_file(path, "file"))}
+        inputs = {"main": files.enter_context(open_file(path, "file"))}
         for key, what in (("messages", "messages.csv"), ("invitations", "Invitations.csv")):
             if options.get(key):
-                inputs[key] = files.enter_context(_open_file(options.pop(key), what))
+                inputs[key] = files.enter_context(open_file(options.pop(key), what))
         inputs = _unzipped(kind, inputs, STREAM_ZIP_BYTES, STREAM_ZIP_BYTES)
         stamp = datetime.now(UTC).isoformat()
         try:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import pytest
 
+from core.capture.calendar import MAX_ICS_BYTES
 from tests.core.capture.support import FIXTURES, ME
 from tests.test_cli import run
 
@@ -66,3 +68,18 @@ def test_a_google_contacts_csv_imports_with_no_map(tmp_path):
     rows = sqlite3.connect(path).execute("select name, title, email from people order by id").fetchall()
     assert rows == [("Ana Lopez", "Head of Product", "ana@lopez.example"),
                     ("Zoë Martin", "Designer", "zoe@martin.example")]
+
+
+def test_a_calendar_import_refuses_a_fifo_and_an_oversize_file_without_reading_them(listed, tmp_path):
+    fifo = tmp_path / "pipe.ics"
+    os.mkfifo(fifo)  # reading it would block forever: nobody writes to it
+    refused = run(listed, "import", "calendar", str(fifo))
+    assert refused.returncode == 1
+    assert "is not a regular file" in refused.stderr
+    huge = tmp_path / "huge.ics"
+    with open(huge, "wb") as f:
+        f.truncate(2**40)  # 1 TB, sparse: no disk, no time to make; read whole, it would not fit in memory
+    refused = run(listed, "import", "calendar", str(huge))
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == f"rapport: huge.ics is over {MAX_ICS_BYTES // 2**20} MB: export a shorter " \
+                                     "range of dates."
