@@ -116,19 +116,28 @@ KEEP_COPIES = 5
 LEGACY_COPY = "{name}.replaced-*.db"  # what restores kept before they used keep_copy (listed, never pruned)
 
 
-def copy_to(db: Database, out: Path) -> Path:
-    """Write a consistent copy of the database to out (SQLite's online backup API: safe while others write).
-
-    The copy goes to a temporary file beside out and is renamed into place, so a copy that fails or is
-    killed never leaves half a file under the name; it is one self-contained file (no -wal needed).
-    """
-    with temp_beside(out.parent, "backup") as tmp:
+@contextlib.contextmanager
+def consistent_copy(conn: sqlite3.Connection, folder: Path) -> Iterator[Path]:
+    """A consistent copy of conn's database (SQLite's online backup API: safe while others write) in a
+    temporary file in folder, removed on exit unless moved away. It is one self-contained file (journal_mode
+    delete: no -wal needed)."""
+    with temp_beside(folder, "backup") as tmp:
         target = sqlite3.connect(tmp)
         try:
-            db.conn.backup(target)
+            conn.backup(target)
             target.execute("pragma journal_mode = delete")
         finally:
             target.close()
+        yield tmp
+
+
+def copy_to(db: Database, out: Path) -> Path:
+    """Write a consistent copy of the database to out (see consistent_copy).
+
+    The copy goes to a temporary file beside out and is renamed into place, so a copy that fails or is
+    killed never leaves half a file under the name.
+    """
+    with consistent_copy(db.conn, out.parent) as tmp:
         os.replace(tmp, out)
     return out
 

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from core.db import COUNTED_TABLES
+from core.db import COUNTED_TABLES, consistent_copy
 from core.errors import UserError, ValidationError
 
 MAGIC = b"RPT1"
@@ -307,21 +307,17 @@ class Snapshot:
 def take_snapshot(path: str | os.PathLike) -> Snapshot:
     """A consistent copy of the database file via SQLite's online backup API (safe while others write),
     made in a temporary file beside it and read back. The counter read is the copy's own."""
-    from core.backup import temp_beside
-
     source = Path(path)
     if not source.is_file():
         raise ReplicationError(f"The database file {source} is missing, so there is nothing to save.")
     src = _open_existing(source)
     try:
-        with temp_beside(source.parent, "backup") as tmp:
-            dst = sqlite3.connect(tmp)
+        with consistent_copy(src, source.parent) as tmp:
+            copy = sqlite3.connect(tmp)
             try:
-                src.backup(dst)
-                dst.execute("pragma journal_mode = delete")
-                version, empty = change_count(dst), is_empty(dst)
+                version, empty = change_count(copy), is_empty(copy)
             finally:
-                dst.close()
+                copy.close()
             return Snapshot(tmp.read_bytes(), version, empty)
     finally:
         src.close()
