@@ -10,9 +10,11 @@ from core import people
 from core.composer.referrals import opportunity_draft, referral_ask
 from core.opportunities import tracker_csv
 from core.vocab import CHANNEL_LABELS
+from core.words import plural
 from pages._ui import (
     PERSON_PAGE,
     attempt,
+    back_and_link,
     back_to_list,
     confirmed,
     esc,
@@ -148,7 +150,8 @@ def import_section() -> None:
         cols = st.columns(3)
         for i, h in enumerate(headers):
             mapping[h] = cols[i % 3].selectbox(esc(h) or f"Column {i + 1}", fields, index=fields.index(guessed[h]),
-                                               format_func=tracker_csv.FIELDS.get, key=f"opps_map_{i}")
+                                               format_func=tracker_csv.FIELDS.get,
+                                               key=f"opps_map_{upload.file_id}_{i}")  # a new file, new choices
         plan = attempt(lambda: tracker_csv.preview(db, data, day, mapping), rerun=False)
         if plan is None:
             return
@@ -161,9 +164,9 @@ def import_section() -> None:
                            "Source": opps.SOURCES[r["source"]]} for r in plan["rows"][:200]],
                          hide_index=True, key="opps_import_preview")
         if plan["new"] and not plan["problems"] and st.button(
-                f"Import {plan['new']:,} opportunities", type="primary", key="opps_import_go"):
+                f"Import {plural(plan['new'], 'opportunity')}", type="primary", key="opps_import_go"):
             attempt(lambda: tracker_csv.import_rows(db, data, day, mapping),
-                    f"Imported {plan['new']:,} opportunities.")
+                    f"Imported {plural(plan['new'], 'opportunity')}.")
 
 
 def show_index() -> None:
@@ -315,8 +318,8 @@ def actions_section(opp: dict, linked: list[dict]) -> None:
                 done = attempt(lambda: opps.log_interview(db, oid, day=when, channel=channel, today=day,
                                                           person_ids=chosen, notes=notes), rerun=False)
                 if done is not None:
-                    st.session_state["_flash"] = (f"Interview logged. {len(done['thank_yous'])} thank-you(s) due "
-                                                  "within 24 hours: see Today.")
+                    st.session_state["_flash"] = (f"Interview logged. {plural(len(done['thank_yous']), 'thank-you')} "
+                                                  "due within 24 hours: see Today.")
                     st.rerun()
     else:
         st.caption(f"Closed: {esc(opps.CLOSED_REASONS.get(opp['closed_reason'], ''))}. Move it to a stage to "
@@ -356,12 +359,7 @@ def opportunity_header(opp: dict) -> None:
            + (f" · {esc(salary)}" if salary else "")
            + (f" · deadline {opp['deadline']}" if opp["deadline"] else ""))
     show_flash()
-    c1, c2 = st.columns([1, 4])
-    if c1.button("All opportunities", icon=":material/arrow_back:", key="opps_back"):
-        st.query_params.clear()
-        st.rerun()
-    if opp["link"]:
-        c2.link_button("Open the posting", opp["link"], icon=":material/open_in_new:")
+    back_and_link("All opportunities", "opps_back", "Open the posting", opp["link"])
     if opp["notes"]:
         st.markdown(esc(opp["notes"]))
 
@@ -404,7 +402,10 @@ def thank_you_section(opp: dict, linked: list[dict]) -> None:
         pid = st.selectbox("To", list(pool), format_func=pool.get, key="opps_thanks_person")
         written = attempt(lambda: opportunity_draft(db, pid, "interview_thank_you", day, opp["id"]), rerun=False)
         if written:
-            st.text_area("Thank-you", value=written["body"], height=220, key="opps_thanks_body")
+            if st.session_state.get("opps_thanks_for") != (opp["id"], pid):  # a keyed box ignores a new value=
+                st.session_state["opps_thanks_body"] = written["body"]
+                st.session_state["opps_thanks_for"] = (opp["id"], pid)
+            st.text_area("Thank-you", height=220, key="opps_thanks_body")
 
 
 def show_opportunity(opp: dict) -> None:

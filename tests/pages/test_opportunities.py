@@ -113,7 +113,7 @@ def test_logging_an_interview_schedules_thank_yous_within_24_hours(app, db_path,
     at.selectbox(key="opps_iv_channel").set_value("video")
     at.button(key="FormSubmitter:opps_interview-Log interview").click().run()
 
-    assert "2 thank-you(s) due within 24 hours" in at.success[0].value
+    assert "2 thank-yous due within 24 hours" in at.success[0].value
     thanks = followups.thank_you_window(db, today)
     assert {t["person_id"] for t in thanks} == {warm, cold}
     assert all(t["due"] <= (today + timedelta(days=1)).isoformat() for t in thanks)  # within 24 hours (or sooner)
@@ -164,3 +164,18 @@ def test_an_opportunity_page_shows_its_header_coming_up_timeline_and_a_thank_you
     opportunities.link_person(db, oid, recruiter, "interviewer", today)
     at = open_page(app, "opportunities", id=oid)
     assert "Rita" in at.text_area(key="opps_thanks_body").value
+
+
+def test_the_interview_thank_you_follows_the_interviewer_picked(app, db_path, today):
+    db = open_db(db_path)
+    oid = opportunities.add_opportunity(db, today=today, title="Data Engineer", company="Globex")
+    ines, omar = (people.add_person(db, name=name, company="Globex") for name in ("Ines Interviewer", "Omar Other"))
+    for pid in (ines, omar):
+        opportunities.link_person(db, oid, pid, "interviewer", today)
+    at = open_page(app, "opportunities", id=oid)
+    assert "Ines" in at.text_area(key="opps_thanks_body").value
+
+    at.selectbox(key="opps_thanks_person").set_value(omar).run()
+
+    body = at.text_area(key="opps_thanks_body").value
+    assert "Omar" in body and "Ines" not in body
