@@ -310,15 +310,9 @@ def update_interaction(db: Database, interaction_id: int, *, today: date | None 
         raise NotFound("That interaction no longer exists.")
     update = {}
     if "day" in fields:
-        when = v.parse_date(fields["day"], "Date")
-        if when > today:
-            raise ValidationError("An interaction can't be in the future.")
-        update["day"] = when.isoformat()
+        update["day"] = _touch_day(fields["day"], today)
     if "responded" in fields:
-        r = fields["responded"]
-        if r not in (None, True, False):
-            raise ValidationError("Replied must be yes, no or unknown.")
-        update["responded"] = None if r is None else int(r)
+        update["responded"] = _touch_responded(fields["responded"])
     if "notes" in fields:
         update["notes"] = v.long_text(fields["notes"], "Notes")
     if "details" in fields:

@@ -134,3 +134,16 @@ def test_updating_a_reply_changes_the_score(db, ana):
     assert people.get_person(db, ana)["score_reason"] != before
     with pytest.raises(ValidationError, match="can't be changed here: channel"):
         interactions.update_interaction(db, iid, channel="phone", today=TODAY)
+
+
+def test_editing_a_touch_checks_its_date_and_reply_as_logging_does(db, ana):
+    iid = interactions.log_interaction(db, ana, day="2026-11-01", channel="email", today=TODAY)
+
+    with pytest.raises(ValidationError, match="too long ago"):
+        interactions.update_interaction(db, iid, day="1850-01-01", today=TODAY)
+    with pytest.raises(ValidationError, match="future"):
+        interactions.update_interaction(db, iid, day="2026-11-28", today=TODAY)
+    interactions.update_interaction(db, iid, responded=1, today=TODAY)  # as logging takes it
+
+    assert (db.table("interactions").get(iid)["day"], db.table("interactions").get(iid)["responded"]) == (
+        "2026-11-01", 1)
