@@ -52,7 +52,8 @@ def victories(db: Database, today: date, log: Log | None = None) -> dict:
     me, thank, talk = ((bits >> 8) & 3) == 0, (bits & THANKS) > 0, (bits & CONVERSATION) > 0
     mine = me & (day >= first_week.toordinal()) & (day <= today.toordinal())
     spent = np.bincount((day[mine] - first_week.toordinal()) // 7, weights=minutes[mine], minlength=VICTORY_WEEKS)
-    current, best = streaks([{"met": bool(m >= get_budget_minutes(db))} for m in spent])
+    budget = get_budget_minutes(db)
+    current, best = streaks([{"met": bool(m >= budget)} for m in spent])
     later = day >= start.toordinal()
     key = log.pid * SPAN + day
     talks = later & talk & ~thank & (day <= today.toordinal())
