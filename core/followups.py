@@ -146,12 +146,15 @@ def add_reminder(db: Database, person_id: int | None, due: object, title: str) -
         "dedupe_key": f"custom:{uuid.uuid4().hex}", "created_at": now_iso()}).last_pk
 
 
+ALREADY_CLOSED = "That follow-up is already closed."
+
+
 def require_open(db: Database, followup_id: int) -> dict:
     row = one(db, "select * from followups where id = ?", [followup_id])
     if not row:
         raise NotFound("That follow-up no longer exists.")
     if row["status"] != "open":
-        raise ValidationError("That follow-up is already closed.")
+        raise ValidationError(ALREADY_CLOSED)
     return row
 
 
@@ -159,6 +162,8 @@ def require_open(db: Database, followup_id: int) -> dict:
 # a birthday or a success a congratulation. A reminder of the user's own stands for nothing in particular.
 DONE_NATURES = {"thank_you": "thank_you", "event_followup": "thank_you", "check_in": "check_in",
                 "date": "congratulated", "opportunity": "check_in"}
+# What Done says it logged, for each of those natures ("Logged a thank-you to Ana by email today.").
+DONE_WORDS = {"thank_you": "thank-you", "check_in": "check-in", "congratulated": "congratulation"}
 
 
 def close_done(db: Database, followup_id: int, today: date, interaction_id: int | None) -> None:
@@ -172,9 +177,12 @@ def close_done(db: Database, followup_id: int, today: date, interaction_id: int 
 def skip(db: Database, followup_id: int, today: date) -> None:
     """Close a follow-up with no message: nothing is recorded in the log, and it will not come back for
     the same reason (a skipped check-in comes back after the next touch, a cadence later)."""
-    require_open(db, followup_id)
-    db.execute("update followups set status = 'skipped', closed_on = ? where id = ?",
-               [today.isoformat(), followup_id])
+    with transaction(db):
+        require_open(db, followup_id)
+        # Only while open: a Done from another tab since the check stays done.
+        if not db.execute("update followups set status = 'skipped', closed_on = ? where id = ? and status = 'open'",
+                          [today.isoformat(), followup_id]).rowcount:
+            raise ValidationError(ALREADY_CLOSED)
 
 
 def snooze(db: Database, followup_id: int, days: int, today: date) -> date:

@@ -232,7 +232,7 @@ NATURES_LABEL = {"informational_interview": "informational interviews", "referra
 
 def counting_from(goal: dict) -> str:
     """'counting from 27 November 2026': the day the goal's progress starts counting (its start_on)."""
-    return f"counting from {_day_text(goal['start_on'])}"
+    return f"counting from {day_text(goal['start_on'])}"
 
 
 def list_goals(db: Database, today: date, status: str = "open") -> list[dict]:
@@ -293,7 +293,8 @@ def _plural(word: str) -> str:
     return word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
 
 
-def _day_text(value: object) -> str:
+def day_text(value: object) -> str:
+    """'27 November 2026', as goals write a day."""
     day = v.parse_date(value, "Due date")
     return f"{day.day} {day:%B %Y}"
 
@@ -302,7 +303,7 @@ def default_title(fields: dict) -> str:
     """Name a goal from its number, segment and date: "Meet 5 marketing managers in tech who reach 'conversed'
     by 31 March 2027"."""
     target = v.integer(fields.get("target"), "Target number", minimum=1)
-    due = _day_text(fields.get("due_on"))
+    due = day_text(fields.get("due_on"))
     if fields.get("metric") == "people_at_stage":
         who = _plural(str(fields.get("segment_role") or "")) or "people"
         where = f" in {fields['segment_industry'].strip()}" if str(fields.get("segment_industry") or "").strip() else ""

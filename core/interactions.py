@@ -287,17 +287,19 @@ def complete_followup(db: Database, followup_id: int, today: date, *, channel: s
     that already did it (the composer's Mark sent), so nothing is logged twice. A reminder of your own
     records nothing. Returns the touch's id (None for a reminder). To close one with no message, skip it.
     """
-    row = followups.require_open(db, followup_id)
-    nature = followups.DONE_NATURES.get(row["reason"]) if row["person_id"] else None
-    with transaction(db):
-        if interaction_id is None and nature:
+    with transaction(db):  # checked inside it, so Done in two tabs cannot log the touch twice
+        row = followups.require_open(db, followup_id)
+        nature = followups.DONE_NATURES.get(row["reason"]) if row["person_id"] else None
+        recorded = interaction_id is None and bool(nature)
+        if recorded:
             interaction_id = record_touches(db, [{
                 "person_id": row["person_id"], "day": today, "direction": "me", "nature": nature,
                 "channel": channel or default_channel(db, row["person_id"]),
-                "notes": f"Done: {row['title']}" if row["title"] else ""}], today=today)[0]
+                "notes": f"Done: {row['title']}" if row["title"] else ""}], today=today, refresh=False)[0]
         # The thank-you just recorded may have closed this very follow-up: it is done either way.
         followups.close_done(db, followup_id, today, interaction_id)
-        if row["reason"] == "check_in" and row["person_id"]:
+        # Rescored once, after the close: a check-in marked done counts its next cycle from today.
+        if recorded or (row["reason"] == "check_in" and row["person_id"]):
             refresh_people(db, today, [row["person_id"]])
     return interaction_id
 

@@ -7,6 +7,7 @@ import streamlit as st
 from core import settings
 from core.capture import plan as capture
 from core.errors import UserError
+from core.words import plural
 from pages._ui import attempt, esc, is_hosted, plan_headline
 
 MAIL_TYPES = ["mbox", "eml", "zip", "mbx"]
@@ -83,7 +84,7 @@ def _talk(db, day, plan: capture.CapturePlan) -> None:
             for i in range(len(plan.talk)):
                 st.session_state.pop(f"capture_talk_{i}", None)
             st.session_state["capture_redo"] = True  # preview again: their messages now count
-            st.session_state["_flash"] = f"Added {len(added):,} {'person' if len(added) == 1 else 'people'}."
+            st.session_state["_flash"] = f"Added {plural(len(added), 'person')}."
             st.rerun()
 
 

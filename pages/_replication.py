@@ -5,7 +5,6 @@ Nothing here runs, and nothing touches the network, unless the secrets have a [s
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import streamlit as st
@@ -13,7 +12,7 @@ import streamlit as st
 from core.db import resolve_path
 from core.errors import UserError
 from core.replication import Replicator, StartReport, config_from
-from pages._ui import attempt, esc, secret
+from pages._ui import attempt, db_path, esc, secret
 
 
 @dataclass
@@ -41,28 +40,26 @@ def _start(db_path: str, section: tuple) -> Startup:
     return Startup(replicator, report)
 
 
-def _section() -> dict | None:
+def _startup() -> Startup | None:
+    """This process's replication start (once per database and [storage] settings), or None without [storage]."""
     section = secret("storage")
-    return dict(section) if section else None
+    if not section:
+        return None
+    return _start(str(resolve_path(db_path())), tuple(sorted(dict(section).items())))
 
 
 def replicator() -> Replicator | None:
     """The running replicator, or None when there is no [storage] section (or it could not start)."""
-    section = _section()
-    if not section:
-        return None
-    return _start(str(resolve_path(os.environ.get("RAPPORT_DB") or secret("db_path") or None)),
-                  tuple(sorted(section.items()))).replicator
+    startup = _startup()
+    return startup.replicator if startup else None
 
 
 def gate() -> Replicator | None:
     """Start replication before any page runs. When it can't start (a wrong passphrase, unusable [storage]
     settings), show why in place of the sign-in page and stop: never an empty app."""
-    section = _section()
-    if not section:
+    startup = _startup()
+    if not startup:
         return None
-    startup = _start(str(resolve_path(os.environ.get("RAPPORT_DB") or secret("db_path") or None)),
-                     tuple(sorted(section.items())))
     if startup.error:
         def refused() -> None:
             st.title("Rapport")

@@ -57,12 +57,17 @@ def secret(key: str, default: Any = None) -> Any:
         return default
 
 
+def db_path() -> str | None:
+    """Where the database is: $RAPPORT_DB, else the db_path secret, else None (core's default, data/rapport.db)."""
+    return os.environ.get("RAPPORT_DB") or secret("db_path") or None
+
+
 def get_db():
-    """Open the database for this run: $RAPPORT_DB, else the db_path secret, else data/rapport.db.
+    """Open the database for this run (db_path()).
 
     A connection per run, never cached: Streamlit runs each rerun in a new thread.
     """
-    return open_db(os.environ.get("RAPPORT_DB") or secret("db_path") or None)
+    return open_db(db_path())
 
 
 def today() -> date:
@@ -217,12 +222,12 @@ def followup_actions(db, item: dict, day: date, key: str, done_label: str = "Don
     """
     fid = item["id"]
     nature = followups.DONE_NATURES.get(item["reason"]) if item.get("person_id") else None
-    channel = (item.get("done_channel") or interactions.default_channel(db, item["person_id"])) if nature else None
+    channel = item["done_channel"] if nature else None  # interactions.with_default_channels, once per list
     row = st.container(horizontal=True)  # wraps in a narrow column instead of clipping the labels
-    logged = (f"Logged a {NATURE_WORDS[nature]} to {esc(item['person'])} by {CHANNEL_LABELS[channel].lower()} "
+    logged = (f"Logged a {followups.DONE_WORDS[nature]} to {esc(item['person'])} by {CHANNEL_LABELS[channel].lower()} "
               "today." if nature else f"Done: {esc(item['title'])}.")
     if row.button(done_label, key=f"{key}_done_{fid}", icon=":material/check:", type=button_type,
-                  help=f"Logs a {NATURE_WORDS[nature]} by {CHANNEL_LABELS[channel].lower()}, today" if nature
+                  help=f"Logs a {followups.DONE_WORDS[nature]} by {CHANNEL_LABELS[channel].lower()}, today" if nature
                   else "Closes this reminder"):
         attempt(lambda: interactions.complete_followup(db, fid, day), logged)
     with row.popover("Snooze", icon=":material/snooze:", type=button_type):
@@ -238,7 +243,7 @@ def followup_actions(db, item: dict, day: date, key: str, done_label: str = "Don
                                format_func=CHANNEL_LABELS.get)
             if st.button(f"Done by {CHANNEL_LABELS[via].lower()}", key=f"{key}_donevia_{fid}"):
                 attempt(lambda: interactions.complete_followup(db, fid, day, channel=via),
-                        f"Logged a {NATURE_WORDS[nature]} to {esc(item['person'])} by "
+                        f"Logged a {followups.DONE_WORDS[nature]} to {esc(item['person'])} by "
                         f"{CHANNEL_LABELS[via].lower()} today.")
         if st.button("Skip, no message", key=f"{key}_skip_{fid}",
                      help="Closes it and logs nothing: their score and history stay as they are"):
@@ -251,4 +256,3 @@ def followup_actions(db, item: dict, day: date, key: str, done_label: str = "Don
     return row
 
 
-NATURE_WORDS = {"thank_you": "thank-you", "check_in": "check-in", "congratulated": "congratulation"}

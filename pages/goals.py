@@ -98,7 +98,7 @@ def new_goal() -> None:
     if submitted:
         start = fields["start_on"] or day
         attempt(lambda: goals.create_goal(db, today=day, **fields),
-                f"Goal added. Its progress counts what you log from {start.day} {start:%B %Y}.")
+                f"Goal added. Its progress counts what you log from {goals.day_text(start)}.")
 
 
 def edit_form(g: dict) -> None:

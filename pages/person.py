@@ -127,7 +127,7 @@ def quick_log() -> None:
 
 def open_followups() -> None:
     st.subheader("Open follow-ups")
-    items = followups.for_person(db, pid, today())
+    items = interactions.with_default_channels(db, followups.for_person(db, pid, today()))
     if not items:
         st.caption("Nothing scheduled. Log a touch and the next check-in follows from their tier.")
         return

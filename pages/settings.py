@@ -6,6 +6,7 @@ import streamlit as st
 
 from core import roles, settings
 from core.vocab import DEFAULT_CADENCE
+from core.words import plural
 from pages._ui import attempt, esc, start_page
 
 LONG_FIELDS = {"pitch", "value_proposition", "signature"}
@@ -103,7 +104,7 @@ def roles_form() -> None:
         saved = attempt(lambda: roles.save_role_map(db, text), rerun=False)
         if saved is not None:
             st.session_state.pop("settings_roles_text", None)
-            st.session_state["_flash"] = (f"Saved {len(saved)} rules; the next LinkedIn import uses them "
+            st.session_state["_flash"] = (f"Saved {plural(len(saved), 'rule')}; the next LinkedIn import uses them "
                                           "for people with no role.")
             st.rerun()
 

@@ -233,3 +233,16 @@ def test_an_overdue_backlog_never_hides_what_is_due_today(db):
 
     assert len(board["overdue"]) == 5
     assert [i["title"] for i in board["today"]] == ["Thank Ben"]
+
+
+def test_skip_never_overwrites_a_follow_up_closed_after_it_was_checked(db, ana, monkeypatch):
+    # Done in another tab lands between skip's check and its update: the follow-up stays done.
+    log_interaction(db, ana, day=TODAY, channel="video", today=TODAY)
+    (fid,) = db.execute("select id from followups where reason = 'thank_you'").fetchone()
+    interactions.complete_followup(db, fid, TODAY, channel="email")
+    monkeypatch.setattr(followups, "require_open", lambda d, i: {"id": i, "status": "open"})  # the stale check
+
+    with pytest.raises(ValidationError, match="already closed"):
+        followups.skip(db, fid, TODAY)
+
+    assert db.table("followups").get(fid)["status"] == "done"

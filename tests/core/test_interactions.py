@@ -147,3 +147,21 @@ def test_editing_a_touch_checks_its_date_and_reply_as_logging_does(db, ana):
 
     assert (db.table("interactions").get(iid)["day"], db.table("interactions").get(iid)["responded"]) == (
         "2026-11-01", 1)
+
+
+def test_done_checks_the_follow_up_is_open_inside_its_transaction_and_rescores_once(db, ana, monkeypatch):
+    # Outside the transaction, Done in two tabs could both pass the check and log two touches.
+    interactions.log_interaction(db, ana, day="2026-10-01", channel="email", today=TODAY)
+    (fid,) = db.execute("select id from followups where reason = 'check_in'").fetchone()
+    checked_in, rescored = [], []
+    require_open, refresh = interactions.followups.require_open, interactions.refresh_people
+    monkeypatch.setattr(interactions.followups, "require_open",
+                        lambda d, i: checked_in.append(d.conn.in_transaction) or require_open(d, i))
+    monkeypatch.setattr(interactions, "refresh_people", lambda *a: rescored.append(a[2]) or refresh(*a))
+
+    interactions.complete_followup(db, fid, TODAY, channel="email")
+
+    assert checked_in == [True]
+    assert rescored == [[ana]]
+    assert db.table("followups").get(fid)["status"] == "open"  # the check-in comes back a cadence later
+    assert db.execute("select count(*) from interactions where nature = 'check_in'").fetchone()[0] == 1
