@@ -64,6 +64,9 @@ NATURE_LABELS = {
 }
 # Natures that are a conversation in themselves, whatever the channel.
 CONVERSATION_NATURES = frozenset({"informational_interview", "meeting"})
+# The channels of an interview (informational or for a job): a call, a video call or a meeting in person, in the
+# order a form offers them; the conversation channels without "event".
+INTERVIEW_CHANNELS = ("video", "phone", "in_person")
 # Channels where a touch is a written message, which the other side may or may not answer.
 WRITTEN_CHANNELS = frozenset({"email", "linkedin", "text", "social"})
 

@@ -11,6 +11,7 @@ from core.composer.drafts import _require_person
 from core.composer.templates import _Visible
 from core.db import one, transaction
 from core.interactions import log_interaction
+from core.vocab import INTERVIEW_CHANNELS
 
 # --- Informational interviews -------------------------------------------------------------------
 
@@ -49,7 +50,6 @@ QUESTION_BANK: dict[str, list[str]] = {
         "What are you working on right now that I might be able to help with?",
     ],
 }
-INTERVIEW_CHANNELS = ("video", "phone", "in_person")
 
 
 def interview_questions(facts: dict | None = None) -> dict[str, list[str]]:

@@ -32,7 +32,7 @@ from core.insights.log import (
     log_start,
     read_log,
 )
-from core.insights.neglect import SPOKEN, neglect
+from core.insights.neglect import neglect
 from core.insights.opportunities import SOURCE_STEPS, referral_asks_to_cold, source_funnel
 from core.insights.overview import overview
 from core.insights.victories import streaks, victories
@@ -48,7 +48,6 @@ __all__ = [
     "RECIPROCATE_DAYS",
     "SIGNS",
     "SOURCE_STEPS",
-    "SPOKEN",
     "TIER_ORDER",
     "UNKNOWN_CHANNEL",
     "VICTORY_WEEKS",

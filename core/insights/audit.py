@@ -36,6 +36,7 @@ MIN_INITIATED = 5  # the audit is shown only from this many touches you started
 RECIPROCATE_DAYS = 14
 GHOST_DAYS = 90
 EVIDENCE_HALF_LIFE = PARAMS["evidence_half_life"]  # the score's own (SCORING.md 4.2)
+ASKS_IN_A_ROW = 3  # §4.7: this many asks in a row and you only reach out when you need something
 
 SIGNS = {
     "only_when_needed": "You only reach out to people when you need a job or a favor.",
@@ -105,7 +106,7 @@ def _only_when_needed(f: dict, per_contact: list[dict], name: Name) -> dict:
     level = _worst(_level(ask_share, 0.5, 0.7), _amber_if(cold_flag), _amber_if(bool(per_contact)))
     if per_contact:
         action = ((f"Before your next ask to {per_contact[0]['name']}, check in or share something useful: "
-                   "your last 3 messages to them were asks."), per_contact[0]["person_id"])
+                   f"your last {ASKS_IN_A_ROW} messages to them were asks."), per_contact[0]["person_id"])
     elif level != "ok" and f["most_asked"]:
         action = _share_before_asking(f["most_asked"], name)
     else:
@@ -337,12 +338,12 @@ def _asks_only(db: Database, t: _Touches, s0: int, cutoff: date, names: _Names) 
     found, short = [], {}
     for i in np.flatnonzero(last & (mk == ASK) & (md >= s0)).tolist():
         count = i - int(starts[i]) + 1
-        run = mk[max(i - 2, int(starts[i])):i + 1]
+        run = mk[max(i - ASKS_IN_A_ROW + 1, int(starts[i])):i + 1]
         if (run == ASK).all():
-            if count >= 3:
+            if count >= ASKS_IN_A_ROW:
                 found.append((int(mp[i]), int(md[i])))
             else:
-                short[int(mp[i])] = (3 - count, int(md[i]))
+                short[int(mp[i])] = (ASKS_IN_A_ROW - count, int(md[i]))
     found += _asks_before(db, short, cutoff)
     names.load([p for p, _ in found])
     return [{"person_id": p, "name": names(p), "last_ask": date.fromordinal(d)} for p, d in found]
@@ -357,8 +358,8 @@ def _asks_before(db: Database, short: dict[int, tuple[int, int]], cutoff: date) 
         for p, k in db.execute(
                 "select person_id, kind from (select person_id, kind, day, id, row_number() over (partition by "
                 "person_id order by day desc, id desc) as rn from interactions where direction = 'me' and day < ? "
-                f"and person_id in ({placeholders(chunk)})) where rn <= 3 order by person_id, rn",
-                [cutoff.isoformat(), *chunk]):
+                f"and person_id in ({placeholders(chunk)})) where rn <= ? order by person_id, rn",
+                [cutoff.isoformat(), *chunk, ASKS_IN_A_ROW]):
             earlier[p].append(k)
         for p in chunk:
             wanted, last_day = short[p]

@@ -13,7 +13,7 @@ from core.bulk_scoring import SHIFT_PERSON, THANKS, evidence_days, fetch_evidenc
 from core.days import DAY_NUMBER_SQL
 from core.db import chunks, data_version, evidence_sql, placeholders, scalar
 from core.settings import get_cadences
-from core.vocab import CHANNELS
+from core.vocab import CHANNELS, TIERS
 
 WINDOW = 90  # rolling window of the audit, in days
 COVERAGE_DAYS = 180
@@ -21,7 +21,7 @@ CHANNEL_GROUPS = {
     "email": "written", "linkedin": "written", "social": "written", "text": "written", "other": "written",
     "phone": "voice", "video": "voice", "in_person": "in person", "event": "in person",
 }
-TIER_ORDER = {"active": 0, "core": 1, "network": 2, "acquaintance": 3, "archived": 4}
+TIER_ORDER = {tier: rank for rank, tier in enumerate(TIERS)}
 
 
 # --- The audit in bulk: the same facts from compact columns, with numpy ----------------------------

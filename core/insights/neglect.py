@@ -22,7 +22,7 @@ from core.insights.log import (
     _log_for,
     _names,
 )
-from core.vocab import CHANNEL_LABELS, CHANNELS, THANK_YOU_DAYS
+from core.vocab import CHANNEL_LABELS, CHANNELS, CONVERSATION_CHANNELS, THANK_YOU_DAYS
 
 # --- Neglect -----------------------------------------------------------------------------------
 
@@ -108,9 +108,6 @@ def _never_followed_up(db: Database, log: Log, today: date, limit: int) -> tuple
             for d, n, p in found], len(people)
 
 
-SPOKEN = frozenset(c for c, g in CHANNEL_GROUPS.items() if g != "written")
-
-
 def _channels(db: Database, log: Log, today: date) -> tuple[Counter, tuple[int, str] | None]:
     """Your messages in the window by channel (the most used first, ties to what came first in the log),
     and (id, name) of the person you wrote to most with no call or meeting (ties: by name, then who
@@ -126,7 +123,7 @@ def _channels(db: Database, log: Log, today: date) -> tuple[Counter, tuple[int, 
     np.minimum.at(starts, channel, first)
     by_channel = Counter({CHANNELS[c]: int(counts[c]) for c in sorted(np.flatnonzero(counts).tolist(),
                                                                        key=lambda c: (-counts[c], starts[c]))})
-    spoken = np.isin(channel, [CHANNELS.index(c) for c in SPOKEN])
+    spoken = np.isin(channel, [CHANNELS.index(c) for c in CONVERSATION_CHANNELS])
     people, at = np.unique(pid, return_inverse=True)
     written = np.bincount(at, weights=(~spoken).astype(np.float64), minlength=len(people)).astype(np.int64)
     voiced = np.bincount(at, weights=spoken.astype(np.float64), minlength=len(people)).astype(np.int64)
@@ -147,7 +144,7 @@ def _channels_by_name(db: Database, today: date) -> tuple[Counter, tuple[int, st
     window = "from interactions not indexed where direction = 'me' and day between ? and ?"
     span = [since.isoformat(), today.isoformat()]
     first = f"min(({DAY_NUMBER.format('day')}) * 4294967296 + id)"
-    spoken = ",".join(f"'{c}'" for c in sorted(SPOKEN))
+    spoken = ",".join(f"'{c}'" for c in sorted(CONVERSATION_CHANNELS))
     found = db.execute(
         f"with w as materialized (select person_id, channel, count(*) as n, {first} as first {window} "
         "group by person_id, channel) "

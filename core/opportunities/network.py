@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from core.db import chunks, one, placeholders, rows
 from core.errors import NotFound
-from core.insights.audit import asks_in_a_row
+from core.insights.audit import ASKS_IN_A_ROW, asks_in_a_row
 from core.opportunities.pipeline import get_opportunity
 
 # Statuses where an ask lands on a relationship that is one-way or has gone cold: give first.
@@ -17,7 +17,6 @@ COLD_STATUSES = frozenset({"one_way", "awaiting_reply", "unanswered", "fading", 
 COLD_WORDS = {"one_way": "one-way so far: no reply yet", "awaiting_reply": "waiting on a reply",
               "unanswered": "going unanswered", "fading": "fading", "dormant": "dormant",
               "not_in_touch": "not started: you have not been in touch yet"}
-ASKS_IN_A_ROW = 3  # §4.7: three asks in a row and you only reach out when you need something
 SECOND_STEP_MAX = 25
 
 _PERSON = ("select p.id, p.name, p.title, p.stage, p.company_id, coalesce(c.name, '') as company, s.score, "

@@ -20,7 +20,7 @@ from core.contacts import get_or_create_company
 from core.db import now_iso, one, placeholders, rows, scalar, transaction
 from core.errors import NotFound, ValidationError
 from core.interactions import record_touches
-from core.vocab import CONVERSATION_CHANNELS
+from core.vocab import INTERVIEW_CHANNELS
 
 STAGES = ("researching", "networking", "referred", "applied", "interviewing", "offer", "closed")
 STAGE_LABELS = {"researching": "Researching", "networking": "Networking", "referred": "Referred",
@@ -247,7 +247,7 @@ def log_interview(db: Database, opportunity_id: int, *, day: object, channel: st
     opp = get_opportunity(db, opportunity_id)
     if opp["stage"] == "closed":
         raise ValidationError("This opportunity is closed; reopen it (move it to a stage) to log an interview.")
-    if channel not in CONVERSATION_CHANNELS - {"event"}:
+    if channel not in INTERVIEW_CHANNELS:
         raise ValidationError("An interview is a call, a video call or a meeting in person: pick one of those.")
     when = v.parse_date(day, "Interview date")
     if when > today:
