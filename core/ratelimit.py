@@ -14,6 +14,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from core.words import plural
+
 MAX_WAIT_SECONDS = 60
 
 
@@ -73,8 +75,7 @@ class TokenBucket:
 def wait_message(seconds: float) -> str:
     """What the sign-in page says while the bucket is empty."""
     whole = max(1, math.ceil(seconds))
-    return (f"Too many wrong passwords have been tried on this server. Wait {whole} second"
-            f"{'' if whole == 1 else 's'}, then try again.")
+    return f"Too many wrong passwords have been tried on this server. Wait {plural(whole, 'second')}, then try again."
 
 
 # The one bucket for the password sign-in, shared by every session of this process.

@@ -31,6 +31,7 @@ from core.followups import THANK_YOU_LOOKBACK
 from core.interactions import EARLIEST, record_touches
 from core.relationships import refresh_people
 from core.vocab import THANK_YOU_DAYS
+from core.words import plural
 
 MAIL, CALENDAR = "mail", "calendar"
 TALK_LIMIT = 20  # "people you talk to" offered in the preview
@@ -79,10 +80,10 @@ class CapturePlan:
     def describe(self) -> str:
         """One sentence: what confirming will do."""
         s = self.summary()
-        what = "emails" if self.kind == MAIL else "meetings"
-        read = "messages" if self.kind == MAIL else "events"
-        text = (f"Read {s['scanned']:,} {read}: this import will log {s['touches']:,} {what} with {s['people']:,} "
-                f"people on your list")
+        what = "email" if self.kind == MAIL else "meeting"
+        read = "message" if self.kind == MAIL else "event"
+        text = (f"Read {plural(s['scanned'], read)}: this import will log {plural(s['touches'], what)} with "
+                f"{plural(s['people'], 'person')} on your list")
         if s["replies"]:
             text += f" ({s['replies']:,} answered, from the threads)" if self.kind == MAIL else ""
         text += f", and skip {s['skipped']:,}"
@@ -434,10 +435,10 @@ def apply_capture(db: Database, plan: CapturePlan, today: date, *, save_addresse
             settings.save_my_addresses(db, plan.my_addresses)
         if touched:
             refresh_people(db, today, sorted(touched))
-    what = "emails" if source == MAIL else "meetings"
-    message = f"Logged {added:,} {what} with {len({t.person_id for t in plan.touches}):,} people"
+    what = "email" if source == MAIL else "meeting"
+    message = f"Logged {plural(added, what)} with {plural(len({t.person_id for t in plan.touches}), 'person')}"
     if answered:
-        message += f"; {answered:,} earlier messages marked as answered"
+        message += f"; {plural(answered, 'earlier message')} marked as answered"
     return {"added": added, "answered": answered, "people": len(touched), "message": message + "."}
 
 

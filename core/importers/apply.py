@@ -12,9 +12,10 @@ from core.contacts import keep_values
 from core.db import chunks, get_setting, placeholders, rows, scalar, set_setting, transaction
 from core.errors import ValidationError
 from core.importers.matching import STAMP_KEY, _fingerprint, _norm
-from core.importers.plan import _BLANK, ImportPlan, _requests
+from core.importers.plan import _BLANK, ImportPlan
 from core.interactions import record_touches
 from core.relationships import refresh_people
+from core.words import plural
 
 # --- Applying --------------------------------------------------------------------------------------
 
@@ -113,8 +114,9 @@ def _finish(db: Database, plan: ImportPlan, new_ids: list[int], today: date, sta
     report = {**plan.summary(), "companies": companies, "people_ids": (plan.first_ids or new_ids)[:1000]}
     report["message"] = (f"Imported: {report['added']:,} added, {report['updated']:,} updated, "
                          f"{report['skipped']:,} skipped"
-                         + (f", {report['messages']:,} message exchanges logged" if report["messages"] else "")
-                         + (f", {_requests(report['invitations'])} logged" if report["invitations"] else "") + ".")
+                         + (f", {plural(report['messages'], 'message exchange')} logged" if report["messages"] else "")
+                         + (f", {plural(report['invitations'], 'connection request')} logged" if report["invitations"]
+                            else "") + ".")
     return report
 
 

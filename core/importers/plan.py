@@ -63,7 +63,7 @@ class ImportPlan:
         if self.kind == "messages" or (self.kind == "linkedin" and s["messages"]):
             parts.append(f"log {plural(s['messages'], 'LinkedIn message exchange')}")
         if self.kind == "invitations" or s["invitations"]:
-            parts.append(f"log {_requests(s['invitations'])}")
+            parts.append(f"log {plural(s['invitations'], 'connection request')}")
         return "This import will " + ", ".join(parts) + "."
 
     def preview_interactions(self, limit: int = 50) -> list[dict]:
@@ -93,10 +93,6 @@ class ImportPlan:
             out.append({"action": "warning", "line": w["line"], "name": w["name"], "company": "",
                         "detail": w["message"]})
         return out
-
-
-def _requests(n: int) -> str:
-    return f"{n:,} connection request" + ("" if n == 1 else "s")
 
 
 def _describe_changes(update: dict) -> list[str]:

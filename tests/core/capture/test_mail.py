@@ -239,3 +239,22 @@ def test_the_block_reader_splits_messages_as_a_line_reader_would(parts, block):
     finally:
         mail.READ_CHUNK = original
     assert found == _reference_mbox(data)
+
+
+def test_one_message_to_one_person_is_counted_in_the_singular(db, people, today, tmp_path):
+    one = tmp_path / "one.mbox"
+    one.write_bytes(b"From 1@xxx Mon Nov 02 10:00:00 +0000 2026\nFrom: " + ME.encode() + b"\nTo: bob@smith.example\n"
+                    b"Date: Mon, 2 Nov 2026 10:00:00 +0000\nMessage-ID: <one@x.example>\n\nhi\n")
+    plan = plan_mail(db, one, today)
+    assert plan.describe() == "Read 1 message: this import will log 1 email with 1 person on your list, and skip 0."
+    assert apply_capture(db, plan, today)["message"] == "Logged 1 email with 1 person."
+
+
+def test_a_reply_in_a_later_export_says_one_earlier_message_was_answered(db, people, today, tmp_path):
+    text = MBOX.read_bytes()
+    first = tmp_path / "first.mbox"
+    first.write_bytes(text[:text.index(b"From 1815000000000000002@xxx")])
+    apply_capture(db, plan_mail(db, first, today), today)
+    report = apply_capture(db, plan_mail(db, MBOX, today), today)
+    assert report["answered"] == 1
+    assert report["message"].endswith("; 1 earlier message marked as answered.")
