@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from sqlite_utils import Database
@@ -541,8 +542,7 @@ def merge_people(db: Database, keep_id: int, drop_id: int, today: date | None = 
         # The reminders drop's record generated carry its name: they now read keep's.
         keep_name = scalar(db, "select name from people where id = ?", [keep_id])
         if drop["name"] != keep_name:
-            db.execute("update followups set title = replace(title, ?, ?) where person_id = ? and reason != 'custom'",
-                       [drop["name"], keep_name, drop_id])
+            _rename_in_titles(db, drop_id, drop["name"], keep_name)
         for table, column in (("interactions", "person_id"), ("important_dates", "person_id"),
                               ("stage_changes", "person_id"), ("drafts", "person_id"),
                               ("drafts", "other_person_id")):
@@ -572,6 +572,18 @@ def merge_people(db: Database, keep_id: int, drop_id: int, today: date | None = 
         db.execute("delete from people where id = ?", [drop_id])
         refresh_people(db, today, [keep_id])
     return moved
+
+
+def _rename_in_titles(db: Database, person_id: int, old: str, new: str) -> None:
+    """Put `new` for the name `old` in the titles of the reminders made for this person (not their own ones).
+
+    Every title template names the person once, before any note ("{name}: {note}", "Thank {name}"), so the
+    first whole-word match is the name: merging "Ann" into "Ann Lee" makes "Ann: Annual review" read
+    "Ann Lee: Annual review", not "Ann Lee: Ann Leeual review"."""
+    name = re.compile(rf"(?<!\w){re.escape(old)}(?!\w)")
+    renamed = [(name.sub(lambda _: new, title, count=1), fid) for fid, title in db.execute(
+        "select id, title from followups where person_id = ? and reason != 'custom'", [person_id])]
+    db.conn.executemany("update followups set title = ? where id = ?", renamed)
 
 
 # Open follow-ups that stand for one thing to do, whatever record they came from: one is kept.

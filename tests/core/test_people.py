@@ -336,3 +336,14 @@ def test_thirty_thousand_people_yield_only_the_real_duplicate(db):
     found = people.duplicate_pairs(db)
 
     assert [(p["keep_name"], p["why"]) for p in found] == [("Person 7", "same name")]
+
+
+def test_merge_renames_the_name_in_reminder_titles_not_the_words_that_contain_it(db):
+    keep = people.add_person(db, name="Ann Lee")
+    drop = people.add_person(db, name="Ann")
+    people.add_date(db, drop, label="other", month=11, day=28, note="Annual review")
+
+    people.merge_people(db, keep, drop, today=TODAY)
+
+    titles = [f["title"] for f in for_person(db, keep, TODAY) if f["reason"] == "date"]
+    assert titles == ["Ann Lee: Annual review"]
