@@ -8,7 +8,8 @@ from datetime import date
 from sqlite_utils import Database
 
 from core import validation as v
-from core.composer.purposes import CHANNEL_PHRASES, PLACEHOLDERS
+from core.composer.phrasing import _lower_first
+from core.composer.purposes import CHANNEL_PHRASES
 from core.db import one, rows
 from core.errors import ValidationError
 from core.followups import needs_thank_you
@@ -23,12 +24,10 @@ def _clean_fact(value: object) -> str:
 
 
 def _mid(value: object) -> str:
-    """A fact to use mid-sentence: 'Hiring two analysts.' -> 'hiring two analysts'."""
+    """A fact to use mid-sentence: 'Hiring two analysts.' -> 'hiring two analysts' (phrasing's rule for a first
+    word); a one-word fact stays as it is."""
     text = _clean_fact(value)
-    first = text.split(" ", 1)[0]
-    if len(first) > 1 and first[0].isupper() and first[1:].islower() and " " in text:
-        return text[0].lower() + text[1:]
-    return text
+    return _lower_first(text) if " " in text else text
 
 
 def _first_name(name: str) -> str:
@@ -161,7 +160,3 @@ def gather_facts(db: Database, person_id: int, purpose: str, today: date, other_
     facts["_resource_id"] = resource["id"] if resource else None
     facts["_conversation_day"] = convo["day"] if convo else None
     return facts
-
-
-def _values(facts: dict) -> dict[str, str]:
-    return {k: (facts.get(k) or gap) for k, gap in PLACEHOLDERS.items()}
