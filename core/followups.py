@@ -18,6 +18,7 @@ THANK_YOU_LOOKBACK = 14  # logging an older conversation is history, not a thank
 DATE_HORIZON = 60  # yearly dates become reminders this many days ahead
 DATE_LOOKBACK = 7  # a date that passed less than a week ago still deserves a late message
 SNOOZES = {"1 day": 1, "1 week": 7, "1 month": 30}
+THANK_REASONS = ("thank_you", "event_followup")  # the follow-ups a thank-you answers
 
 
 def needs_thank_you(channel: str, nature: str, tags: list[str]) -> bool:
@@ -68,9 +69,9 @@ def close_thank_yous(db: Database, person_id: int, thanked_on: date, today: date
     before that day."""
     return db.execute(
         "update followups set status = 'done', closed_on = ?, done_interaction_id = ? where person_id = ? "
-        "and status = 'open' and reason in ('thank_you', 'event_followup') "
+        f"and status = 'open' and reason in ({placeholders(THANK_REASONS)}) "
         "and (select day from interactions i where i.id = followups.interaction_id) <= ?",
-        [thanked_on.isoformat(), interaction_id, person_id, thanked_on.isoformat()]).rowcount
+        [thanked_on.isoformat(), interaction_id, person_id, *THANK_REASONS, thanked_on.isoformat()]).rowcount
 
 
 def occurrence(month: int, day: int, year: int) -> date:
@@ -216,7 +217,7 @@ def _decorate(item: dict, today: date) -> dict:
     if not item["title"]:
         name = item["person"] or "someone"
         item["title"] = f"Check in with {name}" if item["reason"] == "check_in" else name
-    if item["reason"] in ("thank_you", "event_followup") and item["interaction_day"]:
+    if item["reason"] in THANK_REASONS and item["interaction_day"]:
         met = date.fromisoformat(item["interaction_day"])
         item["window_left_hours"] = max(0, 48 - (today - met).days * 24)
     return item
@@ -248,23 +249,21 @@ def due_on(db: Database, day: date) -> list[dict]:
         "order by f.due, f.id"), [day.isoformat()])]
 
 
-THANK_REASONS = ("thank_you", "event_followup")
-
 
 def thank_you_window(db: Database, today: date, limit: int | None = None) -> list[dict]:
     """Open thank-yous and event follow-ups: the 48 hours after a conversation (the first `limit`, soonest due)."""
     return [_decorate(r, today) for r in rows(db, _SELECT + (
-        "where f.status = 'open' and f.reason in ('thank_you', 'event_followup') "
+        f"where f.status = 'open' and f.reason in ({placeholders(THANK_REASONS)}) "
         "and p.archived_at is null order by f.due, f.id" + (" limit ?" if limit is not None else "")),
-        [limit] if limit is not None else [])]
+        [*THANK_REASONS, *([limit] if limit is not None else [])])]
 
 
 def thank_you_counts(db: Database, today: date) -> dict[str, int]:
     """How many thank-yous are open ({total}) and how many of them are due today or overdue ({due})."""
     total, due = db.execute(
         "select count(*), coalesce(sum(f.due <= ?), 0) from followups f left join people p on p.id = f.person_id "
-        "where f.status = 'open' and f.reason in ('thank_you', 'event_followup') and p.archived_at is null",
-        [today.isoformat()]).fetchone()
+        f"where f.status = 'open' and f.reason in ({placeholders(THANK_REASONS)}) and p.archived_at is null",
+        [today.isoformat(), *THANK_REASONS]).fetchone()
     return {"total": total, "due": due}
 
 

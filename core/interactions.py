@@ -12,7 +12,7 @@ from core import followups
 from core import validation as v
 from core.db import chunks, now_iso, one, placeholders, rows, transaction
 from core.errors import NotFound, ValidationError
-from core.followups import THANK_YOU_LOOKBACK, close_thank_yous, schedule_after_interaction
+from core.followups import THANK_REASONS, THANK_YOU_LOOKBACK, close_thank_yous, schedule_after_interaction
 from core.relationships import refresh_people
 from core.vocab import (
     CHANNEL_MINUTES,
@@ -182,7 +182,7 @@ def _settle_thank_yous(db: Database, added: list[tuple[dict, int]], names: dict[
     thank-you closes the open ones it answers. In the order the touches happened, so a thank-you closes the
     conversations before it."""
     waiting = {p for (p,) in db.execute("select distinct person_id from followups where status = 'open' "
-                                        "and reason in ('thank_you', 'event_followup')")}
+                                        f"and reason in ({placeholders(THANK_REASONS)})", THANK_REASONS)}
     for r, interaction_id in sorted(added, key=lambda p: p[0]["day"]):
         if r["nature"] == "thank_you" or '"thank_you"' in r["tags"]:
             if r["person_id"] in waiting:

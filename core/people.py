@@ -14,7 +14,7 @@ from core.contacts import get_or_create_company
 from core.db import data_version as db_data_version
 from core.db import db_file, keep_copy, now_iso, one, rows, scalar, transaction
 from core.errors import NotFound, ValidationError
-from core.followups import schedule_date_reminder
+from core.followups import THANK_REASONS, schedule_date_reminder
 from core.relationships import refresh_people
 from core.scoring import BANDS
 from core.vocab import DATE_LABELS, HOW_MET, SENIORITIES, STAGES, TIERS
@@ -586,14 +586,10 @@ def _rename_in_titles(db: Database, person_id: int, old: str, new: str) -> None:
     db.conn.executemany("update followups set title = ? where id = ?", renamed)
 
 
-# Open follow-ups that stand for one thing to do, whatever record they came from: one is kept.
-MERGED_REASONS = ("thank_you", "event_followup")
-
-
 def _merge_open_followups(db: Database, person_id: int, today: date) -> int:
     """Of a person's open thank-yous, and of their open event follow-ups, keep the earliest due; skip the rest."""
     skipped = 0
-    for reason in MERGED_REASONS:
+    for reason in THANK_REASONS:  # each stands for one thing to do, whatever record it came from: one is kept
         extra = [r[0] for r in db.execute(
             "select id from followups where person_id = ? and reason = ? and status = 'open' order by due, id",
             [person_id, reason])][1:]
