@@ -82,11 +82,16 @@ def get_my_addresses(db: Database) -> list[str]:
     return [own] if own else []
 
 
+def split_addresses(text: str) -> list[str]:
+    """Addresses typed in one box, with commas, semicolons, spaces or new lines between them."""
+    return [a for a in re.split(r"[\s,;]+", text) if a]
+
+
 def save_my_addresses(db: Database, addresses: object) -> list[str]:
     """Validate and store the user's own addresses (a list, or text with commas, semicolons or new lines
     between them); returns them lower case, without repeats, in the order given."""
     if isinstance(addresses, str):
-        addresses = [a for a in re.split(r"[\s,;]+", addresses) if a]
+        addresses = split_addresses(addresses)
     if not isinstance(addresses, list | tuple):
         raise v.ValidationError("Your addresses must be a list of email addresses.")
     clean: list[str] = []

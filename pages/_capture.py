@@ -26,12 +26,6 @@ def _upload_limit() -> int:
     return int(st.get_option("server.maxUploadSize") or 200)
 
 
-def _addresses(text: str) -> list[str] | None:
-    """The addresses typed (None when the box is empty: the saved ones, else a guess)."""
-    parts = [p for p in text.replace(";", ",").replace("\n", ",").split(",") if p.strip()]
-    return [p.strip() for p in parts] or None
-
-
 def _make_plan(db, day, kind: str, uploads, path: str, mine: list[str] | None, keep: bool,
                bar) -> capture.CapturePlan:
     def progress(done: int, total: int) -> None:
@@ -123,8 +117,8 @@ def capture_section(db, day) -> None:
     preview = st.button("Preview", key="capture_preview", icon=":material/preview:")
     if st.session_state.pop("capture_redo", False) or preview:
         bar = st.progress(0.0, text="Reading…")
-        plan = attempt(lambda: _make_plan(db, day, kind, uploads, path, _addresses(mine_text), keep, bar),
-                       rerun=False)
+        mine = settings.split_addresses(mine_text) or None  # none typed: the saved ones, else a guess
+        plan = attempt(lambda: _make_plan(db, day, kind, uploads, path, mine, keep, bar), rerun=False)
         bar.empty()
         st.session_state["capture_plan"] = (key, plan) if plan else None
     stored = st.session_state.get("capture_plan")

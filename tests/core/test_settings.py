@@ -72,3 +72,9 @@ def test_an_invalid_cadence_changes_nothing(db):
 
     assert settings.get_cadences(db) == {"active": 14, "core": 30, "network": 90, "acquaintance": 180}
     assert followups.for_person(db, pid, TODAY) == before
+
+
+def test_addresses_typed_in_one_box_split_on_commas_semicolons_spaces_and_new_lines():
+    assert settings.split_addresses("me@a.org, me@b.org;me@c.org\nme@d.org  me@e.org") == [
+        "me@a.org", "me@b.org", "me@c.org", "me@d.org", "me@e.org"]
+    assert settings.split_addresses("  ") == []
