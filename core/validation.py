@@ -12,7 +12,7 @@ from core.errors import ValidationError
 MAX_SHORT = 300  # names, titles, companies, subjects
 MAX_LONG = 100_000  # notes, details, message bodies: a 100 KB note is fine, a 10 MB one is not
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # the one email rule; importers match with it too
 
 
 def text(value: object, field: str, *, required: bool = False, max_len: int = MAX_SHORT) -> str:
@@ -93,7 +93,7 @@ def integer(value: object, field: str, *, minimum: int | None = None, maximum: i
 
 def email(value: object, field: str = "Email") -> str:
     value = text(value, field)
-    if value and not _EMAIL.match(value):
+    if value and not EMAIL.match(value):
         raise ValidationError(f"{field} doesn't look like an email address: {value[:60]!r}.")
     return value
 

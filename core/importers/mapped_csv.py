@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from core import validation as v
 from core.errors import ValidationError
+from core.exporters import FORMULA_STARTS
 from core.importers.dates import parse_loose_date, parse_vcard_birthday
 from core.importers.files import decode, read_csv
 from core.importers.matching import _add_or_update, _alternates, _Index, _norm, _person_fields
@@ -88,8 +89,9 @@ def csv_headers(data: bytes) -> list[str]:
 
 
 def _unneutralize(value: str) -> str:
-    """Undo the ' our own CSV export puts before a cell starting with = + - @ (a formula guard)."""
-    return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@") else value
+    """Undo the ' our own CSV export puts before a cell starting with one of exporters.FORMULA_STARTS
+    (= + - @, tab, CR: a formula guard)."""
+    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS else value
 
 
 GOOGLE_SEPARATOR = " ::: "  # Google Contacts' CSV between several values in one cell

@@ -21,7 +21,6 @@ from core.importers.plan import _BLANK, _FIELD_LABELS, _FILLABLE, ImportPlan
 STAMP_KEY = "import_stamps"  # the updated_at stamps imports wrote: "not edited since" means one of these
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # the same rule as core.validation.email
 _LINKEDIN_PATH = re.compile(r"linkedin\.com(/[^?#]*)", re.IGNORECASE)
 
 
@@ -135,7 +134,7 @@ def _plain_fields(row: dict) -> dict | None:
     url = row["linkedin_url"]
     if url and (not url.startswith("https://") or " " in url or "." not in url[8:]):
         return None
-    if row["email"] and not _EMAIL.match(row["email"]):
+    if row["email"] and not v.EMAIL.match(row["email"]):
         return None
     return {k: value for k, value in row.items() if value}
 

@@ -255,3 +255,12 @@ def test_csv_export_leaves_plain_phone_numbers_alone_and_neutralises_the_rest(va
     from core.exporters import neutralize
 
     assert neutralize(value) == expected
+
+
+def test_a_value_starting_with_a_tab_imports_back_without_the_formula_guard(db):
+    pid = add_person(db, name="Tomás Reyes", email="t@example.org")
+    db.execute("update people set title = ? where id = ?", ["\t=Lead", pid])  # older data, typed before trimming
+    assert "'\t=Lead" in people_csv(db).decode("utf-8-sig")
+    other = memory_db()
+    import_file(other, "csv", people_csv(db), TODAY)
+    assert rows(other, "select title from people") == [{"title": "=Lead"}]  # trimmed as any input, no "'"
