@@ -31,17 +31,12 @@ def needs_thank_you(channel: str, nature: str, tags: list[str]) -> bool:
 def schedule_after_interaction(db: Database, interaction: dict, person_name: str, today: date,
                                lookback: int = THANK_YOU_LOOKBACK) -> int | None:
     """Create the thank-you a conversation calls for, due within 48 hours of the day it happened, when it
-    happened at most `lookback` days ago (older is history, not a thank-you to write now).
+    happened at most `lookback` days ago (older is history, not a thank-you to write now). The caller
+    (interactions._settle_thank_yous) passes only conversations that are not thank-yous themselves.
 
     Returns the follow-up id, or None when none is needed (or one already exists for it).
     """
-    tags = v.load_tags(interaction.get("tags"))
     day = date.fromisoformat(interaction["day"])
-    if interaction["nature"] == "thank_you" or "thank_you" in tags:
-        close_thank_yous(db, interaction["person_id"], day, today, interaction.get("id"))
-        return None
-    if not needs_thank_you(interaction["channel"], interaction["nature"], tags):
-        return None
     if (today - day).days > lookback:
         return None
     if interaction["channel"] == "event":
@@ -63,8 +58,7 @@ def schedule_after_interaction(db: Database, interaction: dict, person_name: str
         "created_at": now_iso()}).last_pk
 
 
-def close_thank_yous(db: Database, person_id: int, thanked_on: date, today: date,
-                     interaction_id: int | None = None) -> int:
+def close_thank_yous(db: Database, person_id: int, thanked_on: date, interaction_id: int | None = None) -> int:
     """A thank-you was sent (the touch interaction_id): close the open thank-yous for conversations on or
     before that day."""
     return db.execute(

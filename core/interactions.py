@@ -186,7 +186,7 @@ def _settle_thank_yous(db: Database, added: list[tuple[dict, int]], names: dict[
     for r, interaction_id in sorted(added, key=lambda p: p[0]["day"]):
         if r["nature"] == "thank_you" or '"thank_you"' in r["tags"]:
             if r["person_id"] in waiting:
-                close_thank_yous(db, r["person_id"], date.fromisoformat(r["day"]), today, interaction_id)
+                close_thank_yous(db, r["person_id"], date.fromisoformat(r["day"]), interaction_id)
         elif is_conversation(r["channel"], r["nature"]) and schedule_after_interaction(
                 db, {**r, "id": interaction_id}, names[r["person_id"]], today, lookback):
             waiting.add(r["person_id"])
