@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 
@@ -13,6 +14,7 @@ from core import validation as v
 from core.db import chunks, now_iso, one, placeholders, rows, transaction
 from core.errors import NotFound, ValidationError
 from core.followups import THANK_REASONS, THANK_YOU_LOOKBACK, close_thank_yous, schedule_after_interaction
+from core.people import names as names_of
 from core.relationships import refresh_people
 from core.vocab import (
     CHANNEL_MINUTES,
@@ -201,12 +203,8 @@ def _rescore(db: Database, added: list[tuple[dict, int]], today: date) -> None:
 
 def _people(db: Database, person_ids: set[int]) -> dict[int, str]:
     """The names of these people; NotFound when one of them is missing."""
-    found: dict[int, str] = {}
-    ids = sorted(person_ids)
-    for chunk in chunks(ids):
-        found.update(db.execute(f"select id, name from people where id in ({placeholders(chunk)})",
-                                chunk).fetchall())
-    if len(found) != len(ids):
+    found = names_of(db, person_ids)
+    if len(found) != len(person_ids):
         raise NotFound("That person does not exist (any more); pick someone from your list.")
     return found
 
@@ -326,6 +324,23 @@ def update_interaction(db: Database, interaction_id: int, *, today: date | None 
         if update:
             db.table("interactions").update(interaction_id, update)
         refresh_people(db, today, [row["person_id"]])
+
+
+def mark_answered(db: Database, ids: Iterable[int], answered: bool = True) -> Counter[int]:
+    """Mark touches recorded before as answered (answered=False: as not answered) where nothing is marked
+    yet (responded is null); a touch already marked is left as it is. Returns how many touches of each
+    person changed ({person id: count}): the people to rescore, which the caller does once, after its
+    other writes."""
+    changed: Counter[int] = Counter()
+    ids = list(ids)
+    with transaction(db):
+        for chunk in chunks(ids):
+            marks = placeholders(chunk)
+            changed.update(p for (p,) in db.execute(
+                f"select person_id from interactions where id in ({marks}) and responded is null", chunk))
+            db.execute(f"update interactions set responded = ? where id in ({marks}) and responded is null",
+                       [int(answered), *chunk])
+    return changed
 
 
 def delete_interaction(db: Database, interaction_id: int, today: date | None = None) -> None:

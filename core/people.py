@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from sqlite_utils import Database
@@ -11,8 +12,8 @@ from sqlite_utils import Database
 from core import contacts
 from core import validation as v
 from core.contacts import get_or_create_company
+from core.db import chunks, db_file, keep_copy, now_iso, one, placeholders, rows, scalar, transaction
 from core.db import data_version as db_data_version
-from core.db import db_file, keep_copy, now_iso, one, rows, scalar, transaction
 from core.errors import NotFound, ValidationError
 from core.followups import THANK_REASONS, schedule_date_reminder
 from core.relationships import refresh_people
@@ -217,6 +218,15 @@ def company_choices(db: Database) -> list[tuple[int, str]]:
     """(id, name) of every active company, by name: for pickers, without list_companies' counts."""
     return [(r[0], r[1]) for r in db.execute(
         "select id, name from companies where archived_at is null order by name collate nocase")]
+
+
+def names(db: Database, ids: Iterable[int]) -> dict[int, str]:
+    """{id: name} of these people, archived ones too; an id with no person is left out (the caller decides
+    what that means)."""
+    found: dict[int, str] = {}
+    for chunk in chunks(sorted({int(i) for i in ids})):
+        found.update(db.execute(f"select id, name from people where id in ({placeholders(chunk)})", chunk).fetchall())
+    return found
 
 
 def data_version(db: Database) -> str:

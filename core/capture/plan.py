@@ -28,7 +28,8 @@ from core.contacts import people_by_email
 from core.db import chunks, get_setting, placeholders, transaction
 from core.errors import ValidationError
 from core.followups import THANK_YOU_LOOKBACK
-from core.interactions import EARLIEST, record_touches
+from core.interactions import EARLIEST, mark_answered, record_touches
+from core.people import names as names_of
 from core.relationships import refresh_people
 from core.vocab import THANK_YOU_DAYS
 from core.words import plural
@@ -163,14 +164,6 @@ def _existing(db: Database, source: str, person_ids: set[int]) -> list[tuple]:
     return found
 
 
-def _names(db: Database, person_ids: set[int]) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for chunk in chunks(sorted(person_ids)):
-        out.update(db.execute(f"select id, name from people where id in ({placeholders(chunk)})",
-                              chunk).fetchall())
-    return out
-
-
 def _talk(counts: Counter, names: dict[str, str], me: set[str]) -> list[dict]:
     return [{"email": a, "name": names.get(a) or name_from_address(a), "count": n}
             for a, n in counts.most_common(TALK_LIMIT + len(me)) if a not in me][:TALK_LIMIT]
@@ -193,7 +186,7 @@ def _finish(db: Database, plan: CapturePlan, found: list[Touch], source: str) ->
     plan.already = len(found) - len(plan.touches)
     if source == MAIL:
         plan.answered = _mark_replies(plan.touches, existing)
-    plan.names = _names(db, people)
+    plan.names = names_of(db, people)
 
 
 def _mark_replies(touches: list[Touch], existing: list[tuple]) -> list[int]:
@@ -424,13 +417,9 @@ def apply_capture(db: Database, plan: CapturePlan, today: date, *, save_addresse
                                  thank_you_lookback=lookback)
             added += sum(n is not None for n in ids)
             touched.update(t.person_id for t, n in zip(chunk, ids, strict=True) if n is not None)
-        answered = 0
-        for chunk in chunks(plan.answered):
-            marks = placeholders(chunk)
-            touched.update(p for (p,) in db.execute(
-                f"select person_id from interactions where id in ({marks}) and responded is null", chunk))
-            answered += db.execute(f"update interactions set responded = 1 where id in ({marks}) "
-                                   f"and responded is null", chunk).rowcount
+        marked = mark_answered(db, plan.answered)
+        touched.update(marked)
+        answered = marked.total()
         if save_addresses and plan.my_addresses and source == MAIL:
             settings.save_my_addresses(db, plan.my_addresses)
         if touched:

@@ -24,11 +24,11 @@ from core.insights.log import (
     WINDOW,
     Log,
     _log_for,
-    _names,
     _people_arrays,
     _within,
 )
 from core.insights.words import _day_text, _level, _pct, _worst
+from core.people import names as names_of
 from core.scoring import PARAMS
 from core.vocab import THANK_YOU_DAYS
 
@@ -201,7 +201,7 @@ class _Names:
         self.known: dict[int, str] = {}
 
     def load(self, ids) -> None:
-        self.known.update(_names(self.db, ids))
+        self.known.update(names_of(self.db, ids))
 
     def __call__(self, person_id: int) -> str:
         if person_id not in self.known:

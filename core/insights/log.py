@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from core.bulk_scoring import SHIFT_PERSON, THANKS, evidence_days, fetch_evidence
 from core.days import DAY_NUMBER_SQL
-from core.db import chunks, data_version, evidence_sql, placeholders, scalar
+from core.db import data_version, evidence_sql, scalar
 from core.settings import get_cadences
 from core.vocab import CHANNELS, TIERS
 
@@ -63,15 +63,6 @@ def _people_arrays(db: Database) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     key = "tier in ('core', 'active') and not (archived_at is not null and archived_at != '')"
     found = _int_columns(db, ["id", cadence, key], "from people order by id", [])
     return found[:, 0], found[:, 1], found[:, 2].astype(bool)
-
-
-def _names(db: Database, ids) -> dict[int, str]:
-    ids = sorted({int(i) for i in ids})
-    out: dict[int, str] = {}
-    for chunk in chunks(ids):
-        out.update(db.execute(f"select id, name from people where id in ({placeholders(chunk)})",
-                              chunk).fetchall())
-    return out
 
 
 UNKNOWN_CHANNEL = 15  # a channel outside the vocabulary (a hand edit): read by name instead

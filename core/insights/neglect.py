@@ -20,8 +20,8 @@ from core.insights.log import (
     WINDOW,
     Log,
     _log_for,
-    _names,
 )
+from core.people import names as names_of
 from core.vocab import CHANNEL_LABELS, CHANNELS, CONVERSATION_CHANNELS, THANK_YOU_DAYS
 
 # --- Neglect -----------------------------------------------------------------------------------
@@ -101,7 +101,7 @@ def _never_followed_up(db: Database, log: Log, today: date, limit: int) -> tuple
     # The latest first; everyone tied with the last one shown is named, then sorted by name as SQL's NOCASE.
     floor = np.sort(met_on)[::-1][min(limit, len(met_on)) - 1]
     shown = np.flatnonzero(met_on >= floor)
-    names = _names(db, people[shown])
+    names = names_of(db, people[shown])
     found = sorted(((int(met_on[i]), names.get(int(people[i]), ""), int(people[i])) for i in shown),
                    key=lambda r: (-r[0], r[1].translate(_ASCII_LOWER), r[2]))[:limit]
     return [{"person_id": p, "name": n, "met_on": date.fromordinal(d).isoformat(), "days_ago": today.toordinal() - d}
@@ -133,7 +133,7 @@ def _channels(db: Database, log: Log, today: date) -> tuple[Counter, tuple[int, 
     if not len(candidates):
         return by_channel, None
     top = candidates[written[candidates] == written[candidates].max()]
-    names = _names(db, people[top])
+    names = names_of(db, people[top])
     best = min(top.tolist(), key=lambda i: (names.get(int(people[i]), ""), int(earliest[i])))
     return by_channel, (int(people[best]), names.get(int(people[best]), ""))
 

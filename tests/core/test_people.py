@@ -27,6 +27,16 @@ def test_add_person_creates_their_company_once(db):
     assert db.table("companies").count == 1
 
 
+def test_names_reads_the_people_asked_for_across_in_list_chunks_archived_ones_too(db):
+    a = people.add_person(db, name="Ines Okafor")
+    b = people.add_person(db, name="Tomás Reyes")
+    people.archive_person(db, b, today=TODAY)
+    missing = range(a + b + 1, a + b + 1200)  # more ids than one "in (...)" list holds
+
+    assert people.names(db, [b, *missing, a, a]) == {a: "Ines Okafor", b: "Tomás Reyes"}
+    assert people.names(db, []) == {}
+
+
 def test_a_new_person_is_a_stranger_on_the_network_tier(db):
     pid = people.add_person(db, name="Ana")
 
