@@ -20,6 +20,10 @@ from core.scoring import Score, score_log
 from core.validation import integer
 from core.vocab import DEFAULT_CADENCE
 
+# The cadence a person with none (archived) is scored against: the longest tier's, so their score fades
+# slowly instead of reading overdue.
+SCORING_CADENCE_WITHOUT_CHECKINS = 180
+
 
 def get_cadences(db: Database) -> dict[str, int]:
     """Days between check-ins for each tier (archived people have none)."""
@@ -52,7 +56,7 @@ def _cadence(tier: str | None, cadence_days: int | None, archived_at: str | None
 def score_person(db: Database, person: dict, today: date) -> Score:
     """Compute (without storing) a person's score as of today: what refresh_people stores for them, with
     every fact of the Score (the guardrail's run, for checkin_pause)."""
-    cadence = cadence_for(person, get_cadences(db)) or 180
+    cadence = cadence_for(person, get_cadences(db)) or SCORING_CADENCE_WITHOUT_CHECKINS
     return _score_logs(db, [(person["id"], cadence)], today)[0]
 
 
@@ -77,10 +81,8 @@ def refresh_people(db: Database, today: date, person_ids: Iterable[int] | None =
     cadences = get_cadences(db)
     people, stored = _people_and_scores(db, ids)
     pids = [p[0] for p in people]
-    # _cadence() inlined: a call per person was 8 ms of the daily refresh at 30,000 people.
-    own_cadence = [None if archived or tier == "archived" else days or cadences.get(tier or "network", 90)
-                   for _, tier, days, archived in people]
-    used = [c or 180 for c in own_cadence]
+    own_cadence = [_cadence(tier, days, archived, cadences) for _, tier, days, archived in people]
+    used = [c or SCORING_CADENCE_WITHOUT_CHECKINS for c in own_cadence]
     results = _scores(db, today, pids, used, everyone)
     paused = _paused(db, today, [(pids[i], used[i]) for i, r in enumerate(results) if r[1] == "unanswered"])
     full, same_score, checkins = _stored_rows(people, own_cadence, results, stored, paused, today)
@@ -269,10 +271,9 @@ def _checkin_changes(checkins: list[tuple[int, int | None, str | None]], existin
             due = dues[anchor_iso, cadence] = (date.fromisoformat(anchor_iso) + timedelta(days=cadence)).isoformat()
         if row is None:
             inserts.append((pid, due, anchor_iso, f"check_in:{pid}", stamp))
-        elif row[2] != "open" or row[4] != anchor_iso:
+        elif row[2] != "open" or row[4] != anchor_iso or (row[3] != due and not row[6]):
+            # closed, or a newer anchor; or the cadence moved its due day (a snoozed one keeps its date)
             updates.append((due, anchor_iso, done_on, row[1]))
-        elif row[3] != due and not row[6]:
-            updates.append((due, anchor_iso, done_on, row[1]))  # the cadence changed
     return inserts, updates, skips
 
 
