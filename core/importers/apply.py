@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime
 from sqlite_utils import Database
 
 from core.contacts import keep_values
-from core.db import chunks, get_setting, placeholders, rows, scalar, set_setting, transaction
+from core.db import get_setting, placeholders, scalar, set_setting, transaction
 from core.errors import ValidationError
 from core.importers.matching import STAMP_KEY, _fingerprint, _norm
 from core.importers.plan import _BLANK, ImportPlan
-from core.interactions import record_touches
+from core.interactions import mark_answered, record_touches
 from core.relationships import refresh_people
 from core.words import plural
 
@@ -155,9 +155,6 @@ def _apply_interactions(db: Database, plan: ImportPlan, new_ids: list[int], toda
         touches.append({**item["record"], "person_id": ref if kind == "id" else new_ids[ref]})
     ids = record_touches(db, touches, today=today, refresh=False)
     touched = {t["person_id"] for t, i in zip(touches, ids, strict=True) if i is not None}
-    if plan.interaction_updates:
-        db.conn.executemany("update interactions set responded = ? where id = ?", plan.interaction_updates)
-        for chunk in chunks([i for _, i in plan.interaction_updates]):
-            touched |= {r["person_id"] for r in rows(
-                db, f"select person_id from interactions where id in ({placeholders(chunk)})", chunk)}
+    for answered in (True, False):  # the plan only holds touches still unmarked (its fingerprint says so)
+        touched.update(mark_answered(db, [i for r, i in plan.interaction_updates if bool(r) is answered], answered))
     return touched

@@ -165,3 +165,14 @@ def test_done_checks_the_follow_up_is_open_inside_its_transaction_and_rescores_o
     assert rescored == [[ana]]
     assert db.table("followups").get(fid)["status"] == "open"  # the check-in comes back a cadence later
     assert db.execute("select count(*) from interactions where nature = 'check_in'").fetchone()[0] == 1
+
+
+def test_mark_answered_fills_only_unmarked_touches_and_counts_them_per_person(db, ana):
+    ben = people.add_person(db, name="Ben", tier="core")
+    log = [interactions.log_interaction(db, pid, day="2026-11-20", channel="email", responded=responded, today=TODAY)
+           for pid, responded in ((ana, None), (ana, None), (ana, False), (ben, None), (ben, None))]
+
+    assert interactions.mark_answered(db, log[:4]) == {ana: 2, ben: 1}  # the third was already marked: kept
+    assert interactions.mark_answered(db, log[:4]) == {}  # nothing left unmarked: nothing to rescore
+    assert interactions.mark_answered(db, [log[4]], answered=False) == {ben: 1}
+    assert [db.table("interactions").get(i)["responded"] for i in log] == [1, 1, 0, 1, 0]
