@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.db import DatabaseRefused
+from core.db import DatabaseRefused, data_version
 from core.ratelimit import SIGN_IN, wait_message
 from pages import _replication, _signin
 from pages._ui import get_db, is_hosted, secret, today
@@ -109,7 +109,7 @@ try:
 except DatabaseRefused as e:  # the start-up check: a file that is not exactly Rapport's is left untouched
     st.error(str(e), icon=":material/gpp_bad:")
     st.stop()
-from core.people import data_version, totals
+from core.people import totals
 from core.relationships import daily_refresh
 
 daily_refresh(db, today())

@@ -13,7 +13,6 @@ from core import contacts
 from core import validation as v
 from core.contacts import get_or_create_company
 from core.db import chunks, db_file, keep_copy, now_iso, one, placeholders, rows, scalar, transaction
-from core.db import data_version as db_data_version
 from core.errors import NotFound, ValidationError
 from core.followups import THANK_REASONS, schedule_date_reminder
 from core.relationships import refresh_people
@@ -227,11 +226,6 @@ def names(db: Database, ids: Iterable[int]) -> dict[int, str]:
     for chunk in chunks(sorted({int(i) for i in ids})):
         found.update(db.execute(f"select id, name from people where id in ({placeholders(chunk)})", chunk).fetchall())
     return found
-
-
-def data_version(db: Database) -> str:
-    """A key that changes whenever anything is written (see core.db.data_version): a cache key for pages."""
-    return db_data_version(db)
 
 
 TARGET_FILTERS = {"": "Any", "yes": "Targets", "no": "Not targets"}

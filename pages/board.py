@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from core import followups, interactions, people
+from core.db import data_version
 from core.errors import NotFound
 from core.today import stage_moves
 from core.vocab import STAGES
@@ -82,7 +83,7 @@ def calendar_items(version: str, day_iso: str) -> list[dict]:
 
 
 def calendar_view() -> None:
-    items = calendar_items(people.data_version(db), day.isoformat())
+    items = calendar_items(data_version(db), day.isoformat())
     st.caption("Every open follow-up and date, overdue ones in red. Click one to open its person; click a day "
                "to add a reminder for it.")
     legend()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import people
+from core.db import data_version
 from core.scoring import STATUS_LABELS
 from core.words import plural
 from pages._ui import (
@@ -54,7 +55,7 @@ def show_list() -> None:
                 st.query_params["id"] = str(new_id)
                 st.rerun()
     search = st.text_input("Search", placeholder="Company name or industry", key="companies_search")
-    found = companies_list(people.data_version(db), search)
+    found = companies_list(data_version(db), search)
     if not found:
         if search.strip():
             st.info("No company matches that search.", icon=":material/search_off:")

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core import insights
+from core.db import data_version
 from core.scoring import BANDS
 from core.vocab import STAGES
 from core.words import plural
@@ -173,7 +174,7 @@ if not insights.has_log(db):
             icon=":material/insights:")
     st.page_link("pages/targets.py", label="Go to your targets", icon=":material/groups:")
 else:
-    fingerprint = insights.log_fingerprint(db)
+    fingerprint = data_version(db)
     data = compute(fingerprint, day.isoformat())
     audit_section(data["audit"])
     victories_section(data["victories"])
@@ -195,7 +196,7 @@ def compute_opportunities(fingerprint: str, day_iso: str) -> dict:
 
 def opportunities_section() -> None:
     """Where your opportunities came from and how far each source got; referral asks to cold relationships."""
-    found = compute_opportunities(insights.log_fingerprint(db), day.isoformat())
+    found = compute_opportunities(data_version(db), day.isoformat())
     funnel, asks = found["funnel"], found["asks"]
     if not funnel:
         return

@@ -8,6 +8,7 @@ import streamlit as st
 from core import opportunities as opps
 from core import people
 from core.composer.referrals import opportunity_draft, referral_ask
+from core.db import data_version
 from core.opportunities import tracker_csv
 from core.vocab import CHANNEL_LABELS
 from core.words import plural
@@ -114,7 +115,7 @@ def show_list_view() -> None:
     stages = f2.multiselect("Stages", opps.STAGES, format_func=opps.STAGE_LABELS.get, key="opps_stages")
     source = f3.selectbox("Source", ["", *opps.SOURCES], format_func=lambda s: opps.SOURCES.get(s, "Any"),
                           key="opps_source")
-    found, total = listing(people.data_version(db), search, tuple(stages), source)
+    found, total = listing(data_version(db), search, tuple(stages), source)
     if not found:
         st.info("No opportunity matches these filters: clear the search or pick other stages.",
                 icon=":material/search_off:")
@@ -174,7 +175,7 @@ def show_index() -> None:
                             "interviewers you thank the same day.")
     show_flash()
     add_form()
-    found = board(people.data_version(db))
+    found = board(data_version(db))
     view = st.radio("View", ["Pipeline", "List"], horizontal=True, key="opps_view", label_visibility="collapsed")
     if not any(column["total"] for column in found.values()):
         st.info("No opportunities yet. Add the first role you want above (a title and a company are enough), or "
@@ -229,7 +230,7 @@ def people_section(opp: dict, linked: list[dict]) -> None:
 
 def who_section(opp: dict) -> list[dict]:
     st.subheader(f"Who do I know at {esc(opp['company'])}?" if opp["company"] else "Who do I know there?")
-    known = known_there(people.data_version(db), opp["company_id"])
+    known = known_there(data_version(db), opp["company_id"])
     if not known["direct"]:
         st.caption("No one on your list works there yet. Find someone on LinkedIn and add them on Targets, or ask "
                    "one of the people below for an introduction.")

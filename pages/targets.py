@@ -7,6 +7,7 @@ import math
 import streamlit as st
 
 from core import people, people_bulk
+from core.db import data_version
 from core.scoring import BANDS, STATUS_LABELS
 from core.vocab import HOW_MET, SENIORITIES, STAGES, TIERS
 from core.words import plural
@@ -77,7 +78,7 @@ def filter_options(version: str) -> dict[str, list]:
 
 
 def filters() -> dict:
-    options = filter_options(people.data_version(db))
+    options = filter_options(data_version(db))
     company_names = dict(options["companies"])
     search = st.text_input("Search", placeholder="Name, title, company or email", key="targets_search")
     c = st.columns(4)

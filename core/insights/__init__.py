@@ -28,7 +28,6 @@ from core.insights.log import (
     WINDOW,
     Log,
     has_log,
-    log_fingerprint,
     log_start,
     read_log,
 )
@@ -62,7 +61,6 @@ __all__ = [
     "bands_over_time",
     "gives_asks_by_month",
     "has_log",
-    "log_fingerprint",
     "log_start",
     "month_ends",
     "neglect",

@@ -1,4 +1,4 @@
-"""The log as insights read it: compact integer columns, read once and shared, and its fingerprint."""
+"""The log as insights read it: compact integer columns, read once and shared."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from core.bulk_scoring import SHIFT_PERSON, THANKS, evidence_days, fetch_evidence
 from core.days import DAY_NUMBER_SQL
-from core.db import data_version, evidence_sql, scalar
+from core.db import evidence_sql, scalar
 from core.settings import get_cadences
 from core.vocab import CHANNELS, TIERS
 
@@ -133,8 +133,3 @@ def _log_for(db: Database, today: date, since: date, log: Log | None) -> Log:
 def has_log(db: Database) -> bool:
     """True once anything has been logged (the insights page's empty state depends on it)."""
     return bool(db.execute("select 1 from interactions limit 1").fetchone())
-
-
-def log_fingerprint(db: Database) -> str:
-    """A key that changes whenever anything the insights read changes (a cache key for pages)."""
-    return data_version(db)

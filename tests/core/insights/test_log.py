@@ -1,18 +1,18 @@
-"""The shared read of the log (core.insights.log): its fingerprint follows every change."""
+"""The shared read of the log: core.db.data_version, the insights page's cache key, follows every change to it."""
 
-from core import insights as ins
+from core.db import data_version
 from core.interactions import log_interaction
 from core.people import add_person
 
 
 def test_the_fingerprint_changes_when_the_log_changes(db, today):
     pid = add_person(db, name="Ana")
-    before = ins.log_fingerprint(db)
+    before = data_version(db)
     iid = log_interaction(db, pid, day=today, channel="email", today=today)
-    after = ins.log_fingerprint(db)
+    after = data_version(db)
 
     from core.interactions import update_interaction
 
     update_interaction(db, iid, responded=True, today=today)
 
-    assert len({before, after, ins.log_fingerprint(db)}) == 3
+    assert len({before, after, data_version(db)}) == 3
