@@ -22,7 +22,6 @@ from core.db import (
     bump_data_version,
     connect,
     copy_to,
-    db_file,
     forget_migrated,
     is_rapport_db,
     keep_copy,
@@ -31,9 +30,7 @@ from core.db import (
 )
 from core.errors import ValidationError
 from core.schema import check_schema
-from core.temp_files import clean_leftovers, temp_beside
-
-__all__ = ["backup", "backup_bytes", "check_schema", "clean_leftovers", "restore", "restore_bytes", "write_file"]
+from core.temp_files import temp_beside
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 RESTORE_LABEL = "before-restore"  # the copy of the replaced database: core.db.kept_copies(path, RESTORE_LABEL)
@@ -245,12 +242,6 @@ def restore_bytes(target_path: str | os.PathLike | None, data: bytes) -> dict:
     with temp_beside(target.parent, "upload") as upload:
         upload.write_bytes(data)
         return restore(target, upload)
-
-
-def database_file(db: Database) -> str:
-    """The file a connection has open, as text (for opening a second connection in another thread); '' in memory."""
-    path = db_file(db)
-    return str(path) if path else ""
 
 
 def schema_summary(db: Database) -> list[dict]:

@@ -9,6 +9,7 @@ import streamlit as st
 from core import backup as backups
 from core import exporters, importers
 from core.capture import contact_presets
+from core.db import db_file as file_of
 from core.db import kept_copies
 from core.errors import UserError
 from core.opportunities import opportunities_csv
@@ -18,7 +19,7 @@ from pages._ui import attempt, esc, get_db, header, is_hosted, plan_headline, sh
 
 db = get_db()
 day = today()
-db_file = backups.database_file(db)
+db_file = file_of(db)  # a page's database is always a file (get_db)
 st.session_state.setdefault("data_plan", None)
 
 header("Your data", "Bring your network in from LinkedIn, your address book or any CSV; take it out to your "

@@ -30,7 +30,8 @@ HEADER_CAP = 256 * 1024  # a header block longer than this is cut (a hostile fil
 LINE_CAP = 1 << 20  # a line is read at most this much at a time (a file with no line ends stays bounded too)
 READ_CHUNK = 1 << 20  # an mbox is read in blocks of this size
 PROGRESS_EVERY = 4 * 2**20  # report progress every 4 MB read
-MAIL_SUFFIXES = (".mbox", ".mbx", ".eml", ".txt", "")  # Apple Mail's export is a folder holding "mbox"
+MAIL_SUFFIXES = (".mbox", ".mbx", ".eml")  # the files read from a folder or a zip (and, in a folder, "mbox")
+APPLE_MBOX = "mbox"  # Apple Mail's export is a folder holding a file of this name
 # A "From " separator line: Takeout's "From 1723853304940284153@xxx Fri Feb 04 17:10:22 +0000 2022",
 # Thunderbird's "From - Sat Jan 03 01:05:34 1996", the classic "From bob@x.org Mon Jan  5 10:00:00 2026".
 SEPARATOR = re.compile(rb"From \S* +\w{3} \w{3} +\d{1,2} \d{1,2}:\d\d")
@@ -331,7 +332,7 @@ def _zip_messages(source, name: str, counter: _Counter) -> Iterator[Message]:
         raise ValidationError(f"{name} is not a readable zip file ({e}).") from None
     with archive:
         members = sorted((m for m in archive.infolist() if not m.is_dir()
-                          and Path(m.filename).suffix.lower() in (".mbox", ".eml", ".mbx")
+                          and Path(m.filename).suffix.lower() in MAIL_SUFFIXES
                           and not Path(m.filename).name.startswith(".")), key=lambda m: m.filename)
         if not members:
             raise ValidationError(f"{name} holds no .mbox or .eml file.")
@@ -353,7 +354,7 @@ def _files(source: Source) -> list[tuple[str, object, int]]:
     path = Path(source).expanduser()
     if path.is_dir():
         found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
-                       and (p.suffix.lower() in (".eml", ".mbox", ".mbx") or p.name == "mbox"))
+                       and (p.suffix.lower() in MAIL_SUFFIXES or p.name == APPLE_MBOX))
         if not found:
             raise ValidationError(f"The folder {path} holds no .eml or .mbox file.")
         return [(str(p), (lambda p=p: open(p, "rb")), p.stat().st_size) for p in found]

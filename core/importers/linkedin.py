@@ -279,18 +279,17 @@ def _guess_owner(messages: list[dict], index: _Index, planned: dict[str, int]) -
 NO_PROFILE = "no one on your list has this LinkedIn profile (import Connections.csv first)"
 
 
-def _message_ref(other, index: _Index, planned: dict[str, int], names: _NameIndex | None = None,
+def _message_ref(other, index: _Index, planned: dict[str, int], names: _NameIndex,
                  name: str = "") -> tuple[tuple | None, str]:
     """The person a message is with, or None and why not: by profile URL, else by a unique name."""
     if isinstance(other, tuple):  # an old export without recipient URLs: match a unique name
-        return _unique_name(names.find(other[1], False) if names else
-                            [("id", p) for p in index.by_name.get(other[1], [])], other[1],
+        return _unique_name(names.find(other[1], False), other[1],
                             "no one on your list has this name (import Connections.csv first)")
     if other in index.by_url:
         return ("id", index.by_url[other]), ""
     if other in planned:
         return ("new", planned[other]), ""
-    if names and name.strip():
+    if name.strip():
         return _unique_name(names.find(name, True), name, NO_PROFILE)
     return None, NO_PROFILE
 
