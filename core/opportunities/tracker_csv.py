@@ -124,7 +124,7 @@ def _date(value: str, field: str) -> str | None:
 
 
 def _row(values: dict[str, str], today: date) -> dict:
-    """One row's opportunity ({fields..., "stage", "closed_reason"}), checked like a form."""
+    """One row's opportunity, checked and cleaned like a form ({fields as stored..., "stage", "closed_reason"})."""
     fields: dict = {"title": values.get("title", ""), "company": values.get("company", "")}
     if values.get("link", "").strip():
         fields["link"] = values["link"]
@@ -151,7 +151,7 @@ def _row(values: dict[str, str], today: date) -> dict:
     _check_salary(record)
     word = _norm(values.get("stage", ""))
     stage, reason = STAGE_WORDS.get(word, ("researching", "")) if word else ("researching", "")
-    return {**fields, "stage": stage, "closed_reason": reason, "title": record["title"], "company": record["company"]}
+    return {**record, "stage": stage, "closed_reason": reason}
 
 
 def preview(db: Database, data: bytes, today: date, mapping: dict[str, str] | None = None) -> dict:
@@ -170,7 +170,7 @@ def preview(db: Database, data: bytes, today: date, mapping: dict[str, str] | No
         except ValidationError as e:
             problems.append(f"Line {line}: {e}")
             continue
-        key = _key(record, today)
+        key = _key(record)
         if key in known:
             already += 1
             continue
@@ -207,10 +207,9 @@ def _values(raw: list[str], index: dict[str, int], mapping: dict[str, str]) -> d
             for col, field in mapping.items() if field and col in index}
 
 
-def _key(record: dict, today: date) -> tuple[str, str, str]:
+def _key(record: dict) -> tuple[str, str, str]:
     """What makes a row the same opportunity: its title and company without case, and its link as stored."""
-    return (record["title"].casefold(), record["company"].casefold(), record.get("link", "") and
-            _clean({"link": record["link"]}, today, partial=True)["link"])
+    return record["title"].casefold(), record["company"].casefold(), record.get("link", "")
 
 
 def import_rows(db: Database, data: bytes, today: date, mapping: dict[str, str] | None = None) -> dict:

@@ -395,6 +395,20 @@ def test_a_tracker_preview_counts_a_row_twice_in_the_file_once_and_reads_short_l
         (5, "Initech", "", "researching")]
 
 
+def test_tracker_preview_rows_hold_what_the_import_stores(db, today):
+    data = (b"Company,Job Title,URL,Date Added,Notes\r\n"
+            b"Globex,Data Engineer,  globex.example.com/j/1 ,11/20/2026,  hi  \r\n"
+            b"Initech,Analyst,,,\r\n")
+    rows = tracker_csv.preview(db, data, today)["rows"]
+    assert [(r.get("link"), r["found_on"], r["notes"]) for r in rows] == [
+        ("https://globex.example.com/j/1", "2026-11-20", "hi"), (None, today.isoformat(), "")]
+    tracker_csv.import_rows(db, data, today)
+    stored = {o["title"]: o for o in opportunities.list_opportunities(db)[0]}
+    assert {k: stored["Data Engineer"][k] for k in ("link", "found_on", "notes")} == {
+        k: rows[0][k] for k in ("link", "found_on", "notes")}
+    assert tracker_csv.preview(db, data, today)["already"] == 2
+
+
 def test_a_tracker_mapping_names_known_fields_once_each(db, today):
     data = b"A,B,C\nData Engineer,Globex,x\n"
     for mapping, message in (
