@@ -29,7 +29,7 @@ from core.db import (
     resolve_path,
 )
 from core.errors import ValidationError
-from core.schema import check_schema
+from core.schema import check_schema, problem_list
 from core.temp_files import temp_beside
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -163,10 +163,9 @@ def _prepare(candidate: Path, page_size: int | None = None) -> dict:
 def _refuse_unless_rapports(problems: list[str]) -> None:
     """ValidationError naming what is wrong with a backup's schema (see core.schema.check_schema)."""
     if problems:
-        more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
         why = ("; " if problems[0].startswith("migrations from a newer") else
                ". Rapport only restores a database whose tables, indexes, triggers and views are exactly its own; ")
-        raise ValidationError(f"The backup has {'; '.join(problems[:5])}{more}{why}nothing was restored.")
+        raise ValidationError(f"The backup has {problem_list(problems)}{why}nothing was restored.")
 
 
 def restore(target_path: str | os.PathLike | None, uploaded_file_path: str | os.PathLike) -> dict:

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from core.errors import UserError
 from core.migrations import COUNTED_TABLES, SCORE_COLUMNS, evidence_sql, migrations  # noqa: F401 (callers import them from here)
-from core.schema import check_schema
+from core.schema import applied_migrations, check_schema, problem_list
 from core.temp_files import clean_leftovers, temp_beside
 
 T = TypeVar("T")
@@ -107,8 +107,7 @@ def _not_a_database(target: Path, error: sqlite3.DatabaseError) -> DatabaseRefus
 
 def _refuse_if_unsafe(target: Path, problems: list[str]) -> None:
     if problems:
-        more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
-        raise DatabaseRefused(f"Rapport won't open {target}: the file has {'; '.join(problems[:5])}{more}. "
+        raise DatabaseRefused(f"Rapport won't open {target}: the file has {problem_list(problems)}. "
                               "It was left as it is: restore a backup, or point Rapport at another file.")
 
 
@@ -298,9 +297,7 @@ def set_setting(db: Database, key: str, value: Any) -> None:
 
 def is_rapport_db(db: Database) -> bool:
     """True when the file holds Rapport's migration record (used by restore)."""
-    if "_sqlite_migrations" not in db.table_names():
-        return False
-    return bool(scalar(db, "select count(*) from _sqlite_migrations where migration_set = 'rapport'"))
+    return applied_migrations(db) is not None
 
 
 def data_version(db: Database) -> str:

@@ -130,6 +130,12 @@ def check_schema(db: Database) -> list[str]:
         return [f"a schema that cannot be read ({e})"]
 
 
+def problem_list(problems: list[str], shown: int = 5) -> str:
+    """check_schema's problems for a message: the first five joined by '; ', then '; and N more'."""
+    more = f"; and {len(problems) - shown} more" if len(problems) > shown else ""
+    return "; ".join(problems[:shown]) + more
+
+
 def compare(found: dict, expected: dict) -> list[str]:
     """The differences between two describe() results, as "has …" phrases (see check_schema)."""
     problems = []

@@ -228,3 +228,23 @@ def test_a_restore_a_merge_and_an_upgrade_keep_their_copies_by_one_scheme_listed
     assert coredb.kept_copies(path, "before-merge") == [merge]
     assert sqlite3.connect(restore).execute("pragma journal_mode").fetchone()[0] == "delete"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".rapport-")]  # no temporary file left
+
+
+@pytest.mark.parametrize("table", ["create table _sqlite_migrations (migration_set text, name text)",  # empty
+                                   "create table _sqlite_migrations (name text)"])  # not the library's table
+def test_a_migrations_table_without_rapports_record_is_not_a_rapport_database(tmp_path, table):
+    from sqlite_utils import Database
+
+    other = sqlite3.connect(tmp_path / "other.db")
+    other.execute(table)
+    other.close()
+
+    assert not is_rapport_db(Database(tmp_path / "other.db"))
+    assert not is_rapport_db(Database(sqlite3.connect(":memory:")))  # an empty file: nothing at all
+
+
+def test_problems_are_listed_five_at_most_then_how_many_more():
+    from core.schema import problem_list
+
+    assert problem_list(["a", "b"]) == "a; b"
+    assert problem_list(list("abcdefg")) == "a; b; c; d; e; and 2 more"
