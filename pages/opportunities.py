@@ -10,7 +10,7 @@ from core import people
 from core.composer.referrals import opportunity_draft, referral_ask
 from core.db import data_version
 from core.opportunities import tracker_csv
-from core.vocab import CHANNEL_LABELS
+from core.vocab import CHANNEL_LABELS, INTERVIEW_CHANNELS
 from core.words import plural
 from pages._ui import (
     PERSON_PAGE,
@@ -30,7 +30,6 @@ from pages._ui import (
 PAGE = "pages/opportunities.py"
 PER_STAGE = 12  # cards per column; the list view has them all
 WHO_SHOWN = 10  # people shown in each list of who you know there
-INTERVIEW_CHANNELS = ("video", "phone", "in_person")
 
 db = get_db()
 day = today()
