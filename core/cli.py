@@ -12,7 +12,6 @@ from pathlib import Path
 
 from core import __version__
 from core.capture import cli as capture_cli
-from core.capture import contact_presets
 from core.db import open_db, resolve_path
 from core.errors import UserError
 
@@ -105,7 +104,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.owner_url:
         options["owner_url"] = args.owner_url
     if args.kind == "csv":
-        options["mapping"] = _parse_map(args.map) or contact_presets.mapping_for_file(args.file)
+        options["mapping"] = _parse_map(args.map)  # none: the importer's default_mapping (a known export's own)
     today = _today(args)
     db = open_db(args.db)
 

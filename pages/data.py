@@ -61,7 +61,7 @@ def mapping_editor(data: bytes) -> dict[str, str] | None:
     except UserError as e:
         st.error(str(e), icon=":material/error:")
         return None
-    guess = contact_presets.preset_mapping(headers) or importers.suggest_mapping(headers)
+    guess = importers.default_mapping(headers)
     fields = list(importers.CSV_FIELDS)
     recognised = contact_presets.label(headers)
     st.caption(f"Recognised a {recognised}: every column is mapped for you; change any that are wrong." if recognised

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
 from core import validation as v
+from core.capture.contact_presets import preset_mapping
 from core.errors import ValidationError
 from core.exporters import FORMULA_STARTS
 from core.importers.dates import parse_loose_date, parse_vcard_birthday
@@ -83,6 +84,13 @@ def suggest_mapping(headers: list[str]) -> dict[str, str]:
     return out
 
 
+def default_mapping(headers: list[str]) -> dict[str, str]:
+    """The mapping a CSV gets before the user changes it: a recognised mail program's export gets its own
+    (core.capture.contact_presets: Outlook's "Title" is Mr/Ms, not the job), any other file the guess from
+    its headers (suggest_mapping)."""
+    return preset_mapping(headers) or suggest_mapping(headers)
+
+
 def csv_headers(data: bytes) -> list[str]:
     """The header row of a CSV file (its first non-empty record), for the mapping editor."""
     return _header_row(iter(read_csv(decode(data, "CSV file"), "CSV file")))
@@ -126,7 +134,7 @@ def _plan_csv(plan: ImportPlan, index: _Index, records: Iterable, options: dict,
               flush: Callable[[bool], None] | None = None) -> None:
     records = iter(records)
     headers = _header_row(records)
-    mapping = options.get("mapping") or suggest_mapping(headers)
+    mapping = options.get("mapping") or default_mapping(headers)
     _check_mapping(mapping, headers)
     positions = {f: headers.index(h) for h, f in mapping.items() if f}
     seen: dict = {}

@@ -69,3 +69,15 @@ def test_the_old_google_export_uses_the_full_name():
 def test_the_mapping_for_a_file_on_disk(tmp_path):
     assert contact_presets.mapping_for_file(FIXTURES / "outlook_contacts.csv")["Job Title"] == "title"
     assert contact_presets.mapping_for_file(tmp_path / "missing.csv") is None
+
+
+def test_the_default_mapping_is_a_known_exports_own_else_the_guess_from_the_headers(db, today):
+    outlook = headers("outlook_contacts.csv")
+    assert importers.default_mapping(outlook) == contact_presets.preset_mapping(outlook)
+    assert importers.default_mapping(outlook)["Title"] == ""  # Mr/Ms, not the job
+    plain = ["Full Name", "E-mail Address", "Job Title"]
+    assert importers.default_mapping(plain) == importers.suggest_mapping(plain)
+    # With no mapping given, the importer takes the default: Outlook's Job Title is the title.
+    plan = importers.plan_import(db, "csv", (FIXTURES / "outlook_contacts.csv").read_bytes(), today)
+    importers.apply_import(db, plan, today)
+    assert db.execute("select title from people where name = 'Bob Smith'").fetchone()[0] == "Engineering Manager"
