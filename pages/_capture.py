@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from core import settings
 from core.capture import plan as capture
-from core.errors import UserError
+from core.capture.calendar import read_file as read_calendar_file
 from core.words import plural
 from pages._ui import attempt, esc, is_hosted, plan_headline
 
@@ -36,12 +38,8 @@ def _make_plan(db, day, kind: str, uploads, path: str, mine: list[str] | None, k
         source = path.strip() if path.strip() else [(u.name, u.getvalue()) for u in uploads]
         return capture.plan_mail(db, source, day, my_addresses=mine, keep_subjects=keep, progress=progress)
     if path.strip():
-        from pathlib import Path
-
-        file = Path(path.strip()).expanduser()
-        if not file.is_file():
-            raise UserError(f"No such file: {path.strip()}")
-        data, name = file.read_bytes(), file.name
+        file = Path(path.strip()).expanduser()  # refused with a sentence unless a readable regular file
+        data, name = read_calendar_file(file), file.name
     else:
         data, name = uploads[0].getvalue(), uploads[0].name
     return capture.plan_calendar(db, data, day, my_addresses=mine, keep_subjects=keep, name=name)

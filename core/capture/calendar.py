@@ -7,16 +7,19 @@ Google's X-WR-TIMEZONE, Outlook's Windows zone names) are the library's business
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import icalendar
 import recurring_ical_events
 
 from core.capture.mail import address
 from core.errors import ValidationError
+from core.importers.files import open_file
 
 MAX_ICS_BYTES = 200 * 2**20  # an .ics is parsed whole; a calendar export is a few MB
 # A meeting link makes an event a video call (the link may sit in LOCATION, URL or DESCRIPTION).
@@ -75,6 +78,16 @@ def refuse_if_too_big(size: int, name: str = "calendar file") -> None:
     """Refuse (a sentence) an .ics of more than MAX_ICS_BYTES: it is parsed whole."""
     if size > MAX_ICS_BYTES:
         raise ValidationError(f"{name} is over {MAX_ICS_BYTES // 2**20} MB: export a shorter range of dates.")
+
+
+def read_file(path: Path) -> bytes:
+    """An .ics file's bytes, never more than the limit: a device or a fifo is refused before reading, and a file
+    over MAX_ICS_BYTES (by its size, or by what reading it gives) with load()'s sentence."""
+    with open_file(path, "calendar file") as f:
+        refuse_if_too_big(os.fstat(f.fileno()).st_size, path.name)
+        data = f.read(MAX_ICS_BYTES + 1)
+    refuse_if_too_big(len(data), path.name)
+    return data
 
 
 def load(data: bytes, name: str = "calendar file") -> icalendar.Calendar:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -30,22 +29,10 @@ def _progress_line(done: int, total: int) -> None:
           end="", file=sys.stderr, flush=True)
 
 
-def _read_ics(path: Path) -> bytes:
-    """The .ics file's bytes, never more than the limit: a device or a fifo is refused before reading, and
-    a file over MAX_ICS_BYTES (by its size, or by what reading it gives) with calendar.load's sentence."""
-    from core.capture import calendar as ical
-    from core.importers.files import open_file
-
-    with open_file(path, "calendar file") as f:
-        ical.refuse_if_too_big(os.fstat(f.fileno()).st_size, path.name)
-        data = f.read(ical.MAX_ICS_BYTES + 1)
-    ical.refuse_if_too_big(len(data), path.name)
-    return data
-
-
 def run(args: argparse.Namespace, db, today: date) -> int:
     """Plan the import, print the preview, and (unless --dry-run) write it in one transaction."""
     from core.capture import plan as capture
+    from core.capture.calendar import read_file
 
     if getattr(args, "map", None) or getattr(args, "messages", None) or getattr(args, "invitations", None):
         raise UserError("--map, --messages and --invitations don't apply to mail or calendar imports.")
@@ -59,7 +46,7 @@ def run(args: argparse.Namespace, db, today: date) -> int:
     else:
         if path.is_dir():
             raise UserError(f"{args.file} is a folder: give the .ics file itself.")
-        plan = capture.plan_calendar(db, _read_ics(path), today, my_addresses=args.me,
+        plan = capture.plan_calendar(db, read_file(path), today, my_addresses=args.me,
                                      keep_subjects=args.subjects, name=path.name)
     if tty and args.kind == "mail":
         print(file=sys.stderr)

@@ -108,6 +108,15 @@ def test_a_local_path_reads_a_file_on_this_computer(app, listed):
     assert "log 3 emails with 2 people" in shown_text(at).replace("\\", "")
 
 
+def test_a_calendar_path_that_is_a_folder_or_missing_is_refused_with_a_sentence(app, listed, tmp_path):
+    at = open_page(app, "data")
+    at.radio(key="capture_kind").set_value("calendar").run()
+    for path, says in ((tmp_path, "is a folder, not a file"), (tmp_path / "gone.ics", "No such file")):
+        at.text_input(key="capture_path").input(str(path)).run()
+        at.button(key="capture_preview").click().run()
+        assert not at.exception and any(says in e.value for e in at.error), [e.value for e in at.error]
+
+
 def test_a_file_that_is_not_mail_shows_why_and_writes_nothing(app, listed):
     at = open_page(app, "data")
     at.file_uploader(key="capture_upload").set_value([("notes.eml", b"just words\n", "message/rfc822")])
