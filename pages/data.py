@@ -68,6 +68,10 @@ def mapping_editor(data: bytes) -> dict[str, str] | None:
                else "Which field does each column hold? The guesses come from the headers; change any that are wrong.")
     mapping = {}
     columns = st.columns(3)
+    if st.session_state.get("data_map_headers", headers) != headers:  # another file: choices were by position
+        for key in [k for k in st.session_state if str(k).startswith("data_map_")]:
+            del st.session_state[key]
+    st.session_state["data_map_headers"] = headers
     for i, column in enumerate(headers):
         with columns[i % 3]:
             mapping[column] = st.selectbox(

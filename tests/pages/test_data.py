@@ -94,6 +94,17 @@ def test_a_csv_import_uses_the_mapping_the_user_adjusts(app, db_path):
         {"name": "Ana Novak", "email": "ana@example.org", "company": "Globex"}]
 
 
+def test_another_csv_gets_its_own_column_guesses_not_the_last_files_choices(app, db_path):
+    at = open_page(app, "data")
+    at.selectbox(key="data_kind").set_value("csv").run()
+    upload(at, "data_upload", "people.csv", b"Who,Org,Mail\nAna Novak,Globex,ana@example.org\n")
+    at.selectbox(key="data_map_0").set_value("name").run()
+
+    upload(at, "data_upload", "other.csv", b"Email,Name\nbo@example.org,Bo Lee\n")
+
+    assert [at.selectbox(key=f"data_map_{i}").value for i in (0, 1)] == ["email", "name"]
+
+
 def test_a_mapping_without_a_name_is_an_error(app, db_path):
     at = open_page(app, "data")
     at.selectbox(key="data_kind").set_value("csv").run()
