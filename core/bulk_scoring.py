@@ -31,7 +31,7 @@ from sqlite_utils import Database
 from core import days as day_numbers
 from core import scoring
 from core.db import chunks, evidence_sql, placeholders
-from core.scoring import PARAMS, RECENCY_STEPS, STATUS_CODES, WORST_CODES, Touch, reason_sentences
+from core.scoring import NEUTRAL, PARAMS, RECENCY_STEPS, STATUS_CODES, WORST_CODES, Touch, reason_sentences
 from core.vocab import is_conversation
 
 DIRECTIONS = {"me": 0, "them": 1, "unknown": 2}  # score() sorts these names: me < them < unknown
@@ -255,7 +255,7 @@ def _hill(credit: float, ages: np.ndarray, cadences: np.ndarray) -> np.ndarray:
 
 
 def _shrink(n: np.ndarray, raw: np.ndarray, k: float) -> np.ndarray:
-    return (n * raw + k * 0.5) / (n + k)
+    return (n * raw + k * NEUTRAL) / (n + k)
 
 
 def score_arrays(idx: np.ndarray, age: np.ndarray, dirc: np.ndarray, kindc: np.ndarray, respc: np.ndarray,
@@ -492,7 +492,7 @@ def _weighted_score(R: np.ndarray, components: tuple[_Component, ...]
     weights = PARAMS["weights"]
     names = WORST_CODES
     mask = sum(c.present * (1 << i) for i, c in enumerate(components))
-    total_w, thresholds = _mask_tables()
+    total_w = _total_weights()
     acc = weights["R"] * R
     for c, name in zip(components, names, strict=True):
         acc = np.where(c.present, acc + weights[name] * c.value, acc)
@@ -501,8 +501,8 @@ def _weighted_score(R: np.ndarray, components: tuple[_Component, ...]
     losses = np.stack([np.where(c.present, (100 * weights[name]) * (1 - c.value) / tw, -np.inf)
                        for c, name in zip(components, names, strict=True)], axis=1)
     worst = np.where(mask > 0, np.argmax(losses, axis=1), -1)
-    below = (worst >= 0) & (losses[np.arange(len(R)), np.maximum(worst, 0)]
-                            > thresholds[mask, np.maximum(worst, 0)])
+    values = np.stack([c.value for c in components], axis=1)
+    below = (worst >= 0) & (values[np.arange(len(R)), np.maximum(worst, 0)] < NEUTRAL)
     return raw_score, worst, below
 
 
@@ -575,26 +575,16 @@ def _results(columns: list[list]) -> list[tuple | None]:
             for case, value, conf, d, status in zip(cases, columns[1], columns[2], columns[3], statuses, strict=True)]
 
 
-def _mask_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Per set of reciprocity components present: score()'s total weight, and the loss each
-    component must exceed to count as below its neutral prior (both by score()'s own sums)."""
-    weights = PARAMS["weights"]
-    key = tuple(sorted(weights.items()))
-    return _mask_tables_for(key)
+def _total_weights() -> np.ndarray:
+    """score()'s total weight for each set of reciprocity components present (bit i: B, F, Q, I), by its own sums."""
+    return _total_weights_for(tuple(sorted(PARAMS["weights"].items())))
 
 
 @lru_cache(maxsize=4)
-def _mask_tables_for(weight_items: tuple) -> tuple[np.ndarray, np.ndarray]:
+def _total_weights_for(weight_items: tuple) -> np.ndarray:
     weights = dict(weight_items)
     names = ("B", "F", "Q", "I")
     total_w = np.zeros(16)
-    thresholds = np.zeros((16, 4))
     for mask in range(16):
-        present = [n for i, n in enumerate(names) if mask >> i & 1]
-        values = ["R", *present]
-        total_w[mask] = sum(weights[k] for k in values)
-        for i, n in enumerate(names):
-            if n in present:
-                total = sum(weights[k] for k in present) + weights["R"]
-                thresholds[mask, i] = 100 * weights[n] * 0.5 / total
-    return total_w, thresholds
+        total_w[mask] = sum(weights[k] for k in ["R", *(n for i, n in enumerate(names) if mask >> i & 1)])
+    return total_w

@@ -14,6 +14,7 @@ from statistics import median
 
 from core.vocab import REPLY_WINDOW_DAYS, THANK_YOU_DAYS
 
+NEUTRAL = 0.5  # a reciprocity component's neutral prior (§4.3): thin evidence shrinks toward it
 PARAMS = {
     "weights": {"R": 0.50, "B": 0.20, "F": 0.15, "Q": 0.10, "I": 0.05},
     "shrink_k": {"B": 2.0, "Q": 2.0, "I": 4.0, "F": 1.0},
@@ -121,7 +122,7 @@ def _weight(age: int) -> float:
 
 
 def _shrink(n: float, raw: float, k: float) -> float:
-    return (n * raw + k * 0.5) / (n + k)
+    return (n * raw + k * NEUTRAL) / (n + k)
 
 
 def _credit(t: Touch, age: int) -> float:
@@ -228,7 +229,7 @@ def score(touches: Iterable[Touch], cadence_days: int, today: date) -> Score:
     losses = {k: 100 * PARAMS["weights"][k] * (1 - values[k]) / total_w for k in values if k != "R"}
     value = _capped(raw_score, one_way, capped)
     reason = _explain(log, value=value, confidence=confidence, recency=recency, C=int(C), d=d, d_rel=d_rel,
-                      losses=losses, capped=capped, run=run, one_way=len(outgoing) if one_way else 0,
+                      losses=losses, values=values, capped=capped, run=run, one_way=len(outgoing) if one_way else 0,
                       favours=favours, replies=replies, initiated_share=initiated_share)
     return Score(value, _status(recency, capped, one_way, outgoing), confidence, reason,
                  {k: round(v, 4) for k, v in values.items()}, d, d_rel, run, _fading_alert(log, d),
@@ -457,7 +458,7 @@ def unanswered_clause(run: int) -> str:
 
 
 def _explain(log: _Touches, *, value: int, confidence: str, recency: str, C: int, d: int, d_rel: int | None,
-             losses: dict[str, float], capped: bool, run: int, one_way: int, favours: _FollowThrough,
+             losses: dict[str, float], values: dict[str, float], capped: bool, run: int, one_way: int, favours: _FollowThrough,
              replies: _ReplyRate, initiated_share: float | None) -> str:
     """The reason sentence (§4.6): the facts it states, worked out from the log, as the row that
     reason_sentences() writes. `one_way` is the number of your messages when the tie is one-way, else 0."""
@@ -469,7 +470,7 @@ def _explain(log: _Touches, *, value: int, confidence: str, recency: str, C: int
     return reason_sentences([(
         value, confidence, d, -1 if d_rel is None else d_rel, STATUS_CODES.index(recency), C,
         d if _last_was_ask(log, d) else -1, capped, run, one_way, pending_age, pending_what, asks, gives,
-        -1 if worst is None else WORST_CODES.index(worst), worst is not None and values_below_neutral(losses, worst),
+        -1 if worst is None else WORST_CODES.index(worst), worst is not None and values[worst] < NEUTRAL,
         favours.thanked_48h, favours.help_events, replies.replied, replies.counted, ignored, started)])[0]
 
 
@@ -580,13 +581,6 @@ def _below_neutral_clause(worst: int, asks: int, gives: int, thanked_48h: int, h
             return f"; you haven't replied to their last {ignored} messages"
         return f"; they replied to {q_yes}/{q_all}"
     return f"; you started {started}% of conversations"
-
-
-def values_below_neutral(losses: dict[str, float], worst: str) -> bool:
-    """True when the worst reciprocity component is below its neutral prior (v < 0.5)."""
-    w = PARAMS["weights"][worst]
-    total = sum(PARAMS["weights"][k] for k in losses) + PARAMS["weights"]["R"]
-    return losses[worst] > 100 * w * 0.5 / total
 
 
 def _days(n: int) -> str:

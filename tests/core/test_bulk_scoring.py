@@ -266,3 +266,10 @@ def test_values_on_past_days_are_the_scores_as_they_stood_then():
     assert got == {day: [score_log(touches.get(pid, []), c, day).value for pid, c in zip(ids, cadences, strict=True)]
                    for day in days}
     assert got[days[-1]].count(None) > got[days[0]].count(None)  # fewer people were in touch back then
+
+
+def test_a_component_exactly_at_its_neutral_prior_reads_the_same_in_bulk():
+    log = [Touch(TODAY, "me", "give", True, frozenset())] + [Touch(TODAY, "me", "ask", True, frozenset())] * 3
+
+    assert bulk({1: log}, {1: 30})[1] == pure(log, 30)
+    assert "you gave 1× and asked 3×" in bulk({1: log}, {1: 30})[1][3]

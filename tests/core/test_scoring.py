@@ -374,3 +374,12 @@ def test_a_thank_you_asks_for_no_answer_so_it_is_never_unanswered():
     # Three thank-yous after their help are follow-through, not pestering: no guardrail.
     helped = [Touch(today - timedelta(days=31), "them", "give", True), *thanks]
     assert score_log(helped, 30, today).status != "unanswered"
+
+
+def test_a_component_exactly_at_its_neutral_prior_is_not_called_below_it():
+    log = [t(0, "me", "give", True), t(0, "me", "ask", True), t(0, "me", "ask", True), t(0, "me", "ask", True)]
+
+    s = score(log, 30, TODAY)
+
+    assert s.components["B"] == 0.5
+    assert "you gave 1× and asked 3×" in s.reason  # the neutral wording, not "you asked 3× and gave 1×"
