@@ -350,19 +350,20 @@ def due_windows(today: date, later_days: int = 60) -> dict[str, tuple[str, list,
 def due_now(db: Database, today: date, limit: int = 10) -> dict:
     """What Today lists under "Overdue and due today", counted as the board counts its columns.
 
-    Returns {"overdue": n, "today": n, "thanks": n, "items": [...]}: the board's Overdue and Today
-    totals (board_columns, so the numbers are the same on both pages), how many of those are thank-yous
-    or event follow-ups (Today lists those in their own section), and the first `limit` of the others,
+    Returns {"overdue": n, "today": n, "thanks": n, "thanks_total": n, "items": [...]}: the board's Overdue and
+    Today totals (its own _column_totals, so the numbers are the same on both pages), how many of those are
+    thank-yous or event follow-ups (Today lists those in their own section), how many thank-yous are open in
+    all, and the first `limit` of the others,
     most overdue first. The items are chosen by their own query, so a backlog of overdue thank-yous
     cannot leave the list empty while the count says there is work.
     """
-    columns = board_columns(db, today, limit=0, columns=("overdue", "today"))
-    thanks = thank_you_counts(db, today)["due"]
+    totals = _column_totals(db, due_windows(today))
+    thanks = thank_you_counts(db, today)
     found = rows(db, _SELECT + (
         f"where {ACTIVE} and f.due <= ? and f.reason not in ({placeholders(THANK_REASONS)}) "
         "order by f.due, f.id limit ?"), [today.isoformat(), *THANK_REASONS, limit])
-    return {"overdue": columns["overdue"]["total"], "today": columns["today"]["total"], "thanks": thanks,
-            "items": [_decorate(r, today) for r in found]}
+    return {"overdue": totals["overdue"], "today": totals["today"], "thanks": thanks["due"],
+            "thanks_total": thanks["total"], "items": [_decorate(r, today) for r in found]}
 
 
 def board_columns(db: Database, today: date, limit: int = 50, later_days: int = 60,

@@ -32,13 +32,12 @@ def follow_up_lists(db: Database, today: date, shown: int) -> dict:
     due = followups.due_now(db, today, limit=shown)
     listed = {i["id"] for i in due["items"]}
     dates = [d for d in followups.upcoming_dates(db, today) if d["id"] not in listed]
+    thanks = followups.thank_you_window(db, today, limit=shown)
+    interactions.with_default_channels(db, thanks + due["items"] + dates)  # one read for all three lists
     return {
-        "thanks": interactions.with_default_channels(db, followups.thank_you_window(db, today, limit=shown)),
-        "thanks_total": followups.thank_you_counts(db, today)["total"],
-        "due": interactions.with_default_channels(db, due["items"]),
+        "thanks": thanks, "thanks_total": due["thanks_total"], "due": due["items"],
         "overdue": due["overdue"], "due_today": due["today"], "due_thanks": due["thanks"],
-        "due_others": due["overdue"] + due["today"] - due["thanks"],
-        "dates": interactions.with_default_channels(db, dates),
+        "due_others": due["overdue"] + due["today"] - due["thanks"], "dates": dates,
     }
 
 
