@@ -120,7 +120,8 @@ def calendar_owner(cal) -> str:
 
 
 def occurrences(cal, today: date) -> Iterator[Occurrence]:
-    """Every occurrence from the file's first event up to and including today, recurring ones expanded."""
+    """Every occurrence from the file's first event up to and including today, recurring ones expanded (see
+    _expanded for the bounds a hostile file meets)."""
     starts = []
     for ev in cal.walk("VEVENT"):
         try:
@@ -135,11 +136,7 @@ def occurrences(cal, today: date) -> Iterator[Occurrence]:
     first = min(starts)
     if first > today:
         return
-    try:
-        found = list(recurring_ical_events.of(cal).between(first, today + timedelta(days=1)))
-    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as e:  # broken rules and zones
-        raise ValidationError(f"The calendar has an event that can't be read: {str(e)[:160]}") from None
-    for ev in found:
+    for ev in _expanded(cal, first, today + timedelta(days=1)):
         try:
             day = _day(ev.get("DTSTART"))
         except ValueError:
@@ -157,3 +154,36 @@ def occurrences(cal, today: date) -> Iterator[Occurrence]:
                          organizer=address(getattr(organizer, "email", "") or "") if organizer else "",
                          attendees=people, channel=channel_of(ev), summary=_text(ev.get("SUMMARY")),
                          cancelled=_text(ev.get("STATUS")).upper() == "CANCELLED")
+
+
+SUB_DAILY = {"SECONDLY", "MINUTELY", "HOURLY"}  # no meeting with a person repeats this often
+MAX_OCCURRENCES = 200_000  # decades of a busy calendar; an .ics that expands past it is refused
+WINDOW_DAYS = 366
+
+
+def _expanded(cal, start: date, end: date) -> list:
+    """The events between start and end, recurring ones expanded a year at a time, so that a file made to
+    expand without end is stopped at MAX_OCCURRENCES with a sentence instead of filling memory. A rule that
+    repeats more often than daily is read as its first occurrence. An occurrence crossing a window's edge is
+    kept once."""
+    for ev in cal.walk("VEVENT"):
+        rules = ev.get("RRULE")
+        if any(str((r.get("FREQ") or [""])[0]).upper() in SUB_DAILY
+               for r in (rules if isinstance(rules, list) else [rules] if rules is not None else [])):
+            del ev["RRULE"]
+    query = recurring_ical_events.of(cal)
+    found, before = [], set()
+    while start < end:
+        stop = min(start + timedelta(days=WINDOW_DAYS), end)
+        try:
+            window = query.between(start, stop)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as e:  # broken rules and zones
+            raise ValidationError(f"The calendar has an event that can't be read: {str(e)[:160]}") from None
+        keys = [(_text(ev.get("UID")), _start_key(ev), _text(ev.get("SUMMARY"))) for ev in window]
+        found += [ev for ev, key in zip(window, keys, strict=True) if key not in before]  # not across the edge twice
+        before = set(keys)
+        if len(found) > MAX_OCCURRENCES:
+            raise ValidationError(f"The calendar holds more than {MAX_OCCURRENCES:,} meetings up to today: "
+                                  "export a shorter range of dates.")
+        start = stop
+    return found

@@ -117,3 +117,48 @@ def test_video_in_person_or_call():
     assert ical.channel_of(event(location="Café de Flore, Paris")) == "in_person"
     assert ical.channel_of(event(location="https://example.com/room")) == "phone"
     assert ical.channel_of(event(summary="Call")) == "phone"
+
+
+def _calendar(*events: str) -> bytes:
+    body = "".join(f"BEGIN:VEVENT\r\n{e.strip()}\r\nEND:VEVENT\r\n".replace("\n    ", "\n") for e in events)
+    return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//hostile//EN\r\n{body}END:VCALENDAR\r\n".encode()
+
+
+def test_a_meeting_repeating_every_minute_since_1900_is_read_as_its_first_occurrence():
+    cal = ical.load(_calendar("""UID:spam
+    DTSTART:19000101T090000Z
+    DTEND:19000101T090100Z
+    RRULE:FREQ=MINUTELY
+    SUMMARY:every minute"""))
+
+    assert [o.day for o in ical.occurrences(cal, date(2026, 11, 27))] == [date(1900, 1, 1)]
+
+
+def test_a_calendar_expanding_past_the_limit_is_refused_with_a_sentence(monkeypatch):
+    monkeypatch.setattr(ical, "MAX_OCCURRENCES", 500)
+    cal = ical.load(_calendar("""UID:daily
+    DTSTART:20200101T090000Z
+    DTEND:20200101T093000Z
+    RRULE:FREQ=DAILY
+    SUMMARY:stand-up"""))
+
+    with pytest.raises(ValidationError, match="more than 500 meetings up to today: export a shorter range"):
+        list(ical.occurrences(cal, date(2026, 11, 27)))
+
+
+def test_a_meeting_across_the_edge_of_a_years_window_is_read_once():
+    cal = ical.load(_calendar("""UID:first
+    DTSTART:20240101T090000Z
+    DTEND:20240101T100000Z
+    SUMMARY:first""", """UID:late
+    DTSTART:20241231T230000Z
+    DTEND:20250101T020000Z
+    SUMMARY:new year's eve call""", """UID:weekly
+    DTSTART:20241001T090000Z
+    DTEND:20241001T093000Z
+    RRULE:FREQ=WEEKLY;COUNT=20
+    SUMMARY:weekly"""))
+
+    found = [o.summary for o in ical.occurrences(cal, date(2026, 11, 27))]
+
+    assert found.count("new year's eve call") == 1 and found.count("weekly") == 20 and found.count("first") == 1
