@@ -10,10 +10,6 @@ is the CSV importer's own.
 
 from __future__ import annotations
 
-import csv
-import io
-from pathlib import Path
-
 PRESETS: dict[str, dict] = {
     "google": {
         "label": "Google Contacts CSV",
@@ -85,19 +81,4 @@ def label(headers: list[str]) -> str:
     """'Google Contacts CSV' / 'Outlook CSV' for a recognised export, else ''."""
     name = recognise(headers)
     return PRESETS[name]["label"] if name else ""
-
-
-def mapping_for_file(path: str | Path) -> dict[str, str] | None:
-    """The preset mapping of a CSV file on disk, from its first non-empty row (None when not recognised)."""
-    file = Path(path).expanduser()
-    try:
-        if not file.is_file():  # a folder, a device, a fifo: the importer says what is wrong
-            return None
-        with open(file, encoding="utf-8-sig", errors="replace", newline="") as f:
-            head = f.read(65_536)
-        for row in csv.reader(io.StringIO(head)):
-            if any(c.strip() for c in row):
-                return preset_mapping([c.strip() for c in row])
-    except (OSError, csv.Error):  # unreadable or not a CSV: the importer says why, in its own words
-        return None
     return None

@@ -66,11 +66,6 @@ def test_the_old_google_export_uses_the_full_name():
         "Organization 1 - Name": "company", "Organization 1 - Title": "title"}
 
 
-def test_the_mapping_for_a_file_on_disk(tmp_path):
-    assert contact_presets.mapping_for_file(FIXTURES / "outlook_contacts.csv")["Job Title"] == "title"
-    assert contact_presets.mapping_for_file(tmp_path / "missing.csv") is None
-
-
 def test_the_default_mapping_is_a_known_exports_own_else_the_guess_from_the_headers(db, today):
     outlook = headers("outlook_contacts.csv")
     assert importers.default_mapping(outlook) == contact_presets.preset_mapping(outlook)
